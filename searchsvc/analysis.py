@@ -1,0 +1,29 @@
+"""Analyzers: how article text becomes index terms, defined once and used at index and query time."""
+from __future__ import annotations
+
+from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
+                             StopFilter)
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+# Lucene's English stop words: the list the published BM25 baselines use.
+STOP_WORDS = frozenset("""
+a an and are as at be but by for if in into is it no not of on or such that the their then
+there these they this to was will with
+""".split())
+
+# Words joined by a straight or curly apostrophe stay one token ("o’neill" -> "o'neill");
+# a trailing possessive "’s" is dropped by the stop filter's minimum size.
+TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
+
+
+def english_analyzer() -> Analyzer:
+    """Return the analyzer for titles and bodies: tokenize, lowercase, fold accents, stop, stem."""
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(stemfn=stem, cachesize=-1))
+
+
+def name_analyzer() -> Analyzer:
+    """Return the analyzer for names (authors, outlets): tokenize, lowercase, fold accents."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)

@@ -1,0 +1,102 @@
+"""Every setting of searchsvc, once: name, default and one line of help.
+
+Settings resolve in this order: the defaults below, then an instance file
+(``instance/searchsvc.toml`` or the path in ``SEARCHSVC_CONFIG``), then
+``SEARCHSVC_<NAME>`` environment variables, then an explicit override dict.
+Nothing is read at import time.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One named setting with its default, type and help text."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "SEARCHSVC_" + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CORPUS_DIR", str(PROJECT_ROOT / "corpus"),
+            "Folder or dataset file (.jsonl/.jsonl.gz) of articles to index."),
+    Setting("INDEX_DIR", str(PROJECT_ROOT / "index"),
+            "Folder that holds the built index generations."),
+    Setting("OUTLETS_FILE", str(PACKAGE_DATA / "outlets.toml"),
+            "Registry of outlet names, aliases and domains (TOML)."),
+    Setting("SYNONYMS_FILE", str(PACKAGE_DATA / "synonyms.txt"),
+            "Query-time synonyms, one group of equivalent terms per line."),
+    Setting("MAX_QUERY_LENGTH", 500,
+            "Longest query accepted, in characters; longer queries are rejected with 400."),
+    Setting("MAX_PER_PAGE", 100,
+            "Largest page size a client may ask for."),
+    Setting("DEFAULT_PER_PAGE", 10,
+            "Page size when none is given."),
+    Setting("HOST", "127.0.0.1",
+            "Address `searchsvc serve` listens on."),
+    Setting("PORT", 8000,
+            "Port `searchsvc serve` listens on."),
+    Setting("WORKERS", 2,
+            "Worker processes of `searchsvc serve`."),
+    Setting("KEEP_GENERATIONS", 2,
+            "Older index generations kept after a switch, for searchers still open on them."),
+)
+
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    """Convert a raw value (often a string from the environment) to the default's type."""
+    if isinstance(setting.default, bool):
+        if isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return bool(raw)
+    if isinstance(setting.default, int):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"setting {setting.name} must be an integer, got {raw!r}") from None
+    return str(raw)
+
+
+def load_settings(instance_path: str | os.PathLike | None = None,
+                  overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return every setting resolved from defaults, instance file, environment and overrides."""
+    environ = os.environ if environ is None else environ
+    values = {setting.name: setting.default for setting in SETTINGS}
+
+    config_file = environ.get("SEARCHSVC_CONFIG")
+    if config_file is None and instance_path is not None:
+        config_file = str(Path(instance_path) / "searchsvc.toml")
+    if config_file and Path(config_file).is_file():
+        with open(config_file, "rb") as handle:
+            for key, raw in tomllib.load(handle).items():
+                name = key.upper()
+                if name in SETTINGS_BY_NAME:
+                    values[name] = _coerce(SETTINGS_BY_NAME[name], raw)
+
+    for setting in SETTINGS:
+        if setting.env_var in environ:
+            values[setting.name] = _coerce(setting, environ[setting.env_var])
+
+    for key, raw in (overrides or {}).items():
+        name = key.upper()
+        if name in SETTINGS_BY_NAME:
+            values[name] = _coerce(SETTINGS_BY_NAME[name], raw)
+        else:
+            values[name] = raw
+    return values

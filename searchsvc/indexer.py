@@ -1,0 +1,301 @@
+"""The only writer of the index: full rebuilds into a fresh generation, atomic switch, updates.
+
+Layout of an index directory::
+
+    index/
+      CURRENT            name of the generation being served (replaced atomically)
+      gen-<stamp>/       one complete Whoosh index + build.json (report, file fingerprints)
+      .build.lock        held (flock) while a build runs
+
+A build writes a new ``.building-*`` directory and only then points CURRENT at
+it, so a failed or killed build leaves the served index as it was, and a
+searcher open on the old generation keeps working (old generations are kept
+for a while, see KEEP_GENERATIONS).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh import index as whoosh_index
+
+from .corpus import Article, CorpusReader, Skipped
+from .metadata import UNKNOWN, OutletRegistry
+from .schema import UNKNOWN_YEAR, build_schema
+
+CURRENT_FILE = "CURRENT"
+LOCK_FILE = ".build.lock"
+BUILD_INFO = "build.json"
+WRITER_MEMORY_MB = 512
+
+
+class BuildError(RuntimeError):
+    """A build could not run; the message says why. The served index is unchanged."""
+
+
+class BuildLocked(BuildError):
+    """Another build holds the index directory's lock."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts, skipped inputs with reasons, unknowns, time taken."""
+
+    generation: str = ""
+    corpus: str = ""
+    mode: str = "rebuild"
+    indexed: int = 0
+    removed: int = 0
+    unchanged_files: int = 0
+    total_documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    unknown: dict[str, int] = field(default_factory=lambda: {"outlet": 0, "date": 0})
+    seconds: float = 0.0
+    built_at: str = ""
+
+    def as_dict(self) -> dict:
+        """Return the report as plain JSON-able data."""
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- generations
+
+def current_generation(index_dir: str | os.PathLike) -> str | None:
+    """Return the name of the generation being served, or None if there is none."""
+    try:
+        name = (Path(index_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return name if name and (Path(index_dir) / name).is_dir() else None
+
+
+def open_current(index_dir: str | os.PathLike) -> tuple[whoosh_index.Index, str]:
+    """Open the generation being served; raise FileNotFoundError if none was built."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise FileNotFoundError(f"no index has been built in {index_dir}")
+    return whoosh_index.open_dir(str(Path(index_dir) / generation)), generation
+
+
+def build_info(index_dir: str | os.PathLike, generation: str | None = None) -> dict:
+    """Return the build.json of a generation (default: the current one), or {}."""
+    generation = generation or current_generation(index_dir)
+    if not generation:
+        return {}
+    try:
+        return json.loads((Path(index_dir) / generation / BUILD_INFO).read_text("utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _switch(index_dir: Path, generation: str) -> None:
+    """Point CURRENT at a generation atomically (write a temp file, fsync, rename)."""
+    temp = index_dir / f".{CURRENT_FILE}.{os.getpid()}"
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(generation + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, index_dir / CURRENT_FILE)
+    directory = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _prune(index_dir: Path, keep: int) -> None:
+    """Remove unfinished builds and all but the newest `keep` old generations."""
+    current = current_generation(index_dir)
+    for stale in index_dir.glob(".building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    old = sorted((p for p in index_dir.glob("gen-*") if p.name != current), reverse=True)
+    for path in old[keep:]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the index directory's build lock; raise BuildLocked if another build has it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / LOCK_FILE, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLocked(f"another build is already running on {index_dir} ({holder}); "
+                              "wait for it to finish, or pass --wait") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()   # closing releases the lock; the kernel does so too if we are killed
+
+
+# --------------------------------------------------------------------------- documents
+
+def content_hash(article: Article) -> str:
+    """Return a hash of the article's normalised text, to find the same article read twice."""
+    text = re.sub(r"\W+", " ", (article.title + " " + article.body).casefold()).strip()
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def article_document(article: Article, digest: str) -> dict:
+    """Return the Whoosh document (field -> value) of an article."""
+    date = article.date
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "author": article.author or "",
+        "outlet_name": article.outlet or "",
+        "outlet": article.outlet or UNKNOWN,
+        "year": date.year if date else UNKNOWN_YEAR,
+        **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
+        "date_iso": date.iso() if date else None,
+        "url": article.url,
+        "language": article.language or "",
+        "source": article.source,
+        "source_file": article.source_file,
+        "content_hash": digest,
+        "provenance": article.provenance,
+    }
+
+
+# --------------------------------------------------------------------------- build
+
+ProgressCallback = Callable[[int, int, str], None]   # (files done, files total, current file)
+
+
+def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
+                registry: OutletRegistry, update: bool = False, wait: bool = False,
+                keep_generations: int = 2,
+                progress: ProgressCallback | None = None) -> BuildReport:
+    """Build (or with update=True, refresh) the index of a corpus and switch to it atomically."""
+    started = time.perf_counter()
+    corpus_path = Path(corpus).resolve()
+    index_path = Path(index_dir).resolve()
+    if not corpus_path.exists():
+        raise BuildError(f"corpus not found: {corpus_path}")
+    reader = CorpusReader(corpus_path, registry)
+
+    with build_lock(index_path, wait=wait):
+        _prune(index_path, keep_generations)
+        previous = current_generation(index_path)
+        old_info = build_info(index_path, previous) if previous else {}
+        if update and previous and old_info.get("corpus") != str(corpus_path):
+            raise BuildError(f"--update needs the corpus the index was built from "
+                             f"({old_info.get('corpus')}); run a full build for {corpus_path}")
+        incremental = bool(update and previous)
+
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        generation = f"gen-{stamp}"
+        building = index_path / f".building-{stamp}"
+        report = BuildReport(generation=generation, corpus=str(corpus_path),
+                             mode="update" if incremental else "rebuild")
+        files = reader.files()
+        fingerprints = {reader.relative(path): reader.file_fingerprint(path) for path in files}
+        if incremental:
+            shutil.copytree(index_path / previous, building)
+            ix = whoosh_index.open_dir(str(building))
+            old_prints: dict[str, str] = old_info.get("files", {})
+            changed = [path for path in files
+                       if old_prints.get(reader.relative(path)) != fingerprints[reader.relative(path)]]
+            gone = [name for name in old_prints if name not in fingerprints]
+            report.unchanged_files = len(files) - len(changed)
+        else:
+            building.mkdir(parents=True)
+            ix = whoosh_index.create_in(str(building), build_schema())
+            changed, gone = files, []
+
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            with ix.searcher() as existing:
+                seen_hashes: dict[str, str] = {}
+                seen_ids: set[str] = set()
+                for name in gone:
+                    report.removed += writer.delete_by_term("source_file", name)
+                if incremental:
+                    for path in changed:   # replaced by their new versions below
+                        writer.delete_by_term("source_file", reader.relative(path))
+                total = len(changed)
+                for done, path in enumerate(changed, start=1):
+                    if progress:
+                        progress(done, total, reader.relative(path))
+                    for item in reader.read([path]):
+                        if isinstance(item, Skipped):
+                            report.skipped.append((item.source, item.reason))
+                            continue
+                        _add_article(writer, existing if incremental else None, item,
+                                     seen_ids, seen_hashes, report)
+            writer.commit(optimize=not incremental)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+
+        with ix.searcher() as searcher:
+            report.total_documents = searcher.doc_count()
+            report.unknown = count_unknowns(searcher.reader())
+        ix.close()
+        report.seconds = round(time.perf_counter() - started, 3)
+        report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        info = {"corpus": str(corpus_path), "files": fingerprints, "report": report.as_dict()}
+        (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
+        final = index_path / generation
+        os.rename(building, final)
+        _switch(index_path, generation)
+        _prune(index_path, keep_generations)
+    return report
+
+
+def count_unknowns(reader) -> dict[str, int]:
+    """Return how many live documents have an unknown outlet and an unknown date."""
+    outlets = reader.column_reader("outlet")
+    years = reader.column_reader("year")
+    unknown = {"outlet": 0, "date": 0}
+    for docnum in reader.all_doc_ids():
+        unknown["outlet"] += outlets[docnum] == UNKNOWN
+        unknown["date"] += years[docnum] == UNKNOWN_YEAR
+    return unknown
+
+
+def _add_article(writer, existing, article: Article, seen_ids: set[str],
+                 seen_hashes: dict[str, str], report: BuildReport) -> None:
+    """Add one article unless it repeats one already indexed; record notes and skips."""
+    digest = content_hash(article)
+    if article.id in seen_ids:
+        report.skipped.append((article.source, f"duplicate id {article.id!r} (kept the first)"))
+        return
+    if digest in seen_hashes:
+        report.skipped.append((article.source, f"same article as {seen_hashes[digest]}"))
+        return
+    if existing is not None:
+        earlier = existing.document(content_hash=digest)
+        if earlier and earlier.get("source_file") != article.source_file:
+            report.skipped.append((article.source, f"same article as {earlier['source']}"))
+            return
+    seen_ids.add(article.id)
+    seen_hashes[digest] = article.source
+    for note in article.notes:
+        report.notes.append((article.source, note))
+    writer.add_document(**article_document(article, digest))
+    report.indexed += 1
