@@ -27,3 +27,22 @@ def english_analyzer() -> Analyzer:
 def name_analyzer() -> Analyzer:
     """Return the analyzer for names (authors, outlets): tokenize, lowercase, fold accents."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+_WORD_CACHE: dict[str, str] = {}
+_ENGLISH = None
+
+
+def analyze_word(word: str) -> str:
+    """Return the index term of one word as the English analyzer makes it ('' for a stop word)."""
+    term = _WORD_CACHE.get(word)
+    if term is None:
+        global _ENGLISH
+        if _ENGLISH is None:
+            _ENGLISH = english_analyzer()
+        terms = [token.text for token in _ENGLISH(word)]
+        term = terms[0] if len(terms) == 1 else " ".join(terms)
+        if len(_WORD_CACHE) > 200_000:
+            _WORD_CACHE.clear()
+        _WORD_CACHE[word] = term
+    return term

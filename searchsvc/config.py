@@ -31,9 +31,10 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("CORPUS_DIR", str(PROJECT_ROOT / "corpus"),
-            "Folder or dataset file (.jsonl/.jsonl.gz) of articles to index."),
-    Setting("INDEX_DIR", str(PROJECT_ROOT / "index"),
+    Setting("CORPUS_DIR", "corpus",
+            "Folder or .jsonl(.gz) dataset file of articles to index (relative paths: "
+            "from the working directory)."),
+    Setting("INDEX_DIR", "index",
             "Folder that holds the built index generations."),
     Setting("OUTLETS_FILE", str(PACKAGE_DATA / "outlets.toml"),
             "Registry of outlet names, aliases and domains (TOML)."),

@@ -193,6 +193,8 @@ class OutletRegistry:
             folded = _fold(name)
             if folded in self.by_alias:
                 return self.by_alias[folded]
+            if re.fullmatch(r"[\w-]+(\.[\w-]+)+", name.strip()) and not url_or_domain:
+                url_or_domain = name     # a bare domain written as the outlet's name
         if url_or_domain:
             host = domain_of(url_or_domain)
             while host:

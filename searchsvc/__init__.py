@@ -1,0 +1,19 @@
+"""searchsvc: full-text search for news archives."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the Flask application: settings, the search service, views and error handlers."""
+    from . import api, errors, service, web
+    from .config import load_settings
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_settings(app.instance_path, overrides=test_config))
+    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    service.init_app(app)
+    app.register_blueprint(web.bp)
+    app.register_blueprint(api.bp)
+    errors.register_error_handlers(app)
+    return app

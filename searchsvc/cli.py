@@ -1,0 +1,169 @@
+"""The command line: thin click commands over the indexer, the search call and the server."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+
+from .config import load_settings
+from .indexer import BuildError, BuildReport, build_index, current_generation
+from .metadata import OutletRegistry
+from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
+
+
+def _settings(**overrides) -> dict:
+    return load_settings(overrides={k: v for k, v in overrides.items() if v is not None})
+
+
+@click.group()
+def main() -> None:
+    """searchsvc: full-text search for news archives."""
+
+
+def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
+    """Print a build summary: documents, skipped files with reasons, unknowns, time."""
+    click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
+               f"({report.total_documents:,} in the index, generation {report.generation})")
+    if report.mode == "update":
+        click.echo(f"  unchanged files: {report.unchanged_files:,}; "
+                   f"documents removed: {report.removed:,}")
+    click.echo(f"  unknown outlet: {report.unknown['outlet']:,}; "
+               f"unknown date: {report.unknown['date']:,}")
+    if report.skipped:
+        click.echo(f"  skipped {len(report.skipped):,}:")
+        for source, reason in report.skipped[:skipped_shown]:
+            click.echo(f"    {source}: {reason}")
+        if len(report.skipped) > skipped_shown:
+            click.echo(f"    ... and {len(report.skipped) - skipped_shown:,} more")
+    if report.notes:
+        click.echo(f"  repaired while reading: {len(report.notes):,} "
+                   f"(e.g. {report.notes[0][0]}: {report.notes[0][1]})")
+
+
+def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = False,
+              quiet: bool = False) -> BuildReport:
+    """Build the index with a progress bar on a terminal; return the report."""
+    settings = _settings()
+    registry = OutletRegistry.load(settings["OUTLETS_FILE"])
+    show_bar = sys.stderr.isatty() and not quiet
+    bar = None
+
+    def progress(done: int, total: int, name: str, records: int = 0) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="indexing", file=sys.stderr,
+                                    show_pos=True, item_show_func=lambda item: item)
+            bar.__enter__()
+        bar.update(done - bar.pos, name[-40:])
+
+    try:
+        return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,
+                           keep_generations=settings["KEEP_GENERATIONS"], progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.option("--corpus", type=click.Path(),
+              help="Folder or .jsonl(.gz) file of articles [SEARCHSVC_CORPUS_DIR].")
+@click.option("--index-dir", type=click.Path(),
+              help="Where the index is built [SEARCHSVC_INDEX_DIR].")
+@click.option("--update", is_flag=True, help="Re-index only new, changed and removed files.")
+@click.option("--wait", is_flag=True, help="If another build is running, wait for it.")
+def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool) -> None:
+    """Build the search index from a corpus, switching to it atomically."""
+    settings = _settings(CORPUS_DIR=corpus, INDEX_DIR=index_dir)
+    try:
+        report = run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], update=update,
+                           wait=wait)
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+    print_report(report)
+
+
+def _terminal_highlight(html: str) -> str:
+    """Turn snippet HTML into terminal text, matches in bold reverse video."""
+    import html as html_module
+    text = re.sub(r"<mark>(.*?)</mark>",
+                  lambda m: click.style(m.group(1), bold=True, reverse=True), html)
+    return html_module.unescape(text)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_page: int,
+           index_dir: str | None, as_json: bool) -> None:
+    """Search the index and print ranked hits with snippets and facet counts."""
+    settings = _settings(INDEX_DIR=index_dir)
+    handle = IndexHandle(settings["INDEX_DIR"], OutletRegistry.load(settings["OUTLETS_FILE"]),
+                         Synonyms.load(settings["SYNONYMS_FILE"]))
+    service = SearchService(handle, max_query_length=settings["MAX_QUERY_LENGTH"],
+                            max_per_page=settings["MAX_PER_PAGE"])
+    request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
+                            per_page=per_page)
+    try:
+        result = service.search(request)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error}; run `searchsvc index` first") from None
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['total']:,} articles for {result['query']['read_as']!r} "
+               f"(page {result['page']} of {result['pages']}, {result['took_ms']:.0f} ms)")
+    for note in result["query"]["notes"]:
+        click.echo(click.style(f"note: {note}", fg="yellow"))
+    if result["suggestion"]:
+        click.echo(f"did you mean: {result['suggestion']['text']} "
+                   f"({result['suggestion']['total']:,} articles)?")
+    first = (result["page"] - 1) * result["per_page"]
+    for number, hit in enumerate(result["hits"], start=first + 1):
+        click.echo("")
+        click.echo(click.style(f"{number}. {hit['title']}", bold=True))
+        click.echo(f"   {hit['outlet'] or 'unknown outlet'} · "
+                   f"{hit['date_display'] or 'date unknown'}"
+                   + (f" · {hit['author']}" if hit["author"] else "") + f"   [{hit['id']}]")
+        for snippet in hit["snippets"]:
+            click.echo("   " + _terminal_highlight(snippet["html"]))
+    for name in ("outlet", "year"):
+        values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
+                           for row in result["facets"][name][:15])
+        click.echo(f"\n{name}: {values or '-'}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port to listen on [8000].")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes [2].")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
+    settings = _settings(HOST=host, PORT=port, WORKERS=workers)
+    if current_generation(settings["INDEX_DIR"]) is None:
+        click.echo(f"no index in {settings['INDEX_DIR']}; building it from "
+                   f"{settings['CORPUS_DIR']} first")
+        try:
+            print_report(run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], wait=True))
+        except BuildError as error:
+            raise click.ClickException(str(error)) from None
+    from .server import run_server
+    click.echo(f"serving on http://{settings['HOST']}:{settings['PORT']}/ "
+               f"with {settings['WORKERS']} workers")
+    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"])
+
+
+if __name__ == "__main__":
+    main()

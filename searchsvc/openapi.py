@@ -1,0 +1,156 @@
+"""The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
+from __future__ import annotations
+
+from .search import SORTS
+
+
+def _string_or_null() -> dict:
+    return {"type": ["string", "null"]}
+
+
+ARTICLE_METADATA = {
+    "id": {"type": "string"},
+    "title": {"type": "string"},
+    "outlet": {**_string_or_null(), "description": "null when the outlet is unknown"},
+    "date": {**_string_or_null(), "description": "YYYY-MM-DD, YYYY-MM or YYYY, as precise "
+                                                 "as known; null when unknown"},
+    "date_display": _string_or_null(),
+    "year": {"type": ["integer", "null"]},
+    "author": _string_or_null(),
+    "url": _string_or_null(),
+}
+META_REQUIRED = list(ARTICLE_METADATA)
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"], "additionalProperties": False,
+        "properties": {"error": {
+            "type": "object", "required": ["status", "message"], "additionalProperties": False,
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                           "parameter": {"type": "string"}}}},
+    },
+    "Snippet": {
+        "type": "object", "required": ["html", "text"], "additionalProperties": False,
+        "properties": {"html": {"type": "string", "description": "escaped text; matches in "
+                                                                  "<mark>"},
+                       "text": {"type": "string"}},
+    },
+    "Hit": {
+        "type": "object", "required": META_REQUIRED + ["score", "snippets", "title_html"],
+        "additionalProperties": False,
+        "properties": {**ARTICLE_METADATA,
+                       "score": {"type": ["number", "null"]},
+                       "title_html": {"type": "string"},
+                       "snippets": {"type": "array", "maxItems": 3,
+                                    "items": {"$ref": "#/components/schemas/Snippet"}}},
+    },
+    "FacetValue": {
+        "type": "object", "required": ["value", "count", "selected"],
+        "additionalProperties": False,
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                       "selected": {"type": "boolean"}},
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "pages", "sort", "hits", "facets",
+                     "filters", "suggestion", "took_ms", "generation"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "object", "required": ["text", "read_as", "mode", "notes"],
+                      "properties": {"text": {"type": "string"}, "read_as": {"type": "string"},
+                                     "mode": {"type": "string"},
+                                     "notes": {"type": "array", "items": {"type": "string"}}}},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {"type": "object", "required": ["outlet", "year"],
+                       "properties": {name: {"type": "array", "items": {
+                           "$ref": "#/components/schemas/FacetValue"}}
+                           for name in ("outlet", "year")}},
+            "filters": {"type": "object"},
+            "suggestion": {"oneOf": [{"type": "null"}, {
+                "type": "object", "required": ["text", "total"],
+                "properties": {"text": {"type": "string"}, "total": {"type": "integer"}}}]},
+            "took_ms": {"type": "number"},
+            "generation": {"type": "string"},
+        },
+    },
+    "Related": {
+        "type": "object", "required": META_REQUIRED + ["score"],
+        "properties": {**ARTICLE_METADATA, "score": {"type": "number"}},
+    },
+    "Article": {
+        "type": "object",
+        "required": META_REQUIRED + ["body", "paragraphs_html", "related", "provenance",
+                                     "source", "generation"],
+        "properties": {**ARTICLE_METADATA,
+                       "body": {"type": "string"},
+                       "paragraphs_html": {"type": "array", "items": {"type": "string"}},
+                       "provenance": {"type": "object",
+                                      "additionalProperties": {"type": "string"}},
+                       "source": {"type": "string"},
+                       "generation": {"type": "string"},
+                       "related": {"type": "array",
+                                   "items": {"$ref": "#/components/schemas/Related"}}},
+    },
+    "Health": {
+        "type": "object", "required": ["status", "documents", "generation", "built_at"],
+        "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
+                       "generation": {"type": "string"}, "built_at": _string_or_null()},
+    },
+}
+
+
+def _error_responses(*codes: int) -> dict:
+    text = {400: "Invalid parameter", 404: "Not found", 405: "Method not allowed",
+            503: "No index built yet"}
+    return {str(code): {"description": text[code], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}} for code in codes}
+
+
+def _ok(schema: str) -> dict:
+    return {"200": {"description": "OK", "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
+
+
+SEARCH_PARAMETERS = [
+    {"name": "q", "in": "query", "schema": {"type": "string"},
+     "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
+                    "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~"},
+    {"name": "outlet", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+     "style": "form", "explode": True, "description": "Outlet facet values (OR)"},
+    {"name": "year", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+     "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},
+    {"name": "date_from", "in": "query", "schema": {"type": "string"}},
+    {"name": "date_to", "in": "query", "schema": {"type": "string"}},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+]
+
+
+def openapi_document() -> dict:
+    """Return the OpenAPI document describing every JSON endpoint."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "searchsvc", "version": "1",
+                 "description": "Full-text search of news archives."},
+        "paths": {
+            "/api/search": {"get": {"summary": "Search articles", "operationId": "search",
+                                    "parameters": SEARCH_PARAMETERS,
+                                    "responses": {**_ok("SearchResult"),
+                                                  **_error_responses(400, 503)}}},
+            "/api/articles/{article_id}": {"get": {
+                "summary": "One article", "operationId": "article",
+                "parameters": [{"name": "article_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}},
+                               {"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "responses": {**_ok("Article"), **_error_responses(404, 503)}}},
+            "/api/health": {"get": {"summary": "Index status", "operationId": "health",
+                                    "responses": {**_ok("Health"), **_error_responses(503)}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,723 @@
+"""Searching the index: query reading, ranking, facets, snippets and paging, as plain data.
+
+One call, :func:`search`, serves the web page, the JSON endpoint and the
+command line. It never raises on user input: a query it cannot read as
+written is searched as plain words, and the result says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from whoosh import qparser, query as wq, scoring
+from whoosh.searching import Searcher
+
+from . import indexer
+from .analysis import analyze_word
+from .metadata import UNKNOWN, OutletRegistry, PartialDate
+from .schema import UNKNOWN_YEAR
+from .snippets import QueryTerms, highlight_all, make_snippets
+
+SORTS = ("relevance", "newest", "oldest")
+TEXT_FIELDS = ("title", "body")
+# What users may write before a colon, and the index field it searches.
+QUERY_FIELDS = {"title": "title", "body": "body", "text": "body", "author": "author",
+                "outlet": "outlet_name", "year": "year", "date": "date"}
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
+FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+SNIPPET_SOURCE_CHARS = None   # snippets scan the whole text, however long
+
+
+class SearchError(ValueError):
+    """A search parameter is invalid (not the query text, which never fails)."""
+
+
+# --------------------------------------------------------------------------- synonyms
+
+@dataclass
+class Synonyms:
+    """Groups of equivalent terms (words or phrases), applied to queries."""
+
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None) -> "Synonyms":
+        """Read a synonyms file: one comma-separated group per line, '#' comments."""
+        groups: list[tuple[str, ...]] = []
+        if path and Path(path).is_file():
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if not line:
+                    continue
+                terms = tuple(dict.fromkeys(
+                    re.sub(r"\s+", " ", term).strip().lower()
+                    for term in line.split(",") if term.strip()))
+                if len(terms) > 1:
+                    groups.append(terms)
+        return cls(groups)
+
+    def _alternatives(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Return each synonym (as a tuple of lowercase words) mapped to its group."""
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for group in self.groups:
+            for term in group:
+                table.setdefault(tuple(term.split()), group)
+        return table
+
+    def group_words(self, words: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+        """Split plain words into clauses; a word or phrase with synonyms becomes alternatives.
+
+        Returns the clauses (each a list of alternative words or phrases) and notes.
+        """
+        table = self._alternatives()
+        longest = max((len(key) for key in table), default=0)
+        lowered = [re.sub(r"'s$", "", word.lower().replace("’", "'")) for word in words]
+        clauses: list[list[str]] = []
+        applied: list[str] = []
+        index = 0
+        while index < len(words):
+            for size in range(min(longest, len(words) - index), 0, -1):
+                key = tuple(lowered[index:index + size])
+                if key in table:
+                    group = table[key]
+                    written = " ".join(key)
+                    applied.append(f"{written} → {' | '.join(t for t in group if t != written)}")
+                    clauses.append(list(group))
+                    index += size
+                    break
+            else:
+                clauses.append([words[index]])
+                index += 1
+        return clauses, applied
+
+    def expand(self, text: str) -> tuple[str, list[str]]:
+        """Rewrite unquoted words and phrases of a query into OR-groups of their synonyms."""
+        if not self.groups:
+            return text, []
+        alternatives: dict[str, tuple[str, ...]] = {}
+        for group in self.groups:
+            for term in group:
+                alternatives.setdefault(term, group)
+        keys = sorted(alternatives, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w:*~\"'’-])(" + "|".join(
+            r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
+            + r")(?![\w*~:'’])", re.IGNORECASE)
+        applied: list[str] = []
+
+        def replace(match: re.Match) -> str:
+            written = re.sub(r"\s+", " ", match.group(1)).lower()
+            group = alternatives[written]
+            applied.append(f"{written} → {' | '.join(t for t in group if t != written)}")
+            return "(" + " OR ".join(f'"{t}"' if " " in t else t for t in group) + ")"
+
+        # Only outside quoted phrases: a phrase means exactly those words.
+        parts = re.split(r'("[^"]*"(?:~\d+)?)', text)
+        out = [part if part.startswith('"') else pattern.sub(replace, part) for part in parts]
+        return "".join(out), applied
+
+
+# --------------------------------------------------------------------------- the index handle
+
+@dataclass
+class FacetColumns:
+    """Per-document facet and sort values of one index generation, as arrays."""
+
+    outlet_codes: np.ndarray     # int32 code per docnum into outlet_labels
+    outlet_labels: list[str]
+    years: np.ndarray            # int32 per docnum; UNKNOWN_YEAR when unknown
+    days: np.ndarray             # int64 day number per docnum; -1 when unknown
+    live: np.ndarray             # bool per docnum: not deleted
+
+    @classmethod
+    def load(cls, reader) -> "FacetColumns":
+        """Read the sortable columns of every document into arrays."""
+        count = reader.doc_count_all()
+        outlets = reader.column_reader("outlet")
+        years = reader.column_reader("year")
+        dates = reader.column_reader("date")
+        labels: dict[str, int] = {}
+        outlet_codes = np.fromiter((labels.setdefault(outlets[n], len(labels))
+                                    for n in range(count)), dtype=np.int32, count=count)
+        year_values = np.fromiter((years[n] for n in range(count)), dtype=np.int32, count=count)
+        epoch = dt.datetime(1, 1, 1)
+        day_values = np.fromiter(
+            ((dates[n] - epoch).days if year_values[n] != UNKNOWN_YEAR and dates[n] else -1
+             for n in range(count)), dtype=np.int64, count=count)
+        live = np.ones(count, dtype=bool)
+        if reader.has_deletions():
+            for docnum in range(count):
+                live[docnum] = not reader.is_deleted(docnum)
+        return cls(outlet_codes, list(labels), year_values, day_values, live)
+
+
+class IndexHandle:
+    """The served index: opened once, reopened when a new generation is switched in."""
+
+    def __init__(self, index_dir: str | os.PathLike, registry: OutletRegistry | None = None,
+                 synonyms: Synonyms | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.registry = registry or OutletRegistry()
+        self.synonyms = synonyms or Synonyms()
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._index = None
+        self._columns: FacetColumns | None = None
+        self._local = threading.local()
+
+    def _refresh(self) -> None:
+        """Open the current generation if it changed since the last call."""
+        generation = indexer.current_generation(self.index_dir)
+        if generation is None:
+            raise FileNotFoundError(f"no index has been built in {self.index_dir}")
+        if generation == self._generation:
+            return
+        with self._lock:
+            if generation != self._generation:
+                index, generation = indexer.open_current(self.index_dir)
+                with index.searcher() as searcher:
+                    columns = FacetColumns.load(searcher.reader())
+                self._index, self._columns, self._generation = index, columns, generation
+
+    def searcher(self) -> tuple[Searcher, FacetColumns, str]:
+        """Return this thread's searcher on the current generation, its columns and its name."""
+        self._refresh()
+        generation, index, columns = self._generation, self._index, self._columns
+        cached = getattr(self._local, "entry", None)
+        if cached is None or cached[0] != generation:
+            if cached is not None:
+                cached[1].close()
+            cached = (generation, index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)))
+            self._local.entry = cached
+        return cached[1], columns, generation
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+        searcher, _, generation = self.searcher()
+        report = indexer.build_info(self.index_dir, generation).get("report", {})
+        return {"generation": generation, "documents": searcher.doc_count(),
+                "built_at": report.get("built_at")}
+
+
+# --------------------------------------------------------------------------- reading a query
+
+@dataclass
+class QueryReading:
+    """How a query was read: the Whoosh query, the text searched, and notes for the user."""
+
+    query: wq.Query | None
+    text: str
+    mode: str                          # "all words", "any word", "syntax", "plain words", "empty"
+    notes: list[str] = field(default_factory=list)
+    fallback: wq.Query | None = None   # any-word version, if requiring all words finds nothing
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=\S)")
+_PLAIN_WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*")
+
+
+def _syntax_problems(text: str) -> list[str]:
+    """Return why the query cannot be read as query syntax (empty list if it can)."""
+    problems = []
+    if text.count('"') % 2:
+        problems.append("an unbalanced quote")
+    depth = 0
+    for char in re.sub(r'"[^"]*"', "", text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        problems.append("an unbalanced bracket")
+    if text.count("[") != text.count("]") or text.count("{") != text.count("}"):
+        problems.append("an unbalanced range bracket")
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    for name in _FIELD_RE.findall(unquoted):
+        if name.lower() not in QUERY_FIELDS:
+            problems.append(f"an unknown field '{name}:'")
+    words = unquoted.split()
+    if words and (words[0] in OPERATORS - {"NOT"} or words[-1] in OPERATORS):
+        problems.append("an operator with nothing to join")
+    for first, second in zip(words, words[1:]):
+        if first in OPERATORS and second in OPERATORS - {"NOT"}:
+            problems.append("two operators in a row")
+            break
+    if re.search(r"(?:^|[\s(:])\*", unquoted):
+        problems.append("a leading wildcard")
+    elif re.search(r"(?:^|[\s(:])\w\*", unquoted):
+        problems.append("a wildcard with too short a prefix")
+    if re.search(r"(?:^|\s)[-+](?:\s|$)", unquoted):
+        problems.append("a lone + or -")
+    return problems
+
+
+def _has_syntax(text: str) -> bool:
+    """Return True if the query uses any query-language feature."""
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    return ('"' in text or any(word in OPERATORS for word in text.split())
+            or bool(re.search(r"[()\[\]{}*~^:<>=]|(?:^|\s)[-+]\w", unquoted)))
+
+
+class QueryReader:
+    """Turns query text into a Whoosh query, forgiving malformed input."""
+
+    def __init__(self, schema, synonyms: Synonyms, registry: OutletRegistry,
+                 max_length: int = 500) -> None:
+        self.schema = schema
+        self.synonyms = synonyms
+        self.registry = registry
+        self.max_length = max_length
+        self._parsers: dict[str, qparser.QueryParser] = {}
+
+    def _parser(self, group: str) -> qparser.QueryParser:
+        """Return the (cached) multi-field parser, joining words with AND or OR."""
+        if group not in self._parsers:
+            grouping = qparser.AndGroup if group == "and" else qparser.OrGroup
+            parser = qparser.MultifieldParser(list(TEXT_FIELDS), self.schema, group=grouping)
+            parser.remove_plugin_class(qparser.SingleQuotePlugin)
+            parser.remove_plugin_class(qparser.BoostPlugin)
+            parser.add_plugin(qparser.PlusMinusPlugin())
+            parser.add_plugin(qparser.FuzzyTermPlugin())
+            parser.add_plugin(qparser.GtLtPlugin())
+            parser.add_plugin(qparser.FieldAliasPlugin(
+                {field: [alias for alias, target in QUERY_FIELDS.items()
+                         if target == field and alias != field]
+                 for field in set(QUERY_FIELDS.values())}))
+            self._parsers[group] = parser
+        return self._parsers[group]
+
+    def read(self, text: str) -> QueryReading:
+        """Read query text: syntax where it is well-formed, plain words otherwise."""
+        notes: list[str] = []
+        original = text or ""
+        text = unicodedata.normalize("NFC", original)
+        if _CONTROL_RE.search(text):
+            text = _CONTROL_RE.sub(" ", text)
+            notes.append("control characters were removed")
+        if len(text) > self.max_length:
+            text = text[:self.max_length].rsplit(" ", 1)[0]
+            notes.append(f"the query was cut to its first {self.max_length} characters")
+        # "?" ends questions far more often than it means a one-letter wildcard.
+        text = re.sub(r"\s+", " ", text.replace("?", " ")).strip()
+        if not text:
+            return QueryReading(None, "", "empty", notes)
+
+        problems = _syntax_problems(text) if _has_syntax(text) else []
+        if problems:
+            words = " ".join(_PLAIN_WORD_RE.findall(text))
+            notes.append(f"the query has {', '.join(dict.fromkeys(problems))}, "
+                         f"so it was searched as plain words: {words or '(none)'}")
+            return self._plain(words, notes, mode="plain words")
+        if _has_syntax(text):
+            expanded, applied = self.synonyms.expand(self._canonical_outlets(text))
+            notes.extend(f"also searched: {entry}" for entry in applied)
+            parsed = self._parse(expanded, "and")
+            if parsed is None or _has_errors(parsed):
+                words = " ".join(_PLAIN_WORD_RE.findall(text))
+                notes.append(f"part of the query could not be read, so it was searched as "
+                             f"plain words: {words}")
+                return self._plain(words, notes, mode="plain words")
+            return QueryReading(parsed, text, "syntax", notes)
+        return self._plain(text, notes, mode=None)
+
+    def _plain(self, words: str, notes: list[str], mode: str | None) -> QueryReading:
+        """Read plain words: all required for a short query, ranked by matches for a long one."""
+        tokens = _PLAIN_WORD_RE.findall(words)
+        words = " ".join(tokens)
+        if not tokens:
+            return QueryReading(None, "", "empty", notes)
+        groups, applied = self.synonyms.group_words(tokens)
+        notes.extend(f"also searched: {entry}" for entry in applied)
+        clauses = [clause for clause in (_words_query(alternatives) for alternatives in groups)
+                   if clause is not None]
+        if not clauses:
+            return QueryReading(None, words, "empty", notes + ["every word is too common to "
+                                                               "search on its own"])
+        if len(tokens) >= LONG_QUERY_WORDS:
+            return QueryReading(wq.Or(clauses), words, mode or "any word", notes)
+        reading = QueryReading(wq.And(clauses), words, mode or "all words", notes)
+        if len(clauses) > 1:
+            reading.fallback = wq.Or(clauses)
+        return reading
+
+    def any_word(self, reading: QueryReading) -> QueryReading:
+        """Return the reading that ranks by how many of the words match (none required)."""
+        notes = reading.notes + ["no article has all the words, so articles with any of them "
+                                 "are shown, those matching most first"]
+        return QueryReading(reading.fallback, reading.text, "any word", notes)
+
+    def _parse(self, text: str, group: str) -> wq.Query | None:
+        """Parse query syntax; None if the parser fails on it."""
+        try:
+            return self._parser(group).parse(text)
+        except Exception:   # noqa: BLE001 - Whoosh's parser has no error contract; we fall back
+            return None
+
+    def _canonical_outlets(self, text: str) -> str:
+        """Rewrite outlet:NAME to the registry's name for that outlet (RFA -> Radio Free Asia)."""
+        def replace(match: re.Match) -> str:
+            value = match.group(2).strip('"')
+            canonical = self.registry.find_in(value)
+            return f'{match.group(1)}"{canonical}"' if canonical else match.group(0)
+        return re.sub(r'(\boutlet:)("[^"]*"|[^\s()]+)', replace, text, flags=re.IGNORECASE)
+
+
+def _words_query(alternatives: Sequence[str]) -> wq.Query | None:
+    """Return a query matching any alternative (word or phrase) in the title or body."""
+    options: list[wq.Query] = []
+    for alternative in alternatives:
+        terms = [term for word in _PLAIN_WORD_RE.findall(alternative)
+                 for term in analyze_word(word).split()]
+        for fieldname in TEXT_FIELDS:
+            if len(terms) == 1:
+                options.append(wq.Term(fieldname, terms[0]))
+            elif terms:
+                options.append(wq.Phrase(fieldname, terms))
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _has_errors(parsed: wq.Query) -> bool:
+    """Return True if the parser gave up on any part of the query."""
+    for node in _walk(parsed):
+        if isinstance(node, wq.qcore._NullQuery) or getattr(node, "error", None):
+            return True
+    return False
+
+
+def _walk(node: wq.Query) -> Iterable[wq.Query]:
+    """Yield every node of a query tree."""
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+def query_terms(parsed: wq.Query | None, reader) -> QueryTerms:
+    """Return the analysed terms and phrases a query looks for (not those it excludes)."""
+    terms: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+
+    def visit(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            visit(node.a)
+            return
+        if isinstance(node, wq.Phrase):
+            if node.fieldname in TEXT_FIELDS:
+                phrases.append(tuple(node.words))
+            return
+        if isinstance(node, wq.Term):
+            if node.fieldname in TEXT_FIELDS and isinstance(node.text, str):
+                terms.add(node.text)
+            return
+        if isinstance(node, wq.MultiTerm):
+            if node.fieldname in TEXT_FIELDS:
+                for fieldname, text in node.existing_terms(reader, expand=True):
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            return
+        for child in node.children():
+            visit(child)
+
+    if parsed is not None:
+        visit(parsed)
+    return QueryTerms(frozenset(terms), tuple(dict.fromkeys(phrases)))
+
+
+# --------------------------------------------------------------------------- the search call
+
+@dataclass
+class SearchRequest:
+    """Everything a search may ask for; validated by :meth:`validate`."""
+
+    q: str = ""
+    outlets: Sequence[str] = ()
+    years: Sequence[str] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def validate(self, max_per_page: int = 100) -> None:
+        """Raise SearchError naming the first invalid parameter."""
+        if self.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise SearchError("page must be a whole number of 1 or more")
+        if self.page > 10_000:
+            raise SearchError("page must be 10000 or less")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= max_per_page:
+            raise SearchError(f"per_page must be between 1 and {max_per_page}")
+        for year in self.years:
+            if year != UNKNOWN and not (str(year).isdigit() and len(str(year)) == 4):
+                raise SearchError(f"year must be a four-digit year or 'unknown', not {year!r}")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value and parse_bound(value, end=name == "date_to") is None:
+                raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
+
+
+def parse_bound(text: str, end: bool) -> dt.date | None:
+    """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day:
+            return dt.date(year, month, day)
+        if month:
+            first = dt.date(year, month, 1)
+            if not end:
+                return first
+            following = dt.date(year + (month == 12), month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    except ValueError:
+        return None
+
+
+class SearchService:
+    """The search function over an index handle, with its query reader."""
+
+    def __init__(self, handle: IndexHandle, max_query_length: int = 500,
+                 max_per_page: int = 100) -> None:
+        self.handle = handle
+        self.max_per_page = max_per_page
+        self.max_query_length = max_query_length
+        self._readers: dict[str, QueryReader] = {}
+
+    def _reader(self, searcher: Searcher, generation: str) -> QueryReader:
+        if generation not in self._readers:
+            self._readers = {generation: QueryReader(searcher.schema, self.handle.synonyms,
+                                                     self.handle.registry,
+                                                     self.max_query_length)}
+        return self._readers[generation]
+
+    def search(self, request: SearchRequest) -> dict:
+        """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
+        started = time.perf_counter()
+        request.validate(self.max_per_page)
+        searcher, columns, generation = self.handle.searcher()
+        reading = self._reader(searcher, generation).read(request.q)
+        matched = self._matching(searcher, columns, reading.query, request)
+        if reading.fallback is not None and matched.size == 0:
+            reading = self._reader(searcher, generation).any_word(reading)
+            matched = self._matching(searcher, columns, reading.query, request)
+
+        outlet_ok, year_ok = self._facet_masks(columns, matched, request)
+        hits_docs = matched[outlet_ok & year_ok]
+        facets = {
+            "outlet": self._outlet_facet(columns, matched[year_ok], request.outlets),
+            "year": self._year_facet(columns, matched[outlet_ok], request.years),
+        }
+        total = int(hits_docs.size)
+        first = (request.page - 1) * request.per_page
+        page_docs, scores = self._page(searcher, columns, reading.query, hits_docs, request,
+                                       first, total)
+        terms = query_terms(reading.query, searcher.reader())
+        hits = [self._hit(searcher, docnum, score, terms)
+                for docnum, score in zip(page_docs, scores)]
+        suggestion = None
+        if total < FEW_HITS and reading.query is not None:
+            suggestion = self._suggest(searcher, columns, generation, reading, request, total)
+        return {
+            "query": {"text": request.q, "read_as": reading.text, "mode": reading.mode,
+                      "notes": reading.notes},
+            "total": total,
+            "page": request.page,
+            "per_page": request.per_page,
+            "pages": max(1, -(-total // request.per_page)),
+            "sort": request.sort,
+            "hits": hits,
+            "facets": facets,
+            "filters": {"outlet": list(request.outlets), "year": list(request.years),
+                        "date_from": request.date_from, "date_to": request.date_to},
+            "suggestion": suggestion,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "generation": generation,
+        }
+
+    # ---- matching and facets
+
+    def _matching(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
+                  request: SearchRequest) -> np.ndarray:
+        """Return the sorted docnums matching the query and the date range (not the facets)."""
+        if parsed is None:
+            docs = np.flatnonzero(columns.live)
+        else:
+            docs = np.fromiter(searcher.docs_for_query(parsed), dtype=np.int64)
+            docs.sort()
+        if request.date_from or request.date_to:
+            epoch = dt.date(1, 1, 1)
+            low = (parse_bound(request.date_from, end=False) - epoch).days \
+                if request.date_from else 0
+            high = (parse_bound(request.date_to, end=True) - epoch).days \
+                if request.date_to else np.iinfo(np.int64).max
+            days = columns.days[docs]
+            docs = docs[(days >= low) & (days <= high)]
+        return docs
+
+    def _facet_masks(self, columns: FacetColumns, matched: np.ndarray,
+                     request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per matched doc, whether it passes the outlet filter and the year filter."""
+        outlet_ok = np.ones(matched.size, dtype=bool)
+        if request.outlets:
+            wanted = [code for code, label in enumerate(columns.outlet_labels)
+                      if label in set(request.outlets)]
+            outlet_ok = np.isin(columns.outlet_codes[matched], wanted)
+        year_ok = np.ones(matched.size, dtype=bool)
+        if request.years:
+            wanted_years = [UNKNOWN_YEAR if y == UNKNOWN else int(y) for y in request.years]
+            year_ok = np.isin(columns.years[matched], wanted_years)
+        return outlet_ok, year_ok
+
+    def _outlet_facet(self, columns: FacetColumns, docs: np.ndarray,
+                      selected: Sequence[str]) -> list[dict]:
+        """Return outlet counts, largest first; selected values always listed."""
+        counts = np.bincount(columns.outlet_codes[docs], minlength=len(columns.outlet_labels))
+        values = {columns.outlet_labels[code]: int(count)
+                  for code, count in enumerate(counts) if count}
+        for value in selected:
+            values.setdefault(value, 0)
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0] == UNKNOWN,
+                                                           item[0].casefold()))
+        return [{"value": value, "count": count, "selected": value in selected}
+                for value, count in ordered]
+
+    def _year_facet(self, columns: FacetColumns, docs: np.ndarray,
+                    selected: Sequence[str]) -> list[dict]:
+        """Return year counts in year order, 'unknown' last; selected values always listed."""
+        years, counts = np.unique(columns.years[docs], return_counts=True)
+        values = {(UNKNOWN if year == UNKNOWN_YEAR else str(int(year))): int(count)
+                  for year, count in zip(years, counts)}
+        for value in selected:
+            values.setdefault(str(value), 0)
+        ordered = sorted(values, key=lambda value: (value == UNKNOWN, value))
+        return [{"value": value, "count": values[value], "selected": value in selected}
+                for value in ordered]
+
+    # ---- ranking and paging
+
+    def _page(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
+              docs: np.ndarray, request: SearchRequest, first: int,
+              total: int) -> tuple[list[int], list[float | None]]:
+        """Return the docnums and scores of the requested page, in order."""
+        if first >= total:
+            return [], []
+        last = min(first + request.per_page, total)
+        if request.sort == "relevance" and parsed is not None:
+            allowed = None if docs.size == searcher.doc_count() else set(docs.tolist())
+            results = searcher.search(parsed, limit=last, filter=allowed)
+            ranked = [(hit.docnum, hit.score) for hit in results][first:last]
+            return [d for d, _ in ranked], [round(float(s), 4) for _, s in ranked]
+        days = columns.days[docs]
+        if request.sort == "oldest":
+            key = np.where(days < 0, np.iinfo(np.int64).max, days)
+        else:   # newest, and relevance without a query: newest first
+            key = np.where(days < 0, np.iinfo(np.int64).max, -days)
+        order = np.lexsort((docs, key))[first:last]
+        return [int(d) for d in docs[order]], [None] * len(order)
+
+    def _hit(self, searcher: Searcher, docnum: int, score: float | None,
+             terms: QueryTerms) -> dict:
+        """Return one hit as plain data, with snippets."""
+        stored = searcher.stored_fields(docnum)
+        snippets = make_snippets(stored.get("body", ""), terms)
+        title_spans = highlight_all(stored.get("title", ""), terms)
+        return {**article_metadata(stored), "score": score,
+                "title_html": str(title_spans),
+                "snippets": [{"html": s.html, "text": s.text} for s in snippets]}
+
+    # ---- suggestions
+
+    def _suggest(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                 reading: QueryReading, request: SearchRequest, total: int) -> dict | None:
+        """Return a corrected query that finds more, if a small spelling change gives one."""
+        words = _PLAIN_WORD_RE.findall(reading.text)
+        if not words or len(words) > 6:
+            return None
+        corrector = searcher.corrector("body")
+        changed = False
+        corrected = []
+        for word in words:
+            term = analyze_word(word)
+            if not term or searcher.doc_frequency("body", term) > 0 or len(word) < 3:
+                corrected.append(word)
+                continue
+            options = corrector.suggest(word.lower(), limit=1, maxdist=1 if len(word) < 6 else 2,
+                                         prefix=1)
+            if options:
+                corrected.append(options[0])
+                changed = True
+            else:
+                corrected.append(word)
+        if not changed:
+            return None
+        text = " ".join(corrected)
+        better = self._reader(searcher, generation).read(text)
+        found = self._matching(searcher, columns, better.query, request).size
+        if found <= total:
+            return None
+        return {"text": text, "total": int(found)}
+
+    # ---- articles
+
+    def article(self, article_id: str, q: str = "") -> dict | None:
+        """Return one article with its full text (highlighted for q) and related coverage."""
+        searcher, _, generation = self.handle.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        reading = self._reader(searcher, generation).read(q) if q else None
+        terms = query_terms(reading.query if reading else None, searcher.reader())
+        paragraphs = [p for p in re.split(r"\n\s*\n|\n", stored.get("body", "")) if p.strip()]
+        return {**article_metadata(stored),
+                "body": stored.get("body", ""),
+                "paragraphs_html": [str(highlight_all(p, terms)) for p in paragraphs],
+                "source": stored.get("source"),
+                "provenance": stored.get("provenance", {}),
+                "related": self.more_like_this(article_id),
+                "generation": generation}
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[dict]:
+        """Return the articles most similar to one article (other coverage of the story)."""
+        searcher, _, _ = self.handle.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        results = searcher.more_like(docnum, "body", top=limit, numterms=25)
+        return [{**article_metadata(hit.fields()), "score": round(float(hit.score), 4)}
+                for hit in results]
+
+
+def article_metadata(stored: dict) -> dict:
+    """Return the display metadata of a stored article (unknown values as None)."""
+    date_iso = stored.get("date_iso")
+    date = None
+    if date_iso:
+        parts = [int(part) for part in date_iso.split("-")]
+        date = PartialDate(*parts)
+    year = stored.get("year")
+    outlet = stored.get("outlet")
+    return {
+        "id": stored.get("id"),
+        "title": stored.get("title"),
+        "outlet": None if outlet == UNKNOWN else outlet,
+        "date": date_iso,
+        "date_display": date.display() if date else None,
+        "year": None if year in (None, UNKNOWN_YEAR) else int(year),
+        "author": stored.get("author") or None,
+        "url": stored.get("url"),
+    }

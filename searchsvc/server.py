@@ -1,0 +1,36 @@
+"""Running the app under gunicorn, a production WSGI server, from `searchsvc serve`."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class SearchServer(BaseApplication):
+    """A gunicorn application that serves create_app() with the given options."""
+
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+        return create_app()
+
+
+def run_server(host: str, port: int, workers: int) -> None:
+    """Serve the app on host:port with the given number of worker processes (blocks)."""
+    SearchServer({
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "timeout": 60,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        # Requests are short and CPU-bound: a small backlog of keep-alive sockets is enough.
+        "backlog": 256,
+    }).run()

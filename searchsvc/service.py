@@ -1,0 +1,39 @@
+"""The search service's place in a Flask app: one shared index handle, security headers."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from .metadata import OutletRegistry
+from .search import IndexHandle, SearchService, Synonyms
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                                "script-src 'self'; connect-src 'self'; form-action 'self'; "
+                                "base-uri 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Attach the search service (shared by all requests) and the security headers."""
+    registry = OutletRegistry.load(app.config["OUTLETS_FILE"])
+    handle = IndexHandle(app.config["INDEX_DIR"], registry,
+                         Synonyms.load(app.config["SYNONYMS_FILE"]))
+    app.extensions["searchsvc"] = SearchService(handle,
+                                                max_query_length=app.config["MAX_QUERY_LENGTH"],
+                                                max_per_page=app.config["MAX_PER_PAGE"])
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def get_service() -> SearchService:
+    """Return the current app's search service."""
+    return current_app.extensions["searchsvc"]

@@ -1,0 +1,163 @@
+"""Snippets: the best passages of an article for a query, matched words marked, all else escaped.
+
+Matching works on the analysed form (a stemmed match marks the word as
+written), and scans the whole text, however long, with a compiled regex that
+proposes candidate words which are then checked through the analyzer's stem.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from markupsafe import Markup, escape
+
+from .analysis import analyze_word
+
+WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
+PASSAGE_CHARS = 200
+MAX_PASSAGES = 3
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What to mark: single analysed terms, and phrases as sequences of analysed terms."""
+
+    terms: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One passage: the HTML (escaped, with <mark>) and the plain text."""
+
+    html: str
+    text: str
+
+
+@lru_cache(maxsize=256)
+def _candidate_regex(stems: frozenset[str]) -> re.Pattern | None:
+    """Return a regex finding words that may analyse to one of the stems."""
+    prefixes = sorted({stem[:max(1, min(len(stem) - 1, 4))] for stem in stems if stem},
+                      key=len, reverse=True)
+    if not prefixes:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + r")\w*(?:\.?\w+)*",
+                      re.IGNORECASE)
+
+
+def find_matches(text: str, query_terms: QueryTerms) -> list[tuple[int, int]]:
+    """Return (start, end) character spans of the words in text that the query matches."""
+    wanted = set(query_terms.terms)
+    for phrase in query_terms.phrases:
+        wanted.update(phrase)
+    pattern = _candidate_regex(frozenset(wanted))
+    if pattern is None:
+        return []
+    hits = [(m.start(), m.end(), analyze_word(m.group())) for m in pattern.finditer(text)]
+    hits = [hit for hit in hits if hit[2] in wanted]
+    spans = [(start, end) for start, end, term in hits if term in query_terms.terms]
+    if query_terms.phrases:
+        spans.extend(_phrase_spans(text, hits, query_terms.phrases))
+    return sorted(set(spans))
+
+
+def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
+                  phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Return the spans of phrase words that occur as the phrase (adjacent, in order)."""
+    spans: list[tuple[int, int]] = []
+    for phrase in phrases:
+        size = len(phrase)
+        for index in range(len(hits) - size + 1):
+            window = hits[index:index + size]
+            if tuple(term for _, _, term in window) != phrase:
+                continue
+            # Adjacent means only non-word characters or stop words lie between.
+            gaps = [text[window[i][1]:window[i + 1][0]] for i in range(size - 1)]
+            if all(len(WORD_RE.findall(gap)) <= 1 and len(gap) < 40 for gap in gaps):
+                spans.extend((start, end) for start, end, _ in window)
+    return spans
+
+
+def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """Return text[start:end] escaped, with the spans inside it wrapped in <mark>."""
+    out: list[str] = []
+    position = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        out.append(str(escape(text[position:span_start])))
+        out.append("<mark>" + str(escape(text[span_start:span_end])) + "</mark>")
+        position = span_end
+    out.append(str(escape(text[position:end])))
+    return "".join(out)
+
+
+def _word_boundary(text: str, index: int, forward: bool) -> int:
+    """Move index to the nearest word boundary (never inside a word)."""
+    if forward:
+        while index < len(text) and not text[index].isspace():
+            index += 1
+        return index
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _passage(text: str, center_start: int, center_end: int) -> tuple[int, int]:
+    """Return a ~PASSAGE_CHARS window around a match, cut at word boundaries."""
+    before = (PASSAGE_CHARS - (center_end - center_start)) // 3
+    start = max(0, center_start - before)
+    end = min(len(text), start + PASSAGE_CHARS)
+    start = max(0, end - PASSAGE_CHARS)
+    if start > 0:
+        start = _word_boundary(text, start, forward=True)
+    if end < len(text):
+        end = _word_boundary(text, end, forward=False)
+    return start, end
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
+    """Render one passage with ellipses where it was cut."""
+    lead = "… " if start > 0 else ""
+    tail = " …" if end < len(text) else ""
+    body = re.sub(r"\s+", " ", text[start:end]).strip()
+    html = _mark(text, start, end, spans)
+    html = re.sub(r"\s+", " ", html).strip()
+    return Snippet(html=str(escape(lead)) + html + str(escape(tail)), text=lead + body + tail)
+
+
+def make_snippets(text: str, query_terms: QueryTerms,
+                  max_passages: int = MAX_PASSAGES) -> list[Snippet]:
+    """Return up to max_passages best passages of text for the query; the opening if none match."""
+    if not text:
+        return []
+    spans = find_matches(text, query_terms) if query_terms else []
+    if not spans:
+        start, end = _passage(text, 0, 0)
+        return [_render(text, 0, end, [])]
+    # Score a window at each match by the distinct matched words it holds.
+    candidates = []
+    for span_start, span_end in spans:
+        start, end = _passage(text, span_start, span_end)
+        inside = [text[s:e].lower() for s, e in spans if s >= start and e <= end]
+        candidates.append((len(set(inside)) + 0.1 * len(inside), -start, start, end))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    for _, _, start, end in candidates:
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+        if len(chosen) == max_passages:
+            break
+    return [_render(text, start, end, spans) for start, end in sorted(chosen)]
+
+
+def highlight_all(text: str, query_terms: QueryTerms) -> Markup:
+    """Return the whole text escaped, every matched word in <mark>."""
+    spans = find_matches(text, query_terms) if query_terms else []
+    return Markup(_mark(text, 0, len(text), spans))

@@ -1,0 +1,122 @@
+"""HTML views: the search page and the article page, rendering the core search result."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from .params import BadParameter, search_request_from_args
+from .search import SORTS
+from .service import get_service
+
+bp = Blueprint("web", __name__)
+CHART_HEIGHT = 80
+
+
+def _url(endpoint: str, params: list[tuple[str, str]]) -> str:
+    """Return an endpoint's URL with GET parameters in a stable order."""
+    query = urlencode([(k, v) for k, v in params if v not in (None, "")])
+    return url_for(endpoint) + ("?" + query if query else "")
+
+
+def _params(args, drop: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
+    """Return the request's parameters as pairs, without the ones named in drop."""
+    return [(key, value) for key in args for value in args.getlist(key) if key not in drop]
+
+
+def _facet_view(result: dict, args) -> dict:
+    """Add each facet value's toggle URL (select or remove it, back to page 1)."""
+    facets = {}
+    for name, values in result["facets"].items():
+        rows = []
+        for row in values:
+            base = _params(args)
+            if row["selected"]:
+                pairs = [(k, v) for k, v in base if not (k == name and v == row["value"])]
+            else:
+                pairs = base + [(name, row["value"])]
+            rows.append({**row, "toggle_url": _url("web.search", pairs)})
+        facets[name] = rows
+    return facets
+
+
+def _year_chart(year_facet: list[dict], args) -> dict | None:
+    """Return bar geometry for the matches-by-year chart (known years only)."""
+    known = [row for row in year_facet if row["value"].isdigit()]
+    if not known:
+        return None
+    years = range(int(known[0]["value"]), int(known[-1]["value"]) + 1)
+    counts = {int(row["value"]): row for row in known}
+    peak = max(row["count"] for row in known) or 1
+    width = max(6, min(48, 640 // max(1, len(years))))
+    bars = []
+    for index, year in enumerate(years):
+        row = counts.get(year, {"count": 0, "selected": False, "toggle_url": None})
+        height = round(CHART_HEIGHT * row["count"] / peak) if row["count"] else 0
+        bars.append({"year": year, "count": row["count"], "x": index * width, "width": width - 2,
+                     "height": height, "y": CHART_HEIGHT - height, "url": row.get("toggle_url"),
+                     "selected": row.get("selected", False)})
+    label_every = max(1, len(bars) // 8)
+    return {"bars": bars, "width": len(bars) * width, "height": CHART_HEIGHT,
+            "label_every": label_every, "peak": peak}
+
+
+@bp.get("/")
+@bp.get("/search")
+def search():
+    """Render the search page: form, results, facets, chart, pagination."""
+    service = get_service()
+    error = None
+    try:
+        search_request = search_request_from_args(request.args, current_app.config)
+    except BadParameter as bad:
+        error = str(bad)
+        search_request = search_request_from_args(_safe_args(request.args), current_app.config)
+    result = service.search(search_request)
+    facets = _facet_view(result, request.args)
+    base = _params(request.args)
+    pages = {
+        "prev": _url("web.search", base + [("page", str(result["page"] - 1))])
+        if result["page"] > 1 else None,
+        "next": _url("web.search", base + [("page", str(result["page"] + 1))])
+        if result["page"] < result["pages"] else None,
+        "numbers": [(n, _url("web.search", base + [("page", str(n))]))
+                    for n in range(max(1, result["page"] - 3),
+                                   min(result["pages"], result["page"] + 3) + 1)],
+    }
+    suggestion_url = None
+    if result["suggestion"]:
+        suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
+                              + [("q", result["suggestion"]["text"])])
+    return render_template(
+        "search.html", result=result, facets=facets, chart=_year_chart(facets["year"],
+                                                                       request.args),
+        pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
+        json_url=_url("api.search", _params(request.args, drop=())),
+        clear_url=_url("web.search", [(k, v) for k, v in base if k in ("q", "sort")]),
+        q=request.args.get("q", ""), has_query=bool(request.args))
+
+
+def _safe_args(args):
+    """Return the parameters with the invalid ones dropped, to show results beside the error."""
+    from werkzeug.datastructures import MultiDict
+    safe = MultiDict()
+    for key in ("q", "outlet"):
+        for value in args.getlist(key):
+            safe.add(key, value)
+    return safe
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str):
+    """Render one article, its metadata, highlights for the query, and other coverage."""
+    q = request.args.get("q", "")
+    found = get_service().article(article_id, q=q)
+    if found is None:
+        abort(404, description=f"There is no article with id {article_id!r}.")
+    back_url = request.args.get("back") or ""
+    if not back_url.startswith("/search"):
+        back_url = _url("web.search", [("q", q)])
+    json_url = url_for("api.article", article_id=article_id, **({"q": q} if q else {}))
+    return render_template("article.html", article=found, q=q, back_url=back_url,
+                           json_url=json_url)

@@ -1,0 +1,59 @@
+"""Shared fixtures: real indexes in temporary directories, the Flask app, client and CLI runner."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from searchsvc import create_app
+from searchsvc.config import PACKAGE_DATA, PROJECT_ROOT
+from searchsvc.indexer import build_index
+from searchsvc.metadata import OutletRegistry
+from searchsvc.search import IndexHandle, SearchService, Synonyms
+
+CORPUS = PROJECT_ROOT / "corpus"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def registry() -> OutletRegistry:
+    return OutletRegistry.load(PACKAGE_DATA / "outlets.toml")
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory, registry) -> Path:
+    """An index of the bundled five-article corpus, built once per test session."""
+    index_dir = tmp_path_factory.mktemp("seeds-index")
+    build_index(CORPUS, index_dir, registry=registry)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seeds_service(seeds_index, registry) -> SearchService:
+    handle = IndexHandle(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    return SearchService(handle)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the bundled corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def app(seeds_index):
+    return create_app({"TESTING": True, "INDEX_DIR": str(seeds_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()

@@ -1,0 +1,95 @@
+import pytest
+
+from searchsvc import create_app
+from searchsvc.openapi import openapi_document
+
+jsonschema = pytest.importorskip("jsonschema")
+
+
+def validate(payload, schema_name):
+    document = openapi_document()
+    schema = {"$ref": f"#/components/schemas/{schema_name}",
+              "components": document["components"]}
+    jsonschema.validate(payload, schema)
+
+
+def test_search_returns_core_result(client):
+    response = client.get("/api/search?q=asylum&outlet=CNN&per_page=3")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert {"total", "page", "per_page", "hits", "facets", "suggestion", "took_ms"} <= set(data)
+    assert data["total"] == 1 and data["per_page"] == 3
+    assert data["hits"][0]["outlet"] == "CNN"
+    validate(data, "SearchResult")
+
+
+def test_repeatable_parameters(client):
+    data = client.get("/api/search?q=asylum&outlet=CNN&outlet=The+Irrawaddy&year=2022").get_json()
+    assert [hit["id"] for hit in data["hits"]] == ["003_33987ea7448e5f2a"]
+
+
+def test_article_and_health_match_openapi(client):
+    article = client.get("/api/articles/003_33987ea7448e5f2a?q=defectors")
+    assert article.status_code == 200
+    data = article.get_json()
+    validate(data, "Article")
+    assert data["outlet"] == "The Irrawaddy" and data["date"] == "2022-03-25"
+    assert any("<mark>" in paragraph for paragraph in data["paragraphs_html"])
+    health = client.get("/api/health").get_json()
+    validate(health, "Health")
+    assert health["documents"] == 5
+
+
+@pytest.mark.parametrize("url, status, parameter", [
+    ("/api/search?page=0", 400, "page"),
+    ("/api/search?page=abc", 400, "page"),
+    ("/api/search?per_page=100000", 400, "per_page"),
+    ("/api/search?sort=sideways", 400, "sort"),
+    ("/api/search?year=abc", 400, "year"),
+    ("/api/search?date_from=yesterday", 400, "date_from"),
+    ("/api/articles/nope", 404, None),
+    ("/api/nope", 404, None),
+])
+def test_errors_have_one_shape(client, url, status, parameter):
+    response = client.get(url)
+    assert response.status_code == status
+    data = response.get_json()
+    validate(data, "Error")
+    assert data["error"]["status"] == status
+    if parameter:
+        assert data["error"]["parameter"] == parameter
+
+
+def test_method_not_allowed_is_json(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    validate(response.get_json(), "Error")
+
+
+@pytest.mark.parametrize("q", ['"', "(((", "title:", "\x00", "x" * 10000, "AND", "*", "%ff",
+                               "year:[abc TO def]", "date:notadate", "outlet:", "~~~", "\\"])
+def test_no_query_yields_a_500(client, q):
+    response = client.get("/api/search", query_string={"q": q})
+    assert response.status_code == 200
+    validate(response.get_json(), "SearchResult")
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/api/search?q=x")
+    assert response.status_code == 503
+    assert "searchsvc index" in response.get_json()["error"]["message"]
+
+
+def test_openapi_lists_every_api_route(app, client):
+    document = client.get("/api/openapi.json").get_json()
+    routes = {rule.rule.replace("<article_id>", "{article_id}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes - {"/api/openapi.json"} == set(document["paths"])
+
+
+def test_security_headers(client):
+    response = client.get("/api/search?q=x")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

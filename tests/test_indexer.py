@@ -1,0 +1,146 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from searchsvc.cli import main
+from searchsvc.indexer import (BuildLocked, build_index, build_lock, current_generation,
+                               open_current)
+
+
+def doc_ids(index_dir):
+    ix, _ = open_current(index_dir)
+    with ix.searcher() as searcher:
+        return {fields["id"] for fields in searcher.all_stored_fields()}
+
+
+def test_build_seeds_reports_counts(corpus_copy, tmp_path, registry):
+    report = build_index(corpus_copy, tmp_path / "ix", registry=registry)
+    assert report.indexed == 5 and report.total_documents == 5
+    assert report.skipped == []
+    assert report.unknown == {"outlet": 0, "date": 0}
+    assert current_generation(tmp_path / "ix") == report.generation
+
+
+def test_duplicates_skipped_and_unknowns_counted(corpus_copy, tmp_path, registry):
+    (corpus_copy / "copy.txt").write_bytes((corpus_copy / "000_63fb707cc87ede63.txt").read_bytes())
+    (corpus_copy / "nodate.txt").write_text("Headline\n\nAn article with no date or outlet.\n",
+                                            encoding="utf-8")
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    report = build_index(corpus_copy, tmp_path / "ix", registry=registry)
+    reasons = dict(report.skipped)
+    assert "same article as 000_63fb707cc87ede63.txt" == reasons["copy.txt"]
+    assert reasons["empty.txt"] == "empty file"
+    assert report.indexed == 6
+    assert report.unknown == {"outlet": 1, "date": 1}
+
+
+def test_atomic_switch_keeps_open_searcher_working(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    ix, first = open_current(index_dir)
+    searcher = ix.searcher()
+    before = searcher.doc_count()
+    (corpus_copy / "000_63fb707cc87ede63.txt").unlink()
+    build_index(corpus_copy, index_dir, registry=registry)
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert current_generation(index_dir) != first
+    # The old searcher still reads its generation, stored fields included.
+    assert searcher.doc_count() == before == 5
+    assert len(list(searcher.all_stored_fields())) == 5
+    searcher.close()
+    assert len(doc_ids(index_dir)) == 4
+
+
+def test_second_build_stops_with_clear_message(corpus_copy, tmp_path, registry, runner):
+    index_dir = tmp_path / "ix"
+    with build_lock(index_dir):
+        with pytest.raises(BuildLocked, match="another build is already running"):
+            build_index(corpus_copy, index_dir, registry=registry)
+        result = runner.invoke(main, ["index", "--corpus", str(corpus_copy),
+                                      "--index-dir", str(index_dir)])
+    assert result.exit_code == 1
+    assert "another build is already running" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_killed_build_leaves_served_index(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    served = current_generation(index_dir)
+    # Many articles so the build is still running when it is killed.
+    for number in range(400):
+        (corpus_copy / f"extra{number:04d}.txt").write_text(
+            f"Headline {number}\n\n" + ("Words about the talks number %d. " % number) * 200,
+            encoding="utf-8")
+    script = textwrap.dedent(f"""
+        from searchsvc.indexer import build_index
+        from searchsvc.metadata import OutletRegistry
+        build_index({str(corpus_copy)!r}, {str(index_dir)!r}, registry=OutletRegistry())
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(index_dir.glob(".building-*")):
+        time.sleep(0.02)
+    time.sleep(0.3)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert current_generation(index_dir) == served
+    assert len(doc_ids(index_dir)) == 5
+    # The next build cleans up the half-written directory and succeeds.
+    report = build_index(corpus_copy, index_dir, registry=registry)
+    assert report.total_documents == 405
+    assert not list(index_dir.glob(".building-*"))
+
+
+def test_update_handles_added_changed_removed(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    (corpus_copy / "new.txt").write_text("New Headline\n\nA new article about Yangon.\n",
+                                         encoding="utf-8")
+    (corpus_copy / "001_239a778613941eab.txt").write_text(
+        "Changed Headline\n\nThe CNN article, rewritten entirely for this test.\n",
+        encoding="utf-8")
+    (corpus_copy / "004_b08c682b17bd4db1.txt").unlink()
+    report = build_index(corpus_copy, index_dir, registry=registry, update=True)
+    assert report.mode == "update"
+    assert report.indexed == 2          # the new file and the changed one only
+    assert report.unchanged_files == 3
+    assert report.removed == 1
+    assert report.total_documents == 5
+    ids = doc_ids(index_dir)
+    assert "new" in ids and "004_b08c682b17bd4db1" not in ids
+    ix, _ = open_current(index_dir)
+    with ix.searcher() as searcher:
+        assert searcher.document(id="001_239a778613941eab")["title"] == "Changed Headline"
+    # Nothing changed: nothing re-indexed.
+    again = build_index(corpus_copy, index_dir, registry=registry, update=True)
+    assert again.indexed == 0 and again.total_documents == 5
+
+
+def test_cli_index_prints_summary(corpus_copy, tmp_path, runner):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy),
+                                  "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "indexed 5 documents" in result.output
+    assert "empty.txt: empty file" in result.output
+    assert "unknown outlet: 0; unknown date: 0" in result.output
+
+
+def test_cli_index_reads_environment(corpus_copy, tmp_path, runner):
+    env = {"SEARCHSVC_CORPUS_DIR": str(corpus_copy), "SEARCHSVC_INDEX_DIR": str(tmp_path / "e")}
+    result = runner.invoke(main, ["index"], env=env)
+    assert result.exit_code == 0, result.output
+    assert current_generation(tmp_path / "e")
+
+
+def test_cli_index_missing_corpus_is_a_clear_error(tmp_path, runner):
+    result = runner.invoke(main, ["index", "--corpus", str(tmp_path / "nope"),
+                                  "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert "corpus not found" in result.output

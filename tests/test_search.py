@@ -1,0 +1,204 @@
+import pytest
+
+from searchsvc.indexer import build_index
+from searchsvc.search import IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
+from searchsvc.snippets import QueryTerms, make_snippets
+from searchsvc.config import PACKAGE_DATA
+
+SEEDS = {"000_63fb707cc87ede63", "001_239a778613941eab", "002_b799067c995269f7",
+         "003_33987ea7448e5f2a", "004_b08c682b17bd4db1"}
+
+
+def run(service, q="", **kwargs):
+    return service.search(SearchRequest(q=q, **kwargs))
+
+
+def ids(result):
+    return {hit["id"] for hit in result["hits"]}
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("Myanmar", SEEDS),                                  # synonyms: Burma-only seeds too
+    ("burma", SEEDS),
+    ("Myanmar’s parallel government", {"003_33987ea7448e5f2a"}),
+    ('"Kyaw Win"', SEEDS - {"003_33987ea7448e5f2a"}),
+    ('"second highest"~3', {"001_239a778613941eab", "002_b799067c995269f7"}),
+    ("defectors", {"003_33987ea7448e5f2a"}),
+    ("title:diplomat", {"000_63fb707cc87ede63", "001_239a778613941eab", "004_b08c682b17bd4db1"}),
+    ("outlet:RFA", {"000_63fb707cc87ede63"}),
+    ('outlet:"radio free asia"', {"000_63fb707cc87ede63"}),
+    ("author:ponnudurai", {"000_63fb707cc87ede63"}),
+    ("year:2022", {"003_33987ea7448e5f2a"}),
+    ("date:[2011-07-01 TO 2011-07-05]", {"004_b08c682b17bd4db1", "001_239a778613941eab"}),
+    ("australia OR geneva", SEEDS - {"001_239a778613941eab"}),
+    ("asylum NOT Irrawaddy", SEEDS - {"002_b799067c995269f7", "003_33987ea7448e5f2a"}),
+    ("asylum -australia", SEEDS - {"002_b799067c995269f7", "003_33987ea7448e5f2a"}),
+    ("Naypyid*", {"002_b799067c995269f7", "004_b08c682b17bd4db1"}),
+    ("Ponnudurrai~", {"000_63fb707cc87ede63"}),
+])
+def test_query_forms(seeds_service, q, expected):
+    result = run(seeds_service, q)
+    assert ids(result) == expected
+    assert result["total"] == len(expected)
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "asylum (", "asylum )", "AND", "OR asylum",
+                               "asylum AND OR Burma", "nofield:asylum", "*sylum", "a*",
+                               "\x00asylum\x07", "x" * 5000, "[2011 TO", "asylum^^^", "-",
+                               "title:", ":::", "<script>alert(1)</script>", "year:abc"])
+def test_malformed_queries_never_raise_and_say_how_they_were_read(seeds_service, q):
+    result = run(seeds_service, q)
+    assert isinstance(result["total"], int)
+    assert result["query"]["mode"] in {"plain words", "empty", "all words", "any word", "syntax"}
+
+
+def test_malformed_query_is_searched_as_plain_words(seeds_service):
+    result = run(seeds_service, '"Kyaw Win')
+    assert result["query"]["mode"] == "plain words"
+    assert "unbalanced quote" in result["query"]["notes"][0]
+    assert result["total"] == 4
+
+
+def test_long_natural_language_query_ranks_by_matching_terms(seeds_service):
+    result = run(seeds_service, "Why did the deputy chief of mission at the embassy in Washington "
+                                "defect and ask for asylum in the United States?")
+    assert result["total"] >= 4
+    assert result["query"]["mode"] == "any word"
+    assert result["hits"][0]["id"] in {"001_239a778613941eab", "004_b08c682b17bd4db1"}
+
+
+def test_all_words_required_then_any_when_none_has_all(seeds_service):
+    assert run(seeds_service, "asylum geneva")["total"] == 2
+    fallback = run(seeds_service, "asylum xylophone")
+    assert fallback["query"]["mode"] == "any word" and fallback["total"] == 5
+
+
+def test_snippets_escape_markup_and_mark_matches(tmp_path, registry):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "x.txt").write_text("Script Story\n\nThe page contained <script>alert('x')</script> "
+                                  "and the diplomats defected.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    hit = run(service, "script defects")["hits"][0]
+    html = hit["snippets"][0]["html"]
+    assert "<script>" not in html
+    assert "&lt;<mark>script</mark>&gt;" in html
+    assert "<mark>defected</mark>" in html           # stemmed match marks the word as written
+    assert "<script>" in hit["snippets"][0]["text"]
+
+
+def test_phrase_marks_the_phrase_only():
+    text = "Win went home. Later Kyaw Win spoke, and Kyaw left."
+    snippet = make_snippets(text, QueryTerms(frozenset(), (("kyaw", "win"),)))[0]
+    assert snippet.html.count("<mark>") == 2
+    assert "<mark>Kyaw</mark> <mark>Win</mark> spoke" in snippet.html
+
+
+def test_snippets_deep_in_long_articles():
+    text = ("filler words here. " * 3000) + "the rare zeugma appears here."
+    snippets = make_snippets(text, QueryTerms(frozenset({"zeugma"})))
+    assert len(text) > 32_000
+    assert "<mark>zeugma</mark>" in snippets[0].html
+    assert len(snippets[0].text) <= 210
+
+
+def test_title_only_match_shows_opening(tmp_path, registry):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "z.txt").write_text("Zeppelin Report\n\nThe airship flew over the city at dawn. "
+                                  + "More words follow here. " * 30, encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    hit = run(service, "zeppelin")["hits"][0]
+    assert hit["snippets"][0]["text"].startswith("The airship flew over the city at dawn.")
+    assert hit["title_html"] == "<mark>Zeppelin</mark> Report"
+
+
+def test_up_to_three_snippets_of_about_200_chars(seeds_service):
+    for hit in run(seeds_service, "Kyaw Win")["hits"]:
+        assert 1 <= len(hit["snippets"]) <= 3
+        for snippet in hit["snippets"]:
+            assert len(snippet["text"]) <= 210
+
+
+def test_disjunctive_facets(seeds_service):
+    plain = run(seeds_service, "asylum")
+    outlets = {row["value"]: row["count"] for row in plain["facets"]["outlet"]}
+    assert len(outlets) == 5
+    selected = run(seeds_service, "asylum", outlets=["CNN"])
+    assert selected["total"] == 1
+    counts = {row["value"]: (row["count"], row["selected"]) for row in selected["facets"]["outlet"]}
+    # Selecting one outlet leaves the others' counts as they were (tag/exclude semantics)...
+    assert counts["The Irrawaddy"] == (1, False) and counts["CNN"] == (1, True)
+    # ...while the year facet is filtered by the outlet selection.
+    years = {row["value"]: row["count"] for row in selected["facets"]["year"]}
+    assert years == {"2011": 1}
+    both = run(seeds_service, "asylum", outlets=["CNN", "The Irrawaddy"], years=["2022"])
+    assert ids(both) == {"003_33987ea7448e5f2a"}
+    years = {row["value"]: row["count"] for row in both["facets"]["year"]}
+    assert years == {"2011": 1, "2022": 1}
+
+
+def test_unknown_is_a_facet_value(tmp_path, registry):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Headline\n\nAn undated article about asylum.\n", "utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    result = run(service, "asylum")
+    assert result["facets"]["outlet"] == [{"value": "unknown", "count": 1, "selected": False}]
+    assert result["facets"]["year"] == [{"value": "unknown", "count": 1, "selected": False}]
+    assert run(service, "asylum", years=["unknown"])["total"] == 1
+
+
+def test_sorting_and_paging_are_stable(seeds_service):
+    newest = run(seeds_service, "", sort="newest")
+    dates = [hit["date"] for hit in newest["hits"]]
+    assert dates[0] == "2022-03-25" and dates[-1] == "2011-07"
+    oldest = [hit["id"] for hit in run(seeds_service, "", sort="oldest")["hits"]]
+    assert oldest[0] == "001_239a778613941eab"   # July 2011 sorts as its first day
+    for sort in ("relevance", "newest", "oldest"):
+        whole = [hit["id"] for hit in run(seeds_service, "diplomat OR asylum", sort=sort,
+                                          per_page=5)["hits"]]
+        paged = []
+        for page in (1, 2, 3):
+            paged += [hit["id"] for hit in run(seeds_service, "diplomat OR asylum", sort=sort,
+                                               per_page=2, page=page)["hits"]]
+        assert paged == whole and len(set(paged)) == len(paged) == 5
+
+
+def test_suggestion_when_query_finds_little(seeds_service):
+    result = run(seeds_service, "diplomta")
+    assert result["total"] == 0
+    assert result["suggestion"]["text"] == "diplomat"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(page=0), "page"), (dict(per_page=1000), "per_page"), (dict(sort="sideways"), "sort"),
+    (dict(years=["abc"]), "year"), (dict(date_from="yesterday"), "date_from"),
+])
+def test_invalid_parameters_raise_search_error(seeds_service, kwargs, message):
+    with pytest.raises(SearchError, match=message):
+        run(seeds_service, "asylum", **kwargs)
+
+
+def test_more_like_this_finds_other_coverage(seeds_service):
+    related = seeds_service.more_like_this("001_239a778613941eab")
+    assert related and "001_239a778613941eab" not in {item["id"] for item in related}
+    assert related[0]["id"] in {"004_b08c682b17bd4db1", "002_b799067c995269f7"}
+
+
+def test_result_shape(seeds_service):
+    result = run(seeds_service, "asylum")
+    assert set(result) >= {"total", "hits", "facets", "suggestion", "took_ms", "generation"}
+    hit = result["hits"][0]
+    assert set(hit) >= {"id", "title", "outlet", "date", "year", "author", "url", "score",
+                        "snippets"}
+
+
+def test_synonym_file_is_editable(tmp_path, seeds_index, registry):
+    path = tmp_path / "syn.txt"
+    path.write_text("# comment\nzebra, kyaw win\n", encoding="utf-8")
+    service = SearchService(IndexHandle(seeds_index, registry, Synonyms.load(path)))
+    assert run(service, "zebra")["total"] == 4
