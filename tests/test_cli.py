@@ -1,0 +1,32 @@
+import json
+
+from searchsvc.cli import main
+
+
+def test_search_prints_highlighted_hits_and_facets(runner, seeds_index):
+    result = runner.invoke(main, ["search", "Kyaw Win", "--index-dir", str(seeds_index),
+                                  "--outlet", "CNN"], color=True)
+    assert result.exit_code == 0, result.output
+    assert "1 articles for 'Kyaw Win'" in result.output
+    assert "\x1b[1m\x1b[7mKyaw\x1b[0m" in result.output      # bold reverse video
+    assert "outlet: " in result.output and "*CNN (1)" in result.output
+    assert "year: 2011 (1)" in result.output
+
+
+def test_search_json(runner, seeds_index):
+    result = runner.invoke(main, ["search", "asylum", "--index-dir", str(seeds_index), "--json",
+                                  "--year", "2022"])
+    data = json.loads(result.output)
+    assert data["total"] == 1 and data["hits"][0]["outlet"] == "The Irrawaddy"
+
+
+def test_search_without_index_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["search", "x", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "searchsvc index" in result.output
+
+
+def test_search_rejects_bad_sort(runner, seeds_index):
+    result = runner.invoke(main, ["search", "x", "--index-dir", str(seeds_index), "--sort", "up"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--sort'" in result.output

@@ -1,0 +1,60 @@
+"""The service while the index changes under it, and the settings it runs with."""
+import threading
+
+from searchsvc import create_app
+from searchsvc.config import load_settings
+from searchsvc.indexer import build_index
+
+
+def test_rebuilt_index_is_picked_up_without_restart(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    first = client.get("/api/search?q=zeppelin").get_json()
+    assert first["total"] == 0
+    (corpus_copy / "z.txt").write_text("Zeppelin News\n\nA zeppelin landed.\n", encoding="utf-8")
+    build_index(corpus_copy, index_dir, registry=registry)
+    second = client.get("/api/search?q=zeppelin").get_json()
+    assert second["total"] == 1
+    assert second["generation"] != first["generation"]
+    assert client.get("/api/health").get_json()["documents"] == 6
+
+
+def test_service_answers_throughout_a_rebuild(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    for number in range(150):
+        (corpus_copy / f"n{number}.txt").write_text(
+            f"Story {number}\n\n" + "Talks in Zanzibar continued. " * 100, encoding="utf-8")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    builder = threading.Thread(target=build_index, args=(corpus_copy, index_dir),
+                               kwargs={"registry": registry})
+    builder.start()
+    statuses, totals = [], set()
+    while builder.is_alive():
+        response = client.get("/api/search?q=asylum")
+        statuses.append(response.status_code)
+        totals.add(response.get_json()["total"])
+    builder.join()
+    final = client.get("/api/search?q=zanzibar").get_json()
+    assert statuses and set(statuses) == {200}
+    assert totals == {5}
+    assert final["total"] == 150
+
+
+def test_settings_precedence(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "searchsvc.toml").write_text('index_dir = "/from/file"\nport = 9000\n'
+                                             'max_per_page = 50\n', encoding="utf-8")
+    settings = load_settings(instance, environ={"SEARCHSVC_PORT": "9100"})
+    assert settings["INDEX_DIR"] == "/from/file"
+    assert settings["PORT"] == 9100                   # environment beats the file
+    assert settings["MAX_PER_PAGE"] == 50
+    overridden = load_settings(instance, overrides={"port": 1}, environ={"SEARCHSVC_PORT": "9100"})
+    assert overridden["PORT"] == 1                    # an explicit override beats both
+
+
+def test_debug_is_off_by_default(seeds_index):
+    app = create_app({"INDEX_DIR": str(seeds_index)})
+    assert not app.debug
