@@ -102,3 +102,25 @@ def test_phone_width_layout(browser, live_server):
         browser.save_screenshot(str(SCREENSHOTS / "phone.png"))
     finally:
         browser.set_window_size(1200, 900)
+
+
+AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/search?q=asylum&outlet=CNN", "/search?q=diplomta",
+                                  "/articles/000_63fb707cc87ede63?q=defect"])
+def test_pages_have_no_accessibility_violations(browser, live_server, path):
+    """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must install axe-core (see .ci/run)")
+        pytest.skip("axe-core not installed: npm install --prefix tests/.node axe-core@4")
+    browser.get(live_server + path)
+    browser.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    result = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})
+           .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ' +
+                 v.nodes.map(n => n.target.join(' ')).join(', '))));
+    """)
+    assert result == []
