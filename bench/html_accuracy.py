@@ -32,7 +32,6 @@ import json
 import re
 import sys
 import time
-import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -186,8 +185,8 @@ SYSTEMS: dict[str, Callable[[str], Extracted]] = {"ours": run_ours, "union": run
 # --------------------------------------------------------------------------- metrics
 
 def fold(text: object) -> str:
-    """Casefold, NFKC-normalise and collapse whitespace."""
-    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    """Casefold and collapse whitespace."""
+    text = str(text or "").casefold()
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -336,12 +335,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="directory holding the sets (default: ../shared/data/html)")
     parser.add_argument("--systems", default="ours,union", help="comma-separated: " + ",".join(SYSTEMS))
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
-    parser.add_argument("--rule", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="list strict misses")
     args = parser.parse_args(argv)
-    for rule in args.rule:  # development only: NAME=VALUE overrides of htmlpage.RULES
-        name, _, value = rule.partition("=")
-        htmlpage.RULES[name] = json.loads(value) if value[:1] in "0123456789tf" else value
     data = Path(args.data)
     for set_name in args.sets.split(","):
         root = data / set_name

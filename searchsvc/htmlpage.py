@@ -443,6 +443,35 @@ def clean_author(value: str | None) -> str | None:
     return text
 
 
+_AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
+                "sailthru.author", "parsely-author", "cxenseparse:author")
+_PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
+                                 r"redaktion|redacción|rédaction|editor|editors)$", re.IGNORECASE)
+
+
+def _names_site(name: str, variants: list[str]) -> bool:
+    """Tell whether a byline names the site or a placeholder rather than a person."""
+    cleaned = clean_author(name)
+    if not cleaned or _PLACEHOLDER_AUTHOR.match(cleaned):
+        return True
+    compact = _fold(cleaned).replace(" ", "")
+    return any(compact == variant.replace(" ", "") or (
+        len(variant) >= 3 and variant.replace(" ", "") in compact
+        and len(compact) <= len(variant.replace(" ", "")) + 12) for variant in variants)
+
+
+def _microdata_authors(tree: HtmlElement) -> list[str]:
+    """Return the names in itemprop=author elements (their itemprop=name if they have one)."""
+    names = []
+    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]"):
+        inner = element.xpath(".//*[@itemprop='name']")
+        value = (inner[0].get("content") or inner[0].text_content()) if inner else \
+            element.get("content") or element.text_content()
+        if _clean(value):
+            names.append(value)
+    return names
+
+
 def _split_names(names: Iterable[str]) -> str | None:
     unique = list(dict.fromkeys(name for name in (clean_author(n) for n in names) if name))
     return ", ".join(unique) or None
@@ -455,6 +484,13 @@ _BODY_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "
 _BOILERPLATE_HINT = re.compile(
     r"share|social|related|comment|newsletter|subscribe|promo|advert|sidebar|breadcrumb|"
     r"\bnav|menu|footer|cookie|popup|modal|recommend|more-stories|\btags?\b", re.IGNORECASE)
+
+
+def _has_content_text(tree: HtmlElement) -> bool:
+    """Tell whether the page body has text outside boilerplate elements (modifies tree)."""
+    etree.strip_elements(tree, *_BODY_BOILERPLATE, with_tail=False)
+    body = tree.find("body")
+    return bool(re.search(r"\w", (body if body is not None else tree).text_content()))
 
 
 def fallback_body(tree: HtmlElement) -> str:
@@ -593,23 +629,38 @@ def extract(html: str) -> Page:
             break
     take("date", guessed, "htmldate")
 
-    # author
-    take("author", _split_names(_ld_names(ld.get("author"), objects)), "JSON-LD author")
-    take("author", _split_names(meta.get("author", []) + meta.get("article:author", [])
-                                + meta.get("byl", []) + meta.get("dc.creator", [])
-                                + meta.get("sailthru.author", [])
-                                + meta.get("parsely-author", [])), "meta author")
-    take("author", clean_author(getattr(document, "author", None)), "trafilatura author")
+    # author: the first source naming people rather than the site itself, else any byline
+    variants = _site_variants(page.site_name, page.url)
+    bylines = [(_ld_names(ld.get("author"), objects), "JSON-LD author"),
+               ([v for name in _AUTHOR_META for v in meta.get(name, ())], "meta author"),
+               (re.split(r"\s*;\s*", getattr(document, "author", None) or ""),
+                "trafilatura author"),
+               (_microdata_authors(tree), "microdata author")]
+    people_by_source = [([name for name in names if name and not _names_site(name, variants)],
+                         source) for names, source in bylines]
+    for people, source in people_by_source:
+        if take("author", _split_names(people), source):
+            break
+    # a visible byline often lists co-authors the metadata leaves out: keep the fuller list
+    visible = _split_names(people_by_source[2][0])
+    if page.author and visible and page.provenance["author"] != "trafilatura author":
+        chosen, fuller = set(page.author.casefold().split(", ")), visible.casefold().split(", ")
+        if chosen < set(fuller):
+            page.author, page.provenance["author"] = visible, "trafilatura author"
+    for names, source in bylines:
+        take("author", _split_names(n for n in names if n and not _PLACEHOLDER_AUTHOR.match(n)),
+             source)
 
     language, source = _lang(tree, meta, ld)
     take("language", language, source)
     take("description", *_first_meta(meta, "og:description", "description"))
 
-    text = getattr(document, "text", None) if document is not None else None
-    if text and text.strip():
-        page.body = text.strip()
-        page.provenance["body"] = "trafilatura"
-    else:
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    # trafilatura falls back to any text it can find; a short result only counts if the page
+    # has text outside navigation, forms and the like
+    if text and (len(text) >= 200 or _has_content_text(tree)):
+        page.body, page.provenance["body"] = text, "trafilatura"
+    elif not text:
         page.body = fallback_body(tree)
         page.provenance["body"] = "paragraphs"
     return page
