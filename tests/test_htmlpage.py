@@ -1,0 +1,160 @@
+"""Tests for searchsvc.htmlpage on small hand-written pages."""
+from __future__ import annotations
+
+import pytest
+
+from searchsvc import htmlpage
+
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "
+    f"with quotes from residents and figures from the budget office.</p>" for n in range(6))
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{body}</body></html>"
+
+
+def test_json_ld_graph_gives_headline_date_author_and_publisher():
+    html = page(
+        """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+             {"@type": "WebSite", "@id": "#site", "name": "Harbour Times"},
+             {"@type": "NewsArticle", "headline": "Council approves harbour budget",
+              "datePublished": "2021-03-04T09:30:00+01:00",
+              "dateModified": "2021-05-06T10:00:00+01:00",
+              "author": [{"@type": "Person", "name": "Ada Byron"},
+                         {"@type": "Person", "name": "Tom Ink"}],
+              "publisher": {"@id": "#site"}}]}</script>
+           <title>Something else entirely</title>""",
+        f"<article><h1>Council approves harbour budget</h1>{PARAGRAPHS}</article>")
+    result = htmlpage.extract(html)
+    assert result.title == "Council approves harbour budget"
+    assert result.date == "2021-03-04"  # published, not modified
+    assert result.author == "Ada Byron, Tom Ink"
+    assert result.site_name == "Harbour Times"
+    assert result.provenance["date"] == "JSON-LD datePublished"
+
+
+def test_opengraph_and_site_suffix_removed_from_title():
+    html = page(
+        """<meta property="og:title" content="Storm closes the ferry line | Harbour Times">
+           <meta property="og:site_name" content="Harbour Times">
+           <meta property="article:published_time" content="2020-11-02T08:00:00-05:00">
+           <meta name="author" content="By Jo Reed">
+           <link rel="canonical" href="https://www.harbourtimes.example/storm">
+           <title>Storm closes the ferry line - Harbour Times</title>""",
+        f"<div class='story'>{PARAGRAPHS}</div>")
+    result = htmlpage.extract(html)
+    assert result.title == "Storm closes the ferry line"
+    assert result.site_name == "Harbour Times"
+    assert result.date == "2020-11-02"
+    assert result.author == "Jo Reed"
+    assert result.url == "https://www.harbourtimes.example/storm"
+    assert result.language == "en"
+
+
+def test_h1_kicker_span_dropped_when_title_states_headline():
+    html = page("<meta property='og:title' content='Harbour: Ferries stop for the winter'>",
+                "<h1><span class='kicker'>Harbour</span><span class='sep'>: </span>"
+                f"<span class='headline'>Ferries stop for the winter</span></h1>{PARAGRAPHS}")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter"
+
+
+def test_logo_h1_does_not_replace_stated_title():
+    html = page("<title>Ferries stop for the winter</title>",
+                f"<h1><a href='/'>Harbour Times</a></h1>{PARAGRAPHS}")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter"
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ("", "<time datetime='2019-07-08T12:00:00+02:00' pubdate>8 July</time>", "2019-07-08"),
+    ("<meta itemprop='datePublished' content='2018-02-03'>", "", "2018-02-03"),
+    ("<meta name='pubdate' content='Sun Nov 23 16:00:00 EDT 2014'>", "", "2014-11-23"),
+    ("<meta name='article:modified_time' content='2022-01-01'>"
+     "<meta name='parsely-pub-date' content='2017-06-05T10:00:00Z'>", "", "2017-06-05"),
+])
+def test_dates_from_time_and_meta(head, body, expected):
+    html = page(head, f"<article>{body}{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).date == expected
+
+
+def test_normalise_date_forms():
+    assert htmlpage.normalise_date("2023-02-16T12:51:09+00:00") == "2023-02-16"
+    assert htmlpage.normalise_date("1676551869") == "2023-02-16"
+    assert htmlpage.normalise_date("1676551869000") == "2023-02-16"
+    assert htmlpage.normalise_date("2021-04") == "2021-04"
+    assert htmlpage.normalise_date("3021-01-01") is None
+    assert htmlpage.normalise_date("not a date") is None
+
+
+def test_boilerplate_removed_from_body():
+    html = page(
+        "<style>.x{color:red}</style><script>var tracking = 1;</script>",
+        """<nav><a href="/">Home</a> <a href="/sport">Sport navigation link</a></nav>
+           <article><h1>Ferries stop</h1>
+             <!-- an HTML comment that must not appear -->
+             <p>The ferry line between the two islands will stop running for the winter,
+                the harbour council said on Monday after a long meeting.</p>
+             <div class="share-buttons"><a href="#">Share on Facebook</a></div>
+             <p>Residents who rely on the crossing will be offered a bus link instead, with
+                timetables published next week on the council website.</p>
+             <form><input name="email"><button>Subscribe to our newsletter</button></form>
+             <div class="related-links"><a href="/other">Related: Other ferry story</a></div>
+           </article>
+           <footer>Copyright Harbour Times footer text</footer>""")
+    body = htmlpage.extract(html).body
+    assert "ferry line between the two islands" in body
+    assert "bus link instead" in body
+    for noise in ("tracking", "color:red", "navigation link", "HTML comment", "Share on",
+                  "Subscribe", "Related:", "footer text"):
+        assert noise not in body
+
+
+def test_fallback_body_removes_boilerplate():
+    tree = htmlpage.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
+        <article><p>First real paragraph of the story about ferries.</p>
+        <ul class="social-share"><li>Tweet this</li></ul><p>Second paragraph.</p></article>"""))
+    body = htmlpage.fallback_body(tree)
+    assert "First real paragraph" in body and "Second paragraph." in body
+    assert "Menu entry" not in body and "Tweet this" not in body and "Side" not in body
+
+
+@pytest.mark.parametrize("html", [
+    "", "   ", "<html><body><p>unclosed <b>bold <i>italic</table></div>",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+    "<html><head><script type='application/ld+json'>{broken json,,}</script>"
+    "<meta property='article:published_time' content='garbage'></head></html>",
+    "\x00\x01 binary-ish <<<>>> &&& </p>", "<p>only a fragment</p>",
+])
+def test_malformed_html_does_not_raise(html):
+    result = htmlpage.extract(html)
+    assert isinstance(result, htmlpage.Page)
+    assert result.date is None
+
+
+def test_page_without_article_text():
+    result = htmlpage.extract(page("<title>Gallery</title>", "<img src='a.jpg'><nav>Home</nav>"))
+    assert result.title == "Gallery"
+    assert result.body.strip() == ""
+
+
+def test_author_that_names_the_site_is_skipped():
+    html = page("""<meta property="og:site_name" content="Harbour Times">
+                   <meta name="author" content="Harbour Times">
+                   <script type="application/ld+json">{"@type": "NewsArticle",
+                     "author": {"@type": "Person", "name": "Jo Reed"}}</script>""",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).author == "Jo Reed"
+
+
+def test_strip_site_keeps_title_when_site_is_unknown():
+    assert htmlpage.strip_site("Ferries stop - the winter", None, None) == \
+        "Ferries stop - the winter"
+    assert htmlpage.strip_site("Harbour Times | Ferries stop", "Harbour Times", None) == \
+        "Ferries stop"
+    assert htmlpage.strip_site("Ferries stop - harbourtimes.example", None,
+                               "https://harbourtimes.example/a") == "Ferries stop"
+
+
+def test_declared_charset():
+    assert htmlpage.declared_charset(b'<meta charset="iso-8859-1">') == "iso-8859-1"
+    assert htmlpage.declared_charset(b"<html></html>") is None
