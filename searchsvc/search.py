@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from . import indexer
 from .analysis import analyze_word
 from .metadata import UNKNOWN, OutletRegistry, PartialDate
+from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
 
@@ -467,6 +468,21 @@ class SearchRequest:
                 raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
 
 
+def top_ranked(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """Return the indexes of the `count` best scores, best first, ties by lower docnum.
+
+    This is Whoosh's collector order; only the candidates at or above the count-th best
+    score are sorted.
+    """
+    if count < scores.size:
+        threshold = np.partition(scores, scores.size - count)[scores.size - count]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(scores.size)
+    order = np.lexsort((docs[candidates], -scores[candidates]))
+    return candidates[order[:count]]
+
+
 def parse_bound(text: str, end: bool) -> dt.date | None:
     """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day."""
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
@@ -496,6 +512,7 @@ class SearchService:
         self.max_per_page = max_per_page
         self.max_query_length = max_query_length
         self._readers: dict[str, QueryReader] = {}
+        self._postings: dict[str, PostingCache] = {}
 
     def _reader(self, searcher: Searcher, generation: str) -> QueryReader:
         if generation not in self._readers:
@@ -504,26 +521,34 @@ class SearchService:
                                                      self.max_query_length)}
         return self._readers[generation]
 
+    def _posting_cache(self, columns: FacetColumns, generation: str) -> PostingCache:
+        """Return the decoded postings of a generation (a new, empty cache for a new one)."""
+        cache = self._postings.get(generation)
+        if cache is None:
+            cache = PostingCache(columns.live)
+            self._postings = {generation: cache}
+        return cache
+
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
         searcher, columns, generation = self.handle.searcher()
         reading = self._reader(searcher, generation).read(request.q)
-        matched = self._matching(searcher, columns, reading.query, request)
-        if reading.fallback is not None and matched.size == 0:
+        matched = self._matching(searcher, columns, generation, reading.query, request)
+        if reading.fallback is not None and matched.docs.size == 0:
             reading = self._reader(searcher, generation).any_word(reading)
-            matched = self._matching(searcher, columns, reading.query, request)
+            matched = self._matching(searcher, columns, generation, reading.query, request)
 
-        outlet_ok, year_ok = self._facet_masks(columns, matched, request)
-        hits_docs = matched[outlet_ok & year_ok]
+        outlet_ok, year_ok = self._facet_masks(columns, matched.docs, request)
+        selected = matched.select(outlet_ok & year_ok)
         facets = {
-            "outlet": self._outlet_facet(columns, matched[year_ok], request.outlets),
-            "year": self._year_facet(columns, matched[outlet_ok], request.years),
+            "outlet": self._outlet_facet(columns, matched.docs[year_ok], request.outlets),
+            "year": self._year_facet(columns, matched.docs[outlet_ok], request.years),
         }
-        total = int(hits_docs.size)
+        total = int(selected.docs.size)
         first = (request.page - 1) * request.per_page
-        page_docs, scores = self._page(searcher, columns, reading.query, hits_docs, request,
+        page_docs, scores = self._page(searcher, columns, reading.query, selected, request,
                                        first, total)
         terms = query_terms(reading.query, searcher.reader())
         hits = [self._hit(searcher, docnum, score, terms)
@@ -550,23 +575,36 @@ class SearchService:
 
     # ---- matching and facets
 
-    def _matching(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
-                  request: SearchRequest) -> np.ndarray:
-        """Return the sorted docnums matching the query and the date range (not the facets)."""
+    def _matching(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                  parsed: wq.Query | None, request: SearchRequest) -> Matches:
+        """Return the docs matching the query and the date range (not the facets), sorted.
+
+        Queries of terms, exact phrases and Boolean operators are matched and scored on
+        cached posting arrays; anything else by Whoosh, without scores.
+        """
         if parsed is None:
-            docs = np.flatnonzero(columns.live)
+            matches = Matches(np.flatnonzero(columns.live).astype(np.int64), None)
         else:
-            docs = np.fromiter(searcher.docs_for_query(parsed), dtype=np.int64)
-            docs.sort()
+            matches = None
+            if QueryEvaluator.usable(searcher):
+                evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher)
+                try:
+                    matches = evaluator.evaluate(parsed)
+                except Unsupported:
+                    matches = None
+            if matches is None:
+                docs = np.fromiter(searcher.docs_for_query(parsed), dtype=np.int64)
+                docs.sort()
+                matches = Matches(docs, None)
         if request.date_from or request.date_to:
             epoch = dt.date(1, 1, 1)
             low = (parse_bound(request.date_from, end=False) - epoch).days \
                 if request.date_from else 0
             high = (parse_bound(request.date_to, end=True) - epoch).days \
                 if request.date_to else np.iinfo(np.int64).max
-            days = columns.days[docs]
-            docs = docs[(days >= low) & (days <= high)]
-        return docs
+            days = columns.days[matches.docs]
+            matches = matches.select((days >= low) & (days <= high))
+        return matches
 
     def _facet_masks(self, columns: FacetColumns, matched: np.ndarray,
                      request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
@@ -610,12 +648,17 @@ class SearchService:
     # ---- ranking and paging
 
     def _page(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
-              docs: np.ndarray, request: SearchRequest, first: int,
+              matches: Matches, request: SearchRequest, first: int,
               total: int) -> tuple[list[int], list[float | None]]:
         """Return the docnums and scores of the requested page, in order."""
         if first >= total:
             return [], []
         last = min(first + request.per_page, total)
+        docs = matches.docs
+        if request.sort == "relevance" and parsed is not None and matches.scores is not None:
+            ranked = top_ranked(docs, matches.scores, last)[first:last]
+            return ([int(docs[i]) for i in ranked],
+                    [round(float(matches.scores[i]), 4) for i in ranked])
         if request.sort == "relevance" and parsed is not None:
             allowed = None if docs.size == searcher.doc_count() else set(docs.tolist())
             results = searcher.search(parsed, limit=last, filter=allowed)
@@ -666,7 +709,7 @@ class SearchService:
             return None
         text = " ".join(corrected)
         better = self._reader(searcher, generation).read(text)
-        found = self._matching(searcher, columns, better.query, request).size
+        found = self._matching(searcher, columns, generation, better.query, request).docs.size
         if found <= total:
             return None
         return {"text": text, "total": int(found)}
