@@ -7,6 +7,7 @@ written is searched as plain words, and the result says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import threading
@@ -68,11 +69,7 @@ class Synonyms:
 
     def _alternatives(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         """Return each synonym (as a tuple of lowercase words) mapped to its group."""
-        table: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for group in self.groups:
-            for term in group:
-                table.setdefault(tuple(term.split()), group)
-        return table
+        return _synonym_tables(tuple(self.groups))[0]
 
     def group_words(self, words: Sequence[str]) -> tuple[list[list[str]], list[str]]:
         """Split plain words into clauses; a word or phrase with synonyms becomes alternatives.
@@ -104,14 +101,7 @@ class Synonyms:
         """Rewrite unquoted words and phrases of a query into OR-groups of their synonyms."""
         if not self.groups:
             return text, []
-        alternatives: dict[str, tuple[str, ...]] = {}
-        for group in self.groups:
-            for term in group:
-                alternatives.setdefault(term, group)
-        keys = sorted(alternatives, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w:*~\"'’-])(" + "|".join(
-            r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
-            + r")(?![\w*~:'’])", re.IGNORECASE)
+        _, alternatives, pattern = _synonym_tables(tuple(self.groups))
         applied: list[str] = []
 
         def replace(match: re.Match) -> str:
@@ -124,6 +114,24 @@ class Synonyms:
         parts = re.split(r'("[^"]*"(?:~\d+)?)', text)
         out = [part if part.startswith('"') else pattern.sub(replace, part) for part in parts]
         return "".join(out), applied
+
+
+@functools.lru_cache(maxsize=8)
+def _synonym_tables(groups: tuple[tuple[str, ...], ...]
+                    ) -> tuple[dict[tuple[str, ...], tuple[str, ...]],
+                               dict[str, tuple[str, ...]], re.Pattern]:
+    """Return the lookup tables and the rewriting regex of a synonym list (built once)."""
+    by_words: dict[tuple[str, ...], tuple[str, ...]] = {}
+    by_text: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        for term in group:
+            by_words.setdefault(tuple(term.split()), group)
+            by_text.setdefault(term, group)
+    keys = sorted(by_text, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w:*~\"'’-])(" + "|".join(
+        r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
+        + r")(?![\w*~:'’])", re.IGNORECASE)
+    return by_words, by_text, pattern
 
 
 # --------------------------------------------------------------------------- the index handle
@@ -170,16 +178,29 @@ class IndexHandle:
         self.synonyms = synonyms or Synonyms()
         self._lock = threading.Lock()
         self._generation: str | None = None
+        self._current_stat: tuple[int, int, int] | None = None
         self._index = None
         self._columns: FacetColumns | None = None
         self._local = threading.local()
 
     def _refresh(self) -> None:
-        """Open the current generation if it changed since the last call."""
+        """Open the current generation if it changed since the last call.
+
+        The CURRENT file is replaced (a new inode) at every switch, so one stat() tells
+        whether it can have changed; it is read only then.
+        """
+        try:
+            stat = os.stat(self.index_dir / indexer.CURRENT_FILE)
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except (FileNotFoundError, NotADirectoryError):
+            signature = None
+        if signature is not None and signature == self._current_stat:
+            return
         generation = indexer.current_generation(self.index_dir)
         if generation is None:
             raise FileNotFoundError(f"no index has been built in {self.index_dir}")
         if generation == self._generation:
+            self._current_stat = signature
             return
         with self._lock:
             if generation != self._generation:
@@ -187,6 +208,7 @@ class IndexHandle:
                 with index.searcher() as searcher:
                     columns = FacetColumns.load(searcher.reader())
                 self._index, self._columns, self._generation = index, columns, generation
+            self._current_stat = signature
 
     def searcher(self) -> tuple[Searcher, FacetColumns, str]:
         """Return this thread's searcher on the current generation, its columns and its name."""
