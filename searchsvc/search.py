@@ -27,6 +27,7 @@ from .metadata import UNKNOWN, OutletRegistry, PartialDate
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
+from .spelling import Lexicon
 
 SORTS = ("relevance", "newest", "oldest")
 TEXT_FIELDS = ("title", "body")
@@ -535,6 +536,7 @@ class SearchService:
         self.max_query_length = max_query_length
         self._readers: dict[str, QueryReader] = {}
         self._postings: dict[str, PostingCache] = {}
+        self._lexicons: dict[str, Lexicon] = {}
 
     def _reader(self, searcher: Searcher, generation: str) -> QueryReader:
         if generation not in self._readers:
@@ -550,6 +552,14 @@ class SearchService:
             cache = PostingCache(columns.live)
             self._postings = {generation: cache}
         return cache
+
+    def _lexicon(self, searcher: Searcher, generation: str) -> Lexicon:
+        """Return the body terms of a generation for spelling suggestions (built once)."""
+        lexicon = self._lexicons.get(generation)
+        if lexicon is None:
+            lexicon = Lexicon(searcher.reader(), "body")
+            self._lexicons = {generation: lexicon}
+        return lexicon
 
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
@@ -712,7 +722,7 @@ class SearchService:
         words = _PLAIN_WORD_RE.findall(reading.text)
         if not words or len(words) > 6:
             return None
-        corrector = searcher.corrector("body")
+        lexicon = self._lexicon(searcher, generation)
         changed = False
         corrected = []
         for word in words:
@@ -720,10 +730,9 @@ class SearchService:
             if not term or searcher.doc_frequency("body", term) > 0 or len(word) < 3:
                 corrected.append(word)
                 continue
-            options = corrector.suggest(word.lower(), limit=1, maxdist=1 if len(word) < 6 else 2,
-                                         prefix=1)
-            if options:
-                corrected.append(options[0])
+            option = lexicon.suggest(word.lower(), maxdist=1 if len(word) < 6 else 2)
+            if option:
+                corrected.append(option)
                 changed = True
             else:
                 corrected.append(word)
