@@ -149,6 +149,15 @@ def _decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:
     return keys
 
 
+def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
+    if not sorted_values.size:
+        return np.zeros(wanted.size, dtype=bool)
+    found = np.searchsorted(sorted_values, wanted)
+    found[found == sorted_values.size] = 0
+    return sorted_values[found] == wanted
+
+
 class PostingCache:
     """Decoded postings of one index generation, least recently used dropped first."""
 
@@ -294,10 +303,17 @@ class QueryEvaluator:
             return Matches.empty()
         terms = [self.cache.term(self.searcher, node.fieldname, word, positions=True)
                  for word in words]
-        # Word i of the phrase at position p + i, for every start p of the first word.
+        # Only documents holding every word can hold the phrase.
+        common = terms[0].docs
+        for term in terms[1:]:
+            common = np.intersect1d(common, term.docs, assume_unique=True)
+        if not common.size:
+            return Matches.empty()
         starts = terms[0].positions
+        starts = starts[_contains(common, starts >> POSITION_BITS)]
+        # Word i of the phrase at position p + i, for every start p of the first word.
         for offset, term in enumerate(terms[1:], start=1):
-            starts = starts[np.isin(starts + offset, term.positions)]
+            starts = starts[_contains(term.positions, starts + offset)]
             if not starts.size:
                 return Matches.empty()
         docs = np.unique(starts >> POSITION_BITS)
