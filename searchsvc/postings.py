@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -130,16 +131,17 @@ def _read_one_by_one(matcher, values: list[bytes] | None) -> tuple[np.ndarray, n
 
 def _decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:
     """Return sorted position keys (docnum << 32 | position) from Positions-format values."""
-    counts = np.empty(len(values), dtype=np.int64)
-    deltas: list[int] = []
-    for index, value in enumerate(values):
-        # Positions.encode: a 4-byte count, then the pickled list of position deltas.
-        codes = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-        counts[index] = len(codes)
-        deltas.extend(codes)
-    if not deltas:
+    # Positions.encode: a 4-byte count, then the pickled list of position deltas (its final
+    # STOP opcode may have been dropped, as Positions.decode_positions allows).
+    if all(value.endswith(b".") for value in values):
+        pickles = [value[4:] for value in values]
+    else:
+        pickles = [value[4:] if value.endswith(b".") else value[4:] + b"." for value in values]
+    lists = list(map(pickle.loads, pickles))
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    if not counts.sum():
         return np.empty(0, dtype=np.int64)
-    steps = np.asarray(deltas, dtype=np.int64)
+    steps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     # A running sum of the deltas, restarted at each posting.
     totals = np.cumsum(steps)
     before = np.concatenate(([0], totals))[np.cumsum(counts) - counts]

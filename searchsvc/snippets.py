@@ -22,6 +22,7 @@ LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 RUNS_OF_SPACE_RE = re.compile(r"\s+")
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
+MANY_SPANS = 8                # from this many matches on, whitespace offsets are listed once
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,17 @@ def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _word_boundary(text: str, index: int, forward: bool) -> int:
-    """Move index to the nearest word boundary (never inside a word)."""
+def _word_boundary(text: str, index: int, forward: bool,
+                   spaces: list[int] | None = None) -> int:
+    """Move index to the nearest word boundary (never inside a word).
+
+    spaces, if given, is every whitespace offset of text in order (for many look-ups).
+    """
+    if spaces is not None:
+        at = bisect_left(spaces, index)
+        if forward:
+            return spaces[at] if at < len(spaces) else len(text)
+        return spaces[at - 1] + 1 if at else 0
     if forward:
         space = SPACE_RE.search(text, index)
         return space.start() if space else len(text)
@@ -168,16 +178,17 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
     return space.end() if space else 0
 
 
-def _passage(text: str, center_start: int, center_end: int) -> tuple[int, int]:
+def _passage(text: str, center_start: int, center_end: int,
+             spaces: list[int] | None = None) -> tuple[int, int]:
     """Return a ~PASSAGE_CHARS window around a match, cut at word boundaries."""
     before = (PASSAGE_CHARS - (center_end - center_start)) // 3
     start = max(0, center_start - before)
     end = min(len(text), start + PASSAGE_CHARS)
     start = max(0, end - PASSAGE_CHARS)
     if start > 0:
-        start = _word_boundary(text, start, forward=True)
+        start = _word_boundary(text, start, forward=True, spaces=spaces)
     if end < len(text):
-        end = _word_boundary(text, end, forward=False)
+        end = _word_boundary(text, end, forward=False, spaces=spaces)
     return start, end
 
 
@@ -205,9 +216,11 @@ def make_snippets(text: str, query_terms: QueryTerms,
     words = [text[s:e].lower() for s, e in spans]
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
+    # With many matches, list the whitespace once rather than search around each match.
+    spaces = [m.start() for m in SPACE_RE.finditer(text)] if len(spans) > MANY_SPANS else None
     candidates = []
     for span_start, span_end in spans:
-        start, end = _passage(text, span_start, span_end)
+        start, end = _passage(text, span_start, span_end, spaces)
         inside = words[bisect_left(starts, start):bisect_right(ends, end)]
         candidates.append((len(set(inside)) + 0.1 * len(inside), -start, start, end))
     candidates.sort(reverse=True)

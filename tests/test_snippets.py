@@ -36,8 +36,10 @@ def test_word_boundary_moves_to_whitespace(text):
         backward = index
         while backward > 0 and not text[backward - 1].isspace():
             backward -= 1
-        assert _word_boundary(text, index, forward=True) == forward
-        assert _word_boundary(text, index, forward=False) == backward
+        spaces = [i for i, char in enumerate(text) if char.isspace()]
+        for listed in (None, spaces):
+            assert _word_boundary(text, index, forward=True, spaces=listed) == forward
+            assert _word_boundary(text, index, forward=False, spaces=listed) == backward
 
 
 def test_many_matches_pick_passages_with_most_distinct_words():
