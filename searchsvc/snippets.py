@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 from markupsafe import Markup, escape
 
 from .analysis import analyze_word
@@ -20,6 +21,10 @@ WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 RUNS_OF_SPACE_RE = re.compile(r"\s+")
+# Every character str.isspace() accepts (a test checks the list against it).
+WHITESPACE_CODES = np.array([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85,
+                             0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
+                             0x205F, 0x3000], dtype=np.uint32)
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
 MANY_SPANS = 8                # from this many matches on, whitespace offsets are listed once
@@ -178,6 +183,12 @@ def _word_boundary(text: str, index: int, forward: bool,
     return space.end() if space else 0
 
 
+def _whitespace_offsets(text: str) -> list[int]:
+    """Return the offsets of every whitespace character of text, in order."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.flatnonzero(np.isin(codes, WHITESPACE_CODES)).tolist()
+
+
 def _passage(text: str, center_start: int, center_end: int,
              spaces: list[int] | None = None) -> tuple[int, int]:
     """Return a ~PASSAGE_CHARS window around a match, cut at word boundaries."""
@@ -217,7 +228,7 @@ def make_snippets(text: str, query_terms: QueryTerms,
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
     # With many matches, list the whitespace once rather than search around each match.
-    spaces = [m.start() for m in SPACE_RE.finditer(text)] if len(spans) > MANY_SPANS else None
+    spaces = _whitespace_offsets(text) if len(spans) > MANY_SPANS else None
     candidates = []
     for span_start, span_end in spans:
         start, end = _passage(text, span_start, span_end, spaces)

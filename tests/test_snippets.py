@@ -1,8 +1,10 @@
 """Snippet internals: the fast candidate scan finds exactly what the candidate regex finds."""
 import pytest
 
-from searchsvc.snippets import (QueryTerms, _candidate_regex, _candidate_words, _word_boundary,
-                                find_matches, make_snippets)
+import sys
+
+from searchsvc.snippets import (WHITESPACE_CODES, QueryTerms, _candidate_regex, _candidate_words,
+                                _whitespace_offsets, _word_boundary, find_matches, make_snippets)
 
 TEXTS = [
     "The President said the U.S. presidency was pressing; presidents preside.",
@@ -47,3 +49,10 @@ def test_many_matches_pick_passages_with_most_distinct_words():
     snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"})))
     assert any("<mark>flood</mark>" in snippet.html for snippet in snippets)
     assert len(find_matches(text, QueryTerms(frozenset({"storm"})))) == 7
+
+
+def test_whitespace_codes_are_what_isspace_accepts():
+    expected = [code for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+    assert sorted(WHITESPACE_CODES.tolist()) == expected
+    text = "a b\tc\u3000d\u2009e\U0001f600 f\ud800 g"
+    assert _whitespace_offsets(text) == [i for i, char in enumerate(text) if char.isspace()]
