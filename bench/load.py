@@ -96,7 +96,8 @@ def parse_wrk(output: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", required=True)
-    parser.add_argument("--queries", default=str(ROOT / "bench" / "queries.txt"))
+    parser.add_argument("--queries", default=str(ROOT / "bench" / "queries.txt"),
+                        help="One query per line (bench/latency.py --make-queries writes it).")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=30)

@@ -7,6 +7,7 @@ written is searched as plain words, and the result says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import threading
@@ -23,8 +24,10 @@ from whoosh.searching import Searcher
 from . import indexer
 from .analysis import analyze_word
 from .metadata import UNKNOWN, OutletRegistry, PartialDate
+from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
+from .spelling import Lexicon
 
 SORTS = ("relevance", "newest", "oldest")
 TEXT_FIELDS = ("title", "body")
@@ -67,11 +70,7 @@ class Synonyms:
 
     def _alternatives(self) -> dict[tuple[str, ...], tuple[str, ...]]:
         """Return each synonym (as a tuple of lowercase words) mapped to its group."""
-        table: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for group in self.groups:
-            for term in group:
-                table.setdefault(tuple(term.split()), group)
-        return table
+        return _synonym_tables(tuple(self.groups))[0]
 
     def group_words(self, words: Sequence[str]) -> tuple[list[list[str]], list[str]]:
         """Split plain words into clauses; a word or phrase with synonyms becomes alternatives.
@@ -103,14 +102,7 @@ class Synonyms:
         """Rewrite unquoted words and phrases of a query into OR-groups of their synonyms."""
         if not self.groups:
             return text, []
-        alternatives: dict[str, tuple[str, ...]] = {}
-        for group in self.groups:
-            for term in group:
-                alternatives.setdefault(term, group)
-        keys = sorted(alternatives, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w:*~\"'’-])(" + "|".join(
-            r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
-            + r")(?![\w*~:'’])", re.IGNORECASE)
+        _, alternatives, pattern = _synonym_tables(tuple(self.groups))
         applied: list[str] = []
 
         def replace(match: re.Match) -> str:
@@ -123,6 +115,24 @@ class Synonyms:
         parts = re.split(r'("[^"]*"(?:~\d+)?)', text)
         out = [part if part.startswith('"') else pattern.sub(replace, part) for part in parts]
         return "".join(out), applied
+
+
+@functools.lru_cache(maxsize=8)
+def _synonym_tables(groups: tuple[tuple[str, ...], ...]
+                    ) -> tuple[dict[tuple[str, ...], tuple[str, ...]],
+                               dict[str, tuple[str, ...]], re.Pattern]:
+    """Return the lookup tables and the rewriting regex of a synonym list (built once)."""
+    by_words: dict[tuple[str, ...], tuple[str, ...]] = {}
+    by_text: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        for term in group:
+            by_words.setdefault(tuple(term.split()), group)
+            by_text.setdefault(term, group)
+    keys = sorted(by_text, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w:*~\"'’-])(" + "|".join(
+        r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
+        + r")(?![\w*~:'’])", re.IGNORECASE)
+    return by_words, by_text, pattern
 
 
 # --------------------------------------------------------------------------- the index handle
@@ -169,16 +179,29 @@ class IndexHandle:
         self.synonyms = synonyms or Synonyms()
         self._lock = threading.Lock()
         self._generation: str | None = None
+        self._current_stat: tuple[int, int, int] | None = None
         self._index = None
         self._columns: FacetColumns | None = None
         self._local = threading.local()
 
     def _refresh(self) -> None:
-        """Open the current generation if it changed since the last call."""
+        """Open the current generation if it changed since the last call.
+
+        The CURRENT file is replaced (a new inode) at every switch, so one stat() tells
+        whether it can have changed; it is read only then.
+        """
+        try:
+            stat = os.stat(self.index_dir / indexer.CURRENT_FILE)
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except (FileNotFoundError, NotADirectoryError):
+            signature = None
+        if signature is not None and signature == self._current_stat:
+            return
         generation = indexer.current_generation(self.index_dir)
         if generation is None:
             raise FileNotFoundError(f"no index has been built in {self.index_dir}")
         if generation == self._generation:
+            self._current_stat = signature
             return
         with self._lock:
             if generation != self._generation:
@@ -186,6 +209,7 @@ class IndexHandle:
                 with index.searcher() as searcher:
                     columns = FacetColumns.load(searcher.reader())
                 self._index, self._columns, self._generation = index, columns, generation
+            self._current_stat = signature
 
     def searcher(self) -> tuple[Searcher, FacetColumns, str]:
         """Return this thread's searcher on the current generation, its columns and its name."""
@@ -467,6 +491,21 @@ class SearchRequest:
                 raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
 
 
+def top_ranked(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """Return the indexes of the `count` best scores, best first, ties by lower docnum.
+
+    This is Whoosh's collector order; only the candidates at or above the count-th best
+    score are sorted.
+    """
+    if count < scores.size:
+        threshold = np.partition(scores, scores.size - count)[scores.size - count]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(scores.size)
+    order = np.lexsort((docs[candidates], -scores[candidates]))
+    return candidates[order[:count]]
+
+
 def parse_bound(text: str, end: bool) -> dt.date | None:
     """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day."""
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
@@ -496,6 +535,8 @@ class SearchService:
         self.max_per_page = max_per_page
         self.max_query_length = max_query_length
         self._readers: dict[str, QueryReader] = {}
+        self._postings: dict[str, PostingCache] = {}
+        self._lexicons: dict[str, Lexicon] = {}
 
     def _reader(self, searcher: Searcher, generation: str) -> QueryReader:
         if generation not in self._readers:
@@ -504,26 +545,42 @@ class SearchService:
                                                      self.max_query_length)}
         return self._readers[generation]
 
+    def _posting_cache(self, columns: FacetColumns, generation: str) -> PostingCache:
+        """Return the decoded postings of a generation (a new, empty cache for a new one)."""
+        cache = self._postings.get(generation)
+        if cache is None:
+            cache = PostingCache(columns.live)
+            self._postings = {generation: cache}
+        return cache
+
+    def _lexicon(self, searcher: Searcher, generation: str) -> Lexicon:
+        """Return the body terms of a generation for spelling suggestions (built once)."""
+        lexicon = self._lexicons.get(generation)
+        if lexicon is None:
+            lexicon = Lexicon(searcher.reader(), "body")
+            self._lexicons = {generation: lexicon}
+        return lexicon
+
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
         searcher, columns, generation = self.handle.searcher()
         reading = self._reader(searcher, generation).read(request.q)
-        matched = self._matching(searcher, columns, reading.query, request)
-        if reading.fallback is not None and matched.size == 0:
+        matched = self._matching(searcher, columns, generation, reading.query, request)
+        if reading.fallback is not None and matched.docs.size == 0:
             reading = self._reader(searcher, generation).any_word(reading)
-            matched = self._matching(searcher, columns, reading.query, request)
+            matched = self._matching(searcher, columns, generation, reading.query, request)
 
-        outlet_ok, year_ok = self._facet_masks(columns, matched, request)
-        hits_docs = matched[outlet_ok & year_ok]
+        outlet_ok, year_ok = self._facet_masks(columns, matched.docs, request)
+        selected = matched.select(outlet_ok & year_ok)
         facets = {
-            "outlet": self._outlet_facet(columns, matched[year_ok], request.outlets),
-            "year": self._year_facet(columns, matched[outlet_ok], request.years),
+            "outlet": self._outlet_facet(columns, matched.docs[year_ok], request.outlets),
+            "year": self._year_facet(columns, matched.docs[outlet_ok], request.years),
         }
-        total = int(hits_docs.size)
+        total = int(selected.docs.size)
         first = (request.page - 1) * request.per_page
-        page_docs, scores = self._page(searcher, columns, reading.query, hits_docs, request,
+        page_docs, scores = self._page(searcher, columns, reading.query, selected, request,
                                        first, total)
         terms = query_terms(reading.query, searcher.reader())
         hits = [self._hit(searcher, docnum, score, terms)
@@ -550,23 +607,36 @@ class SearchService:
 
     # ---- matching and facets
 
-    def _matching(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
-                  request: SearchRequest) -> np.ndarray:
-        """Return the sorted docnums matching the query and the date range (not the facets)."""
+    def _matching(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                  parsed: wq.Query | None, request: SearchRequest) -> Matches:
+        """Return the docs matching the query and the date range (not the facets), sorted.
+
+        Queries of terms, exact phrases and Boolean operators are matched and scored on
+        cached posting arrays; anything else by Whoosh, without scores.
+        """
         if parsed is None:
-            docs = np.flatnonzero(columns.live)
+            matches = Matches(np.flatnonzero(columns.live).astype(np.int64), None)
         else:
-            docs = np.fromiter(searcher.docs_for_query(parsed), dtype=np.int64)
-            docs.sort()
+            matches = None
+            if QueryEvaluator.usable(searcher):
+                evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher)
+                try:
+                    matches = evaluator.evaluate(parsed)
+                except Unsupported:
+                    matches = None
+            if matches is None:
+                docs = np.fromiter(searcher.docs_for_query(parsed), dtype=np.int64)
+                docs.sort()
+                matches = Matches(docs, None)
         if request.date_from or request.date_to:
             epoch = dt.date(1, 1, 1)
             low = (parse_bound(request.date_from, end=False) - epoch).days \
                 if request.date_from else 0
             high = (parse_bound(request.date_to, end=True) - epoch).days \
                 if request.date_to else np.iinfo(np.int64).max
-            days = columns.days[docs]
-            docs = docs[(days >= low) & (days <= high)]
-        return docs
+            days = columns.days[matches.docs]
+            matches = matches.select((days >= low) & (days <= high))
+        return matches
 
     def _facet_masks(self, columns: FacetColumns, matched: np.ndarray,
                      request: SearchRequest) -> tuple[np.ndarray, np.ndarray]:
@@ -610,12 +680,17 @@ class SearchService:
     # ---- ranking and paging
 
     def _page(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
-              docs: np.ndarray, request: SearchRequest, first: int,
+              matches: Matches, request: SearchRequest, first: int,
               total: int) -> tuple[list[int], list[float | None]]:
         """Return the docnums and scores of the requested page, in order."""
         if first >= total:
             return [], []
         last = min(first + request.per_page, total)
+        docs = matches.docs
+        if request.sort == "relevance" and parsed is not None and matches.scores is not None:
+            ranked = top_ranked(docs, matches.scores, last)[first:last]
+            return ([int(docs[i]) for i in ranked],
+                    [round(float(matches.scores[i]), 4) for i in ranked])
         if request.sort == "relevance" and parsed is not None:
             allowed = None if docs.size == searcher.doc_count() else set(docs.tolist())
             results = searcher.search(parsed, limit=last, filter=allowed)
@@ -647,7 +722,7 @@ class SearchService:
         words = _PLAIN_WORD_RE.findall(reading.text)
         if not words or len(words) > 6:
             return None
-        corrector = searcher.corrector("body")
+        lexicon = self._lexicon(searcher, generation)
         changed = False
         corrected = []
         for word in words:
@@ -655,10 +730,9 @@ class SearchService:
             if not term or searcher.doc_frequency("body", term) > 0 or len(word) < 3:
                 corrected.append(word)
                 continue
-            options = corrector.suggest(word.lower(), limit=1, maxdist=1 if len(word) < 6 else 2,
-                                         prefix=1)
-            if options:
-                corrected.append(options[0])
+            option = lexicon.suggest(word.lower(), maxdist=1 if len(word) < 6 else 2)
+            if option:
+                corrected.append(option)
                 changed = True
             else:
                 corrected.append(word)
@@ -666,7 +740,7 @@ class SearchService:
             return None
         text = " ".join(corrected)
         better = self._reader(searcher, generation).read(text)
-        found = self._matching(searcher, columns, better.query, request).size
+        found = self._matching(searcher, columns, generation, better.query, request).docs.size
         if found <= total:
             return None
         return {"text": text, "total": int(found)}

@@ -202,3 +202,14 @@ def test_synonym_file_is_editable(tmp_path, seeds_index, registry):
     path.write_text("# comment\nzebra, kyaw win\n", encoding="utf-8")
     service = SearchService(IndexHandle(seeds_index, registry, Synonyms.load(path)))
     assert run(service, "zebra")["total"] == 4
+
+
+def test_handle_follows_each_new_generation(corpus_copy, tmp_path, registry):
+    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    first = build_index(corpus_copy, tmp_path / "ix", registry=registry).generation
+    assert run(service, "asylum")["generation"] == first
+    assert run(service, "asylum")["total"] == 5
+    (corpus_copy / "000_63fb707cc87ede63.txt").unlink()
+    second = build_index(corpus_copy, tmp_path / "ix", registry=registry).generation
+    result = run(service, "asylum")
+    assert result["generation"] == second != first and result["total"] == 4

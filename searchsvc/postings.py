@@ -1,0 +1,360 @@
+"""Posting lists as numpy arrays: matching and BM25F scoring of simple queries without Whoosh's
+per-document Python loop.
+
+Whoosh walks every matching document one by one in Python; a common word matches most of a
+news archive, so a single search costs tens of milliseconds before any ranking. Here each
+term's postings are read once per index generation into arrays (document numbers, BM25F
+scores and, for phrases, positions), kept in an LRU cache, and queries built from terms,
+exact phrases, And, Or, Not and AndNot are answered with sorted-array set operations.
+
+The result is the same as Whoosh's: the same documents, and the same scores (each term's
+BM25F score is computed with Whoosh's formula, statistics and encoded field lengths; a
+compound query's score is the sum of its parts, a Not part scores 1 as Whoosh's inverse
+matcher does). Anything else (wildcards, fuzzy terms, ranges, sloppy phrases, other
+weightings) is reported as unsupported, and the caller uses Whoosh.
+"""
+from __future__ import annotations
+
+import pickle
+import threading
+from itertools import chain
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
+POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
+
+
+class Unsupported(Exception):
+    """The query has a part this module does not evaluate; use Whoosh for it."""
+
+
+@dataclass
+class Matches:
+    """Documents matching a query (sorted global docnums) and their scores, aligned."""
+
+    docs: np.ndarray             # int64, sorted, unique
+    scores: np.ndarray | None    # float64; None where Whoosh did the matching (no scores)
+
+    def select(self, mask: np.ndarray) -> "Matches":
+        """Return the matches where mask (aligned with docs) is true."""
+        return Matches(self.docs[mask], None if self.scores is None else self.scores[mask])
+
+    @classmethod
+    def empty(cls) -> "Matches":
+        return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+
+
+@dataclass
+class TermPostings:
+    """One term's live postings in one field, with their BM25F scores."""
+
+    docs: np.ndarray             # int64 global docnums, sorted
+    scores: np.ndarray           # float64, Whoosh's BM25F score of the term in each doc
+    positions: np.ndarray | None = None   # int64 keys docnum << 32 | position, sorted
+
+    @property
+    def size(self) -> int:
+        return int(self.docs.size) + (0 if self.positions is None else int(self.positions.size))
+
+
+def read_postings(searcher: Searcher, fieldname: str, text: str,
+                  with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """Return a term's postings in every segment: global docnums, weights and (optionally) values.
+
+    Deleted documents are included; the caller filters them. Whoosh's own block format is
+    read a block at a time (one unpickle per 128 postings) where the segment uses it.
+    """
+    doc_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    values: list[bytes] = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if (fieldname, text) not in reader:
+            continue
+        matcher = reader.postings(fieldname, text)
+        if isinstance(matcher, FilterMatcher):    # deletions: filtered by the caller
+            matcher = matcher.child
+        if isinstance(matcher, W3LeafMatcher):
+            docs, weights = _read_blocks(matcher, values if with_values else None)
+        else:
+            docs, weights = _read_one_by_one(matcher, values if with_values else None)
+        doc_parts.append(docs + offset)
+        weight_parts.append(weights)
+    if not doc_parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values
+    return np.concatenate(doc_parts), np.concatenate(weight_parts), values
+
+
+def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Decode every block of a Whoosh 3 posting list (uses the matcher's block internals)."""
+    doc_parts, weight_parts = [], []
+    while True:
+        matcher._read_data()
+        ids, weights, block_values = matcher._data
+        count = matcher._blocklength
+        doc_parts.append(np.cumsum(np.asarray(ids, dtype=np.int64)))   # per-block deltas
+        if weights is None:
+            weight_parts.append(np.ones(count))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(count, weights))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
+        if values is not None:
+            values.extend(block_values)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return np.concatenate(doc_parts), np.concatenate(weight_parts)
+
+
+def _read_one_by_one(matcher, values: list[bytes] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Read any other matcher (e.g. postings inlined in the term info) through its interface."""
+    docs, weights = [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        if values is not None:
+            values.append(matcher.value())
+        matcher.next()
+    return np.asarray(docs, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:
+    """Return sorted position keys (docnum << 32 | position) from Positions-format values."""
+    # Positions.encode: a 4-byte count, then the pickled list of position deltas (its final
+    # STOP opcode may have been dropped, as Positions.decode_positions allows).
+    if all(value.endswith(b".") for value in values):
+        pickles = [value[4:] for value in values]
+    else:
+        pickles = [value[4:] if value.endswith(b".") else value[4:] + b"." for value in values]
+    lists = list(map(pickle.loads, pickles))
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    if not counts.sum():
+        return np.empty(0, dtype=np.int64)
+    steps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    # A running sum of the deltas, restarted at each posting.
+    totals = np.cumsum(steps)
+    before = np.concatenate(([0], totals))[np.cumsum(counts) - counts]
+    positions = totals - np.repeat(before, counts)
+    keys = (np.repeat(docs, counts) << POSITION_BITS) | positions
+    keys.sort()
+    return keys
+
+
+def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
+    if not sorted_values.size:
+        return np.zeros(wanted.size, dtype=bool)
+    found = np.searchsorted(sorted_values, wanted)
+    found[found == sorted_values.size] = 0
+    return sorted_values[found] == wanted
+
+
+class PostingCache:
+    """Decoded postings of one index generation, least recently used dropped first."""
+
+    def __init__(self, live: np.ndarray, budget: int = CACHE_POSTINGS) -> None:
+        self.live = live
+        self.budget = budget
+        self._entries: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
+        self._held = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    # ---- per-field document lengths
+
+    def field_lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
+        """Return every document's encoded length of a field, as Whoosh's scorer reads it."""
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            count = searcher.doc_count_all()
+            reader = searcher.reader()
+            lengths = np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
+                                   for n in range(count)), dtype=np.float64, count=count)
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    # ---- terms
+
+    def term(self, searcher: Searcher, fieldname: str, text: str,
+             positions: bool = False) -> TermPostings:
+        """Return a term's live postings and scores (and positions if asked), cached."""
+        key = (fieldname, text)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is None or (positions and entry.positions is None):
+            entry = self._load(searcher, fieldname, text, positions)
+            self._store(key, entry)
+        return entry
+
+    def _load(self, searcher: Searcher, fieldname: str, text: str,
+              positions: bool) -> TermPostings:
+        docs, weights, values = read_postings(searcher, fieldname, text, with_values=positions)
+        keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
+        scores = self._scores(searcher, fieldname, text, docs, weights)
+        keys = None
+        if positions:
+            keys = _decode_positions(values, docs)
+            if not keep.all():
+                keys = keys[self.live[keys >> POSITION_BITS]]
+        if not keep.all():
+            docs, scores = docs[keep], scores[keep]
+        return TermPostings(docs, scores, keys)
+
+    def _scores(self, searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
+                weights: np.ndarray) -> np.ndarray:
+        """Return Whoosh's BM25F score of the term for each posting, operation for operation."""
+        weighting = searcher.weighting
+        if not docs.size:
+            return np.empty(0, dtype=np.float64)
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1 = weighting.K1
+        idf = searcher.idf(fieldname, text)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        lengths = self.field_lengths(searcher, fieldname)[docs]
+        # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+    def _store(self, key: tuple[str, str], entry: TermPostings) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._held -= old.size
+            self._entries[key] = entry
+            self._held += entry.size
+            while self._held > self.budget and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._held -= dropped.size
+
+
+class QueryEvaluator:
+    """Evaluates simple query trees over a generation's posting cache."""
+
+    def __init__(self, cache: PostingCache, searcher: Searcher) -> None:
+        self.cache = cache
+        self.searcher = searcher
+        self.schema = searcher.schema
+
+    @staticmethod
+    def usable(searcher: Searcher) -> bool:
+        """Return True if the searcher's weighting is one whose scores this module reproduces."""
+        return type(searcher.weighting) is BM25F
+
+    def evaluate(self, node: wq.Query) -> Matches:
+        """Return the documents matching a query and their Whoosh scores; raise Unsupported."""
+        kind = type(node)
+        if kind is wq.Term:
+            return self._term(node)
+        if kind is wq.Phrase:
+            return self._phrase(node)
+        if kind is wq.And:
+            return self._boosted(self._and([self.evaluate(child) for child in node.subqueries]),
+                                 node.boost)
+        if kind is wq.Or:
+            if node.scale or node.minmatch:
+                raise Unsupported("Or with a coordination scale or minimum match")
+            return self._boosted(self._or([self.evaluate(child) for child in node.subqueries]),
+                                 node.boost)
+        if kind is wq.Not:
+            return self._boosted(self._not(self.evaluate(node.query)), node.boost)
+        if kind is wq.AndNot:
+            positive, negative = self.evaluate(node.a), self.evaluate(node.b)
+            keep = ~np.isin(positive.docs, negative.docs, assume_unique=True)
+            return Matches(positive.docs[keep], positive.scores[keep])
+        raise Unsupported(kind.__name__)
+
+    # ---- leaves
+
+    def _text_field(self, fieldname: str) -> None:
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        if field is None or not field.scorable or not isinstance(field.format, Positions):
+            raise Unsupported(f"field {fieldname!r}")
+
+    def _term(self, node: wq.Term) -> Matches:
+        if node.fieldname not in self.schema:
+            return Matches.empty()
+        self._text_field(node.fieldname)
+        if not isinstance(node.text, str):
+            raise Unsupported("non-text term")
+        postings = self.cache.term(self.searcher, node.fieldname, node.text)
+        return self._boosted(Matches(postings.docs, postings.scores), node.boost)
+
+    def _phrase(self, node: wq.Phrase) -> Matches:
+        if node.fieldname not in self.schema:
+            return Matches.empty()
+        self._text_field(node.fieldname)
+        if node.slop != 1:
+            raise Unsupported("sloppy phrase")
+        words = list(node.words)
+        if not words:
+            return Matches.empty()
+        reader = self.searcher.reader()
+        if any((node.fieldname, word) not in reader for word in words):
+            return Matches.empty()
+        terms = [self.cache.term(self.searcher, node.fieldname, word, positions=True)
+                 for word in words]
+        # Only documents holding every word can hold the phrase.
+        common = terms[0].docs
+        for term in terms[1:]:
+            common = np.intersect1d(common, term.docs, assume_unique=True)
+        if not common.size:
+            return Matches.empty()
+        starts = terms[0].positions
+        starts = starts[_contains(common, starts >> POSITION_BITS)]
+        # Word i of the phrase at position p + i, for every start p of the first word.
+        for offset, term in enumerate(terms[1:], start=1):
+            starts = starts[_contains(term.positions, starts + offset)]
+            if not starts.size:
+                return Matches.empty()
+        docs = np.unique(starts >> POSITION_BITS)
+        # Whoosh scores a phrase as the intersection of its terms: the sum of their scores.
+        total = np.zeros(docs.size)
+        for term in terms:
+            total = total + term.scores[np.searchsorted(term.docs, docs)]
+        return self._boosted(Matches(docs, total), node.boost)
+
+    # ---- combinations
+
+    @staticmethod
+    def _boosted(matches: Matches, boost: float) -> Matches:
+        return matches if boost == 1.0 else Matches(matches.docs, matches.scores * boost)
+
+    @staticmethod
+    def _and(parts: list[Matches]) -> Matches:
+        parts = sorted(parts, key=lambda part: part.docs.size)
+        docs, scores = parts[0].docs, parts[0].scores
+        for part in parts[1:]:
+            docs, mine, theirs = np.intersect1d(docs, part.docs, assume_unique=True,
+                                                return_indices=True)
+            scores = scores[mine] + part.scores[theirs]
+        return Matches(docs, scores)
+
+    @staticmethod
+    def _or(parts: list[Matches]) -> Matches:
+        parts = [part for part in parts if part.docs.size]
+        if not parts:
+            return Matches.empty()
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.concatenate([part.docs for part in parts])
+        scores = np.concatenate([part.scores for part in parts])
+        unique, inverse = np.unique(docs, return_inverse=True)
+        return Matches(unique, np.bincount(inverse, weights=scores, minlength=unique.size))
+
+    def _not(self, inner: Matches) -> Matches:
+        live = self.cache.live.copy()
+        live[inner.docs] = False
+        docs = np.flatnonzero(live).astype(np.int64)
+        return Matches(docs, np.ones(docs.size))

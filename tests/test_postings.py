@@ -1,0 +1,175 @@
+"""The numpy posting path gives Whoosh's documents and scores, on real indexes."""
+import json
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
+
+from searchsvc.config import PACKAGE_DATA
+from searchsvc.indexer import build_index
+from searchsvc.postings import (PostingCache, QueryEvaluator, Unsupported, _read_one_by_one,
+                                read_postings)
+from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms, top_ranked
+
+# Zipf-like vocabulary: early words are common (hundreds of postings, several blocks).
+WORDS = ("market election minister court police storm vote bank trade union health school "
+         "river bridge factory harvest museum orchestra glacier volcano lantern meadow "
+         "quarry saddle thimble walrus zephyr").split()
+OUTLETS = ["CNN", "Reuters", "The Irrawaddy", "BBC News"]
+
+
+def _article(rng: random.Random, number: int) -> dict:
+    def words(count: int) -> str:
+        return " ".join(rng.choices(WORDS, weights=[1 / (i + 1) for i in range(len(WORDS))],
+                                    k=count))
+    return {"id": f"gen-{number}", "title": words(rng.randint(2, 8)).capitalize(),
+            "body": ". ".join(words(rng.randint(4, 25)) for _ in range(rng.randint(1, 12))),
+            "outlet": rng.choice(OUTLETS), "date": f"{rng.randint(2010, 2023)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "authors": rng.choice(["Ann Lee", "Bo Chan", ""])}
+
+
+def _write(path, articles):
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def generated_index(tmp_path_factory, registry):
+    """A 600-article generated corpus in three files, then updated: several segments, deletions."""
+    root = tmp_path_factory.mktemp("generated")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    rng = random.Random(7)
+    articles = [_article(rng, n) for n in range(600)]
+    for part in range(3):
+        _write(corpus / f"part{part}.jsonl", articles[part * 200:(part + 1) * 200])
+    build_index(corpus, root / "ix", registry=registry)
+    # Replace one file: its old documents become deletions in the first segment.
+    _write(corpus / "part1.jsonl", [_article(rng, n) for n in range(600, 750)])
+    build_index(corpus, root / "ix", registry=registry, update=True)
+    return root / "ix"
+
+
+QUERIES = ["market", "market election", "storm river bridge", '"market election"',
+           '"election minister court"', "market OR walrus", "market NOT election",
+           "market -election", "NOT market", "(market OR bank) AND NOT (vote OR trade)",
+           "title:market", "author:lee", "outlet:reuters", "zephyr", "nonexistentword",
+           '"walrus zephyr"', "market AND (glacier OR volcano) -lantern", "meadow^2 quarry",
+           "Myanmar", "burma election", "u.s vote", "united states"]
+
+
+def _services(index_dir, registry):
+    handle = IndexHandle(index_dir, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    return handle, SearchService(handle)
+
+
+def _whoosh_scores(searcher, parsed):
+    """Every matching document and its score, by Whoosh's own matcher."""
+    matcher = parsed.matcher(searcher)
+    docs, scores = [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return np.array(docs, dtype=np.int64), np.array(scores)
+
+
+@pytest.mark.parametrize("which", ["generated", "seeds"])
+def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index, registry):
+    index_dir = generated_index if which == "generated" else seeds_index
+    handle, service = _services(index_dir, registry)
+    searcher, columns, generation = handle.searcher()
+    if which == "generated":
+        assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    reader = service._reader(searcher, generation)
+    evaluator = QueryEvaluator(PostingCache(columns.live), searcher)
+    checked = 0
+    for q in QUERIES + ["asylum", '"Kyaw Win"', "asylum NOT Irrawaddy", "diplomat asylum"]:
+        reading = reader.read(q)
+        for parsed in (reading.query, reading.fallback):
+            if parsed is None:
+                continue
+            matches = evaluator.evaluate(parsed)
+            assert np.array_equal(matches.docs, np.sort(list(searcher.docs_for_query(parsed)))), q
+            docs, scores = _whoosh_scores(searcher, parsed)
+            assert np.array_equal(matches.docs, docs), q
+            np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)
+            checked += matches.docs.size
+    assert checked > 1000 if which == "generated" else checked > 10
+
+
+def test_search_ranks_by_whoosh_scores_with_docnum_ties(generated_index, registry):
+    handle, service = _services(generated_index, registry)
+    searcher, _, generation = handle.searcher()
+    for q in ["market", "storm bridge", '"market election"', "walrus OR zephyr"]:
+        result = service.search(SearchRequest(q=q, per_page=25))
+        parsed = service._reader(searcher, generation).read(q).query
+        docs, scores = _whoosh_scores(searcher, parsed)
+        expected = sorted(zip(-scores, docs))[:25]
+        assert [hit["score"] for hit in result["hits"]] == [round(-s, 4) for s, _ in expected]
+        ids = [searcher.stored_fields(int(d))["id"] for _, d in expected]
+        assert [hit["id"] for hit in result["hits"]] == ids
+        assert result["total"] == docs.size
+
+
+def test_top_ranked_breaks_ties_by_lower_docnum():
+    docs = np.array([3, 5, 8, 9, 12])
+    scores = np.array([1.0, 2.0, 2.0, 0.5, 2.0])
+    assert list(docs[top_ranked(docs, scores, 2)]) == [5, 8]
+    assert list(docs[top_ranked(docs, scores, 10)]) == [5, 8, 12, 3, 9]
+
+
+def test_block_reader_matches_matcher_interface(generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    searcher, _, _ = handle.searcher()
+    for word in ["market", "zephyr"]:
+        docs, weights, values = read_postings(searcher, "body", word, with_values=True)
+        assert docs.size > 0
+        expected_docs, expected_weights, expected_values = [], [], []
+        for leaf, offset in searcher.leaf_searchers():
+            if ("body", word) in leaf.reader():
+                found = []
+                matcher = leaf.reader().postings("body", word)
+                if isinstance(matcher, FilterMatcher):   # deleted documents are kept here
+                    matcher = matcher.child
+                d, w = _read_one_by_one(matcher, found)
+                expected_docs.append(d + offset)
+                expected_weights.append(w)
+                expected_values.extend(found)
+        assert np.array_equal(docs, np.concatenate(expected_docs))
+        assert np.array_equal(weights, np.concatenate(expected_weights))
+        assert values == expected_values
+    assert read_postings(searcher, "body", "nonexistentword")[0].size == 0
+
+
+@pytest.mark.parametrize("parsed", [
+    wq.Wildcard("body", "mark*"), wq.FuzzyTerm("body", "markte"),
+    wq.Phrase("body", ["market", "election"], slop=3), wq.NumericRange("year", 2011, 2015),
+    wq.Every(), wq.Or([wq.Term("body", "market"), wq.Term("body", "vote")], scale=0.5),
+])
+def test_other_queries_are_left_to_whoosh(parsed, generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    searcher, columns, _ = handle.searcher()
+    with pytest.raises(Unsupported):
+        QueryEvaluator(PostingCache(columns.live), searcher).evaluate(parsed)
+
+
+@pytest.mark.parametrize("q", ["mark*", "markte~", '"market election"~3', "year:[2011 TO 2015]"])
+def test_whoosh_fallback_still_searches(q, generated_index, registry):
+    _, service = _services(generated_index, registry)
+    result = service.search(SearchRequest(q=q))
+    assert result["total"] > 0 and result["hits"]
+
+
+def test_cache_stays_within_budget(generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    searcher, columns, _ = handle.searcher()
+    cache = PostingCache(columns.live, budget=400)
+    for word in WORDS:
+        cache.term(searcher, "body", word)
+    assert cache._held <= 400 or len(cache._entries) == 1
+    # An evicted term is read again, unchanged.
+    again = cache.term(searcher, "body", WORDS[0])
+    fresh = PostingCache(columns.live).term(searcher, "body", WORDS[0])
+    assert np.array_equal(again.docs, fresh.docs) and np.array_equal(again.scores, fresh.scores)
