@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=20, help="Seconds of warm-up load.")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -130,9 +131,10 @@ def main() -> None:
         print(f"index: {health['documents']:,} documents ({health['generation']}); "
               f"{len(queries)} distinct queries; {args.workers} gunicorn workers; "
               f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
-        # Warm-up: every worker opens the index and fills its caches.
-        subprocess.run(["wrk", "-t1", "-c4", "-d5s", "-s", str(script), base],
-                       capture_output=True, check=True, timeout=60)
+        # Warm-up: each query twice on each of two connections, so that both workers have
+        # most queries' terms decoded, as a long-running server would.
+        subprocess.run(["wrk", "-t2", "-c2", f"-d{args.warmup}s", "-s", str(script), base],
+                       capture_output=True, check=True, timeout=args.warmup + 60)
         runs = []
         for number in range(1, args.runs + 1):
             completed = subprocess.run(

@@ -561,6 +561,27 @@ class SearchService:
             self._lexicons = {generation: lexicon}
         return lexicon
 
+    def warm(self, frequent_terms: int = 200) -> dict:
+        """Load what the first searches would otherwise pay for, and return what was loaded.
+
+        Opens the current generation, reads its facet columns, field lengths and spelling
+        lexicon, and decodes the postings of the most frequent title and body terms (the
+        slowest to read cold). A server calls this once per worker before taking requests.
+        """
+        started = time.perf_counter()
+        searcher, columns, generation = self.handle.searcher()
+        cache = self._posting_cache(columns, generation)
+        self._lexicon(searcher, generation)
+        terms = 0
+        for fieldname in TEXT_FIELDS:
+            cache.field_lengths(searcher, fieldname)
+            for _, text in searcher.reader().most_frequent_terms(fieldname, frequent_terms):
+                cache.term(searcher, fieldname, text.decode("utf-8")
+                           if isinstance(text, bytes) else text)
+                terms += 1
+        return {"generation": generation, "terms": terms,
+                "seconds": round(time.perf_counter() - started, 2)}
+
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()

@@ -26,11 +26,26 @@ def run_server(host: str, port: int, workers: int) -> None:
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "sync",
-        "timeout": 60,
+        "timeout": 120,   # also bounds the per-worker warm-up
         "keepalive": 5,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
         # Requests are short and CPU-bound: a small backlog of keep-alive sockets is enough.
         "backlog": 256,
+        "post_worker_init": _warm_worker,
     }).run()
+
+
+def _warm_worker(worker) -> None:
+    """Warm each worker's caches before it takes requests (each worker has its own)."""
+    import logging
+
+    from .search import SearchService
+    service: SearchService = worker.wsgi.extensions["searchsvc"]
+    try:
+        loaded = service.warm()
+    except FileNotFoundError as error:   # no index yet: requests will say so clearly
+        logging.getLogger(__name__).warning("not warmed: %s", error)
+        return
+    logging.getLogger(__name__).info("worker %s warmed: %s", worker.pid, loaded)

@@ -213,3 +213,15 @@ def test_handle_follows_each_new_generation(corpus_copy, tmp_path, registry):
     second = build_index(corpus_copy, tmp_path / "ix", registry=registry).generation
     result = run(service, "asylum")
     assert result["generation"] == second != first and result["total"] == 4
+
+
+def test_warm_loads_frequent_terms_and_search_still_agrees(seeds_index, registry):
+    service = SearchService(IndexHandle(seeds_index, registry,
+                                        Synonyms.load(PACKAGE_DATA / "synonyms.txt")))
+    cold = SearchService(IndexHandle(seeds_index, registry,
+                                     Synonyms.load(PACKAGE_DATA / "synonyms.txt")))
+    loaded = service.warm(frequent_terms=20)
+    assert loaded["terms"] == 40
+    for q in ("said", "Kyaw Win", "embassy OR asylum"):
+        warm_hits = [(h["id"], h["score"]) for h in run(service, q)["hits"]]
+        assert warm_hits == [(h["id"], h["score"]) for h in run(cold, q)["hits"]]
