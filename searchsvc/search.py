@@ -7,6 +7,7 @@ written is searched as plain words, and the result says so.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import threading
@@ -35,6 +36,33 @@ OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 SNIPPET_SOURCE_CHARS = None   # snippets scan the whole text, however long
+
+# Relevance ranking: BM25 over the title and body fields, the scores of the two added.
+BM25_K1 = 1.2
+BM25_B = 0.75
+TITLE_WEIGHT = 1.0
+QUERY_TERM_FREQUENCY = False
+COUNT_CONTENT_WORDS = False
+LONG_SYNTAX_OR = False
+
+
+class BM25(scoring.BM25F):
+    """Whoosh's BM25F with the idf of Lucene's BM25, log(1 + (N - n + 0.5) / (n + 0.5)).
+
+    Whoosh's own idf, log(N / (n + 1)) + 1, is a tf-idf idf: its added 1 flattens the
+    difference between rare and common words, so common words weigh too much.
+    """
+
+    def idf(self, searcher, fieldname: str, text) -> float:
+        """Return the inverse document frequency of a term in a field."""
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (parent.doc_count_all() - n + 0.5) / (n + 0.5))
+
+
+def ranking_model() -> scoring.WeightingModel:
+    """Return the weighting every relevance-sorted search uses."""
+    return BM25(B=BM25_B, K1=BM25_K1)
 
 
 class SearchError(ValueError):
@@ -195,7 +223,7 @@ class IndexHandle:
         if cached is None or cached[0] != generation:
             if cached is not None:
                 cached[1].close()
-            cached = (generation, index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)))
+            cached = (generation, index.searcher(weighting=ranking_model()))
             self._local.entry = cached
         return cached[1], columns, generation
 
@@ -319,7 +347,11 @@ class QueryReader:
         if _has_syntax(text):
             expanded, applied = self.synonyms.expand(self._canonical_outlets(text))
             notes.extend(f"also searched: {entry}" for entry in applied)
-            parsed = self._parse(expanded, "and")
+            # A long query joins its words with OR, as plain words do: a sentence with a
+            # bracket or a quotation in it is still a description, not a list of musts.
+            words = [w for w in _PLAIN_WORD_RE.findall(text) if w not in OPERATORS]
+            group = "or" if LONG_SYNTAX_OR and len(words) >= LONG_QUERY_WORDS else "and"
+            parsed = self._parse(expanded, group)
             if parsed is None or _has_errors(parsed):
                 words = " ".join(_PLAIN_WORD_RE.findall(text))
                 notes.append(f"part of the query could not be read, so it was searched as "
@@ -336,12 +368,22 @@ class QueryReader:
             return QueryReading(None, "", "empty", notes)
         groups, applied = self.synonyms.group_words(tokens)
         notes.extend(f"also searched: {entry}" for entry in applied)
-        clauses = [clause for clause in (_words_query(alternatives) for alternatives in groups)
-                   if clause is not None]
-        if not clauses:
+        # A word written twice counts twice, as query term frequency does in Lucene's BM25.
+        counted: dict[wq.Query, int] = {}
+        for alternatives in groups:
+            clause = _words_query(alternatives)
+            if clause is not None:
+                counted[clause] = counted.get(clause, 0) + 1
+        if not counted:
             return QueryReading(None, words, "empty", notes + ["every word is too common to "
                                                                "search on its own"])
-        if len(tokens) >= LONG_QUERY_WORDS:
+        if QUERY_TERM_FREQUENCY:
+            clauses = [clause if count == 1 else clause.with_boost(clause.boost * count)
+                       for clause, count in counted.items()]
+        else:
+            clauses = list(counted)
+        size = len(tokens) if not COUNT_CONTENT_WORDS else sum(counted.values())
+        if size >= LONG_QUERY_WORDS:
             return QueryReading(wq.Or(clauses), words, mode or "any word", notes)
         reading = QueryReading(wq.And(clauses), words, mode or "all words", notes)
         if len(clauses) > 1:
@@ -377,10 +419,13 @@ def _words_query(alternatives: Sequence[str]) -> wq.Query | None:
         terms = [term for word in _PLAIN_WORD_RE.findall(alternative)
                  for term in analyze_word(word).split()]
         for fieldname in TEXT_FIELDS:
+            boost = TITLE_WEIGHT if fieldname == "title" else 1.0
+            if boost == 0:
+                continue
             if len(terms) == 1:
-                options.append(wq.Term(fieldname, terms[0]))
+                options.append(wq.Term(fieldname, terms[0], boost=boost))
             elif terms:
-                options.append(wq.Phrase(fieldname, terms))
+                options.append(wq.Phrase(fieldname, terms, boost=boost))
     if not options:
         return None
     return options[0] if len(options) == 1 else wq.Or(options)
