@@ -39,7 +39,7 @@ from pathlib import Path
 from searchsvc.config import load_settings
 from searchsvc.indexer import build_index
 from searchsvc.metadata import OutletRegistry
-from searchsvc.search import IndexHandle, SearchRequest, SearchService
+from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ir"
 COLLECTIONS = ("cacm", "npl", "cisi", "med", "cran")
@@ -138,7 +138,7 @@ def ndcg(ranking: list[str], grades: dict[str, int], cutoff: int = 10) -> float:
 
 
 def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
-             max_query_length: int) -> Scores:
+             synonyms: Synonyms, max_query_length: int) -> Scores:
     """Index one collection, run its queries through the search function and score them."""
     started = time.perf_counter()
     folder = data / name
@@ -151,7 +151,8 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
     report = build_index(corpus, index, registry=registry)
     for source, reason in report.skipped:
         print(f"  {name}: not indexed {source}: {reason}", file=sys.stderr)
-    service = SearchService(IndexHandle(index, registry), max_query_length=max_query_length)
+    service = SearchService(IndexHandle(index, registry, synonyms),
+                            max_query_length=max_query_length)
 
     ap, p10, nd, cut = [], [], [], 0
     for query in queries:
@@ -173,19 +174,26 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
 def main(argv: list[str] | None = None) -> int:
     """Evaluate the named collections (default: all) and print a table with the baselines."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", default=list(COLLECTIONS), choices=COLLECTIONS,
-                        metavar="name")
+    parser.add_argument("names", nargs="*", metavar="name",
+                        help=f"collections to evaluate (default: all of {', '.join(COLLECTIONS)})")
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the collections")
-    parser.add_argument("--max-query-length", type=int,
-                        default=load_settings()["MAX_QUERY_LENGTH"],
+    settings = load_settings()
+    parser.add_argument("--max-query-length", type=int, default=settings["MAX_QUERY_LENGTH"],
                         help="the service's MAX_QUERY_LENGTH (default: the configured one); "
                              "longer queries are cut, as the service cuts them")
     args = parser.parse_args(argv)
-    registry = OutletRegistry()
+    unknown = set(args.names) - set(COLLECTIONS)
+    if unknown:
+        parser.error(f"unknown collection {', '.join(sorted(unknown))}; "
+                     f"choose from {', '.join(COLLECTIONS)}")
+    # The service's own outlet registry and synonyms, as the web page and API load them.
+    registry = OutletRegistry.load(settings["OUTLETS_FILE"])
+    synonyms = Synonyms.load(settings["SYNONYMS_FILE"])
     rows = []
     with tempfile.TemporaryDirectory(prefix="ir-eval-") as temp:
-        for name in args.names:
-            rows.append(evaluate(name, args.data, Path(temp), registry, args.max_query_length))
+        for name in args.names or COLLECTIONS:
+            rows.append(evaluate(name, args.data, Path(temp), registry, synonyms,
+                                 args.max_query_length))
             print(f"  {name}: done in {rows[-1].seconds:.1f}s", file=sys.stderr)
 
     print(f"{'collection':<11}{'docs':>7}{'indexed':>9}{'queries':>9}{'cut':>5}"
