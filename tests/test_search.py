@@ -225,3 +225,69 @@ def test_warm_loads_frequent_terms_and_search_still_agrees(seeds_index, registry
     for q in ("said", "Kyaw Win", "embassy OR asylum"):
         warm_hits = [(h["id"], h["score"]) for h in run(service, q)["hits"]]
         assert warm_hits == [(h["id"], h["score"]) for h in run(cold, q)["hits"]]
+
+
+# ---- ranking behaviour the IR evaluation (bench/ir_eval.py) relies on
+
+def _jsonl_service(tmp_path, registry, records):
+    """Build a real index of JSONL records (id, title, body) and return its search service."""
+    import json
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                       encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    return SearchService(IndexHandle(tmp_path / "ix", registry))
+
+
+FILLER = " ".join(f"filler{n}" for n in range(8))
+
+
+def test_more_matching_query_terms_rank_higher(tmp_path, registry):
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "one", "title": "Report one", "body": f"alpha {FILLER}"},
+        {"id": "two", "title": "Report two", "body": f"alpha beta {FILLER}"},
+        {"id": "three", "title": "Report three", "body": f"alpha beta gamma {FILLER}"},
+    ])
+    result = run(service, "alpha beta gamma delta epsilon")
+    assert result["query"]["mode"] == "any word"
+    assert [hit["id"] for hit in result["hits"]] == ["three", "two", "one"]
+
+
+def test_long_query_with_brackets_ranks_by_matches_not_all_words(tmp_path, registry):
+    # A sentence with a bracket in it is read as query syntax; a long one must not
+    # require every word (CACM, CISI and MED queries are written like this).
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "tss", "title": "Time sharing", "body": f"the TSS time sharing system {FILLER}"},
+        {"id": "other", "title": "Compilers", "body": f"compiler construction {FILLER}"},
+    ])
+    result = run(service, "What articles deal with TSS (Time Sharing System), an operating "
+                          "system for IBM computers?")
+    assert result["query"]["mode"] == "syntax"
+    assert [hit["id"] for hit in result["hits"]] == ["tss"]
+
+
+def test_short_query_with_brackets_still_requires_all_words(tmp_path, registry):
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "both", "title": "Both", "body": f"alpha beta {FILLER}"},
+        {"id": "alpha", "title": "Alpha", "body": f"alpha {FILLER}"},
+    ])
+    assert ids(run(service, "alpha (beta)")) == {"both"}
+
+
+def test_repeated_query_word_counts_more(tmp_path, registry):
+    # Without query term frequency the two documents tie and "a" (indexed first) leads.
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "a", "title": "Report", "body": f"alpha {FILLER}"},
+        {"id": "b", "title": "Report", "body": f"beta {FILLER}"},
+    ])
+    result = run(service, "alpha beta beta gamma delta")
+    assert [hit["id"] for hit in result["hits"]] == ["b", "a"]
+
+
+def test_word_in_every_document_adds_almost_nothing(tmp_path, registry):
+    # Lucene's BM25 idf; Whoosh's tf-idf idf would give such a word a weight near 1.
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": str(n), "title": f"Report {n}", "body": f"common words {n} {FILLER}"}
+        for n in range(20)])
+    assert all(hit["score"] < 0.1 for hit in run(service, "common")["hits"])

@@ -1,0 +1,217 @@
+"""Measure ranking quality on classic IR test collections through the search function.
+
+For each collection (cacm, npl, cisi, med, cran) in ``../shared/data/ir`` this
+converts the documents to a JSONL corpus, builds a real index with
+:func:`searchsvc.indexer.build_index` in a temporary directory, runs every
+query's text as typed through :meth:`SearchService.search` (the call the web
+page, the JSON API and the CLI make), pages 1 to 10 of 100 hits, and scores the
+ranking against the qrels:
+
+* MAP over the top 1000, averaged over the queries with at least one relevant
+  document (a relevant document that is never retrieved counts as missed);
+* P@10, binary (relevance > 0);
+* nDCG@10 with the graded relevance where the qrels give one (gain = grade,
+  log2 discount, as trec_eval's ndcg_cut).
+
+What goes into an article, per collection (see ``DOC_TEXT``): the title goes
+to the title field and the authors to the author field, as for any article;
+the body is the text a Lucene/Anserini baseline indexes as its one "contents"
+field, so that the comparison is like for like. For CACM that is the whole
+record of the HTML distribution Anserini ships: title, abstract, authors and
+(our addition, the .K line of the SMART file) keywords.
+
+Usage::
+
+    PYTHONPATH=$PWD python bench/ir_eval.py [--data DIR] [--max-query-length N] [name ...]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from searchsvc.config import load_settings
+from searchsvc.indexer import build_index
+from searchsvc.metadata import OutletRegistry
+from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ir"
+COLLECTIONS = ("cacm", "npl", "cisi", "med", "cran")
+DEPTH = 1000          # ranks scored by MAP
+PER_PAGE = 100        # the largest page the service serves (MAX_PER_PAGE)
+
+# Published BM25 MAP figures: (collection, source, MAP).
+BASELINES = (
+    ("cacm", "Anserini BM25 (k1 0.9, b 0.4, Porter, Lucene stop words)", 0.3123),
+    ("npl", "Anserini BM25", 0.2856),
+    ("npl", "PISA BM25", 0.3053),
+)
+
+# Fields of a collection record that make up the body, in order. Title first: the
+# baselines index title and text as one field, and a record without an abstract (half
+# of CACM) would otherwise have no text at all.
+DOC_TEXT = {
+    "cacm": ("title", "text", "keywords", "authors"),
+    "cisi": ("title", "text", "authors"),
+    "cran": ("text",),          # the Cranfield .W text already starts with the title
+    "med": ("text",),
+    "npl": ("text",),
+}
+
+
+@dataclass
+class Scores:
+    """The averaged figures of one collection."""
+
+    name: str
+    docs: int
+    indexed: int
+    queries: int
+    cut: int
+    map: float
+    p10: float
+    ndcg10: float
+    seconds: float
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Return the records of a JSON-lines file."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """Return {query id: {doc id: grade}} from a query_id/doc_id/relevance TSV."""
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    with open(path, encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            query_id, doc_id, grade = line.split()
+            qrels[query_id][doc_id] = int(grade)
+    return qrels
+
+
+def write_corpus(name: str, docs: list[dict], folder: Path) -> None:
+    """Write the collection as one JSONL corpus file our reader understands."""
+    fields = DOC_TEXT[name]
+    with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as out:
+        for doc in docs:
+            body = "\n\n".join(doc[key].strip() for key in fields if doc.get(key, "").strip())
+            record = {"id": doc["id"], "title": doc.get("title", ""), "body": body,
+                      "authors": doc.get("authors", "")}
+            out.write(json.dumps(record) + "\n")
+
+
+def ranked_ids(service: SearchService, text: str) -> list[str]:
+    """Return the article ids of the top DEPTH hits for a query, page by page."""
+    found: list[str] = []
+    for page in range(1, DEPTH // PER_PAGE + 1):
+        result = service.search(SearchRequest(q=text, page=page, per_page=PER_PAGE))
+        found.extend(hit["id"] for hit in result["hits"])
+        if page >= result["pages"]:
+            break
+    return found
+
+
+def average_precision(ranking: list[str], relevant: set[str]) -> float:
+    """Return the average precision of a ranking (missed relevant documents count as 0)."""
+    hits, total = 0, 0.0
+    for rank, doc_id in enumerate(ranking[:DEPTH], start=1):
+        if doc_id in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant)
+
+
+def ndcg(ranking: list[str], grades: dict[str, int], cutoff: int = 10) -> float:
+    """Return nDCG at a cutoff with the grade as gain and a log2 rank discount."""
+    def dcg(gains: list[int]) -> float:
+        return sum(gain / math.log2(rank + 1) for rank, gain in enumerate(gains, start=1))
+    ideal = dcg(sorted((g for g in grades.values() if g > 0), reverse=True)[:cutoff])
+    return dcg([max(grades.get(doc_id, 0), 0) for doc_id in ranking[:cutoff]]) / ideal
+
+
+def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
+             synonyms: Synonyms, max_query_length: int) -> Scores:
+    """Index one collection, run its queries through the search function and score them."""
+    started = time.perf_counter()
+    folder = data / name
+    docs = read_jsonl(folder / "docs.jsonl")
+    queries = read_jsonl(folder / "queries.jsonl")
+    qrels = read_qrels(folder / "qrels.tsv")
+    corpus, index = work / f"{name}-corpus", work / f"{name}-index"
+    corpus.mkdir()
+    write_corpus(name, docs, corpus)
+    report = build_index(corpus, index, registry=registry)
+    for source, reason in report.skipped:
+        print(f"  {name}: not indexed {source}: {reason}", file=sys.stderr)
+    service = SearchService(IndexHandle(index, registry, synonyms),
+                            max_query_length=max_query_length)
+
+    ap, p10, nd, cut = [], [], [], 0
+    for query in queries:
+        grades = qrels.get(query["id"], {})
+        relevant = {doc_id for doc_id, grade in grades.items() if grade > 0}
+        if not relevant:
+            continue
+        cut += len(query["text"]) > max_query_length
+        # Our article ids are make_id(record id); the collections' ids are already URL-safe.
+        ranking = ranked_ids(service, query["text"])
+        ap.append(average_precision(ranking, relevant))
+        p10.append(sum(doc_id in relevant for doc_id in ranking[:10]) / 10)
+        nd.append(ndcg(ranking, grades))
+    mean = lambda values: sum(values) / len(values)   # noqa: E731
+    return Scores(name, len(docs), report.indexed, len(ap), cut, mean(ap), mean(p10), mean(nd),
+                  time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate the named collections (default: all) and print a table with the baselines."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", metavar="name",
+                        help=f"collections to evaluate (default: all of {', '.join(COLLECTIONS)})")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the collections")
+    settings = load_settings()
+    parser.add_argument("--max-query-length", type=int, default=settings["MAX_QUERY_LENGTH"],
+                        help="the service's MAX_QUERY_LENGTH (default: the configured one); "
+                             "longer queries are cut, as the service cuts them")
+    args = parser.parse_args(argv)
+    unknown = set(args.names) - set(COLLECTIONS)
+    if unknown:
+        parser.error(f"unknown collection {', '.join(sorted(unknown))}; "
+                     f"choose from {', '.join(COLLECTIONS)}")
+    # The service's own outlet registry and synonyms, as the web page and API load them.
+    registry = OutletRegistry.load(settings["OUTLETS_FILE"])
+    synonyms = Synonyms.load(settings["SYNONYMS_FILE"])
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ir-eval-") as temp:
+        for name in args.names or COLLECTIONS:
+            rows.append(evaluate(name, args.data, Path(temp), registry, synonyms,
+                                 args.max_query_length))
+            print(f"  {name}: done in {rows[-1].seconds:.1f}s", file=sys.stderr)
+
+    print(f"{'collection':<11}{'docs':>7}{'indexed':>9}{'queries':>9}{'cut':>5}"
+          f"{'MAP':>9}{'P@10':>9}{'nDCG@10':>9}")
+    for row in rows:
+        print(f"{row.name:<11}{row.docs:>7}{row.indexed:>9}{row.queries:>9}{row.cut:>5}"
+              f"{row.map:>9.4f}{row.p10:>9.4f}{row.ndcg10:>9.4f}")
+    print("\n'queries': those with at least one relevant document (all metrics average over"
+          f" them); 'cut': queries longer than {args.max_query_length} characters, which the"
+          " service cuts.")
+    print("Published BM25 baselines (MAP):")
+    ours = {row.name: row.map for row in rows}
+    for name, source, value in BASELINES:
+        if name in ours:
+            verdict = "met" if ours[name] >= value else "NOT met"
+            print(f"  {name:<6}{value:.4f}  {source}  -> ours {ours[name]:.4f}: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
