@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SYNONYMS_FILE", str(PACKAGE_DATA / "synonyms.txt"),
             "Query-time synonyms, one group of equivalent terms per line."),
     Setting("MAX_QUERY_LENGTH", 500,
-            "Longest query accepted, in characters; longer queries are rejected with 400."),
+            "Longest query read, in characters; a longer query is cut there, with a note."),
     Setting("MAX_PER_PAGE", 100,
             "Largest page size a client may ask for."),
     Setting("DEFAULT_PER_PAGE", 10,

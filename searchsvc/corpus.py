@@ -241,6 +241,15 @@ def _apply_metadata(article: Article, given: Mapping[str, object], provenance: s
             article.provenance["date"] = provenance
 
 
+def _folded_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _opens_with(body: str, title: str) -> bool:
+    """Tell whether the title's words appear among the body's opening words."""
+    return _folded_words(title) in _folded_words(body[:len(title) + 400])
+
+
 def _finish(article: Article, registry: OutletRegistry) -> Article:
     """Fill what is still missing honestly: a derived title, outlet from the URL."""
     if not article.outlet and article.url:
@@ -251,6 +260,10 @@ def _finish(article: Article, registry: OutletRegistry) -> Article:
     if not article.title:
         article.title = derive_title(article.body)
         article.provenance["title"] = "derived from opening words"
+    elif not _opens_with(article.body, article.title):
+        # The body holds the whole text, headline included, as news datasets and most pages
+        # do; relevance then weighs a headline word as a body word plus the title's weight.
+        article.body = article.title + "\n\n" + article.body
     for key in ("outlet", "date", "author", "url"):
         article.provenance.setdefault(key, "unknown")
     return article
@@ -271,7 +284,6 @@ def read_text_article(text: str, source: str, article_id: str,
     if headline:
         article.title = headline
         article.provenance["title"] = "text: first line"
-        body = text.strip()[len(headline):].strip()
     article.body = body
     for key, (value, where) in infer_from_text(lines, registry).items():
         if key == "date" and article.date is None:

@@ -819,6 +819,8 @@ class SearchService:
         reading = self._reader(searcher, generation).read(q) if q else None
         terms = query_terms(reading.query if reading else None, searcher.reader())
         paragraphs = [p for p in re.split(r"\n\s*\n|\n", stored.get("body", "")) if p.strip()]
+        if paragraphs and paragraphs[0].strip() == (stored.get("title") or "").strip():
+            paragraphs = paragraphs[1:]    # the page shows the headline already
         return {**article_metadata(stored),
                 "body": stored.get("body", ""),
                 "paragraphs_html": [str(highlight_all(p, terms)) for p in paragraphs],

@@ -184,3 +184,12 @@ def test_undecodable_bytes_are_repaired_not_fatal(tmp_path, registry):
     article = articles_by_id(read_all(tmp_path, registry))["mixed"]
     assert "Myanmar" in article.body
     assert article.notes
+
+
+def test_body_holds_the_headline(tmp_path, registry):
+    (tmp_path / "a.txt").write_text("Headline Here\n\nThe story text.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("---\ntitle: Given Title\n---\nThe story text.\n",
+                                    encoding="utf-8")
+    articles = articles_by_id(read_all(tmp_path, registry))
+    assert articles["a"].body == "Headline Here\n\nThe story text."
+    assert articles["b"].body == "Given Title\n\nThe story text."

