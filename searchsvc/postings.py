@@ -249,8 +249,13 @@ class QueryEvaluator:
 
     @staticmethod
     def usable(searcher: Searcher) -> bool:
-        """Return True if the searcher's weighting is one whose scores this module reproduces."""
-        return type(searcher.weighting) is BM25F
+        """Return True if the searcher's weighting is one whose scores this module reproduces.
+
+        That is BM25F's scorer; a subclass may change the idf, which is read through the
+        searcher (``searcher.idf``) like Whoosh's own scorer does.
+        """
+        weighting = searcher.weighting
+        return isinstance(weighting, BM25F) and type(weighting).scorer is BM25F.scorer
 
     def evaluate(self, node: wq.Query) -> Matches:
         """Return the documents matching a query and their Whoosh scores; raise Unsupported."""
