@@ -1,6 +1,8 @@
 """Analyzers: how article text becomes index terms, defined once and used at index and query time."""
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.analysis.analyzers import Analyzer
@@ -27,3 +29,49 @@ def english_analyzer() -> Analyzer:
 def name_analyzer() -> Analyzer:
     """Return the analyzer for names (authors, outlets): tokenize, lowercase, fold accents."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+# --------------------------------------------------------------------------- index-time fast path
+#
+# english_analyzer() runs every token through five generator filters, which is most of the cost
+# of analysis at index time. english_term_positions() computes the same terms and positions
+# directly: one regex pass, and one dict lookup per token for the term its raw text becomes.
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_STOPPED = ""                              # the cached "term" of a token the stop filter drops
+_term_of: dict[str, str] = {}              # raw token -> term (or _STOPPED); unbounded, like
+                                           # the StemFilter cache (cachesize=-1)
+
+
+def _english_term(token: str) -> str:
+    """Return the term english_analyzer() makes of one raw token, or "" if it is stopped."""
+    text = token.lower().translate(accent_map)
+    if len(text) < 2 or text in STOP_WORDS:
+        return _STOPPED
+    return stem(text)
+
+
+def english_term_positions(text: str) -> dict[str, list[int]]:
+    """Return {term: [positions]} exactly as english_analyzer() would index `text`.
+
+    Positions follow StopFilter(renumber=True): stop words leave no gap, except that the
+    first kept token keeps its original position (the number of tokens before it).
+    """
+    positions: dict[str, list[int]] = {}
+    term_of = _term_of
+    pos = -1
+    skipped = 0
+    for token in _TOKEN_RE.findall(text):
+        term = term_of.get(token)
+        if term is None:
+            term = term_of[token] = _english_term(token)
+        if term:
+            pos = pos + 1 if pos >= 0 else skipped
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        elif pos < 0:
+            skipped += 1
+    return positions
