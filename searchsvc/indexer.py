@@ -31,6 +31,7 @@ from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
+from .bulkwrite import BulkSegmentWriter
 from .corpus import Article, CorpusReader, Skipped
 from .metadata import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
@@ -226,7 +227,10 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             ix = whoosh_index.create_in(str(building), build_schema())
             changed, gone = files, []
 
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        # A rebuild writes one fresh segment, which BulkSegmentWriter does far faster; an
+        # update deletes and merges segments, which needs Whoosh's own writer.
+        writer = (ix.writer(limitmb=WRITER_MEMORY_MB) if incremental
+                  else BulkSegmentWriter(ix))
         try:
             with ix.searcher() as existing:
                 seen_hashes: dict[str, str] = {}
