@@ -10,11 +10,16 @@ block (not a posting) at a time. The files written are the ones SegmentWriter wo
 """
 from __future__ import annotations
 
+import zlib
 from array import array
+from pickle import dumps
 
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+# Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
+MIN_COMPRESSED_BYTES = 256
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -117,17 +122,14 @@ class BulkSegmentWriter(SegmentWriter):
 
 def _fill_postings(writer: W3PostingsWriter, docnums: array, weights: array, values: list,
                    lengths: array | None) -> None:
-    """Put one term's postings into a W3PostingsWriter a block at a time.
+    """Write one term's postings through a W3PostingsWriter a block at a time.
 
-    Leaves the last block buffered, as add_posting() would, for finish_postings() to write.
     The block statistics are the ones add_posting() computes: the lengths are the
     byte-quantised ones the per-document column stores, zero lengths are not counted.
     """
     limit = writer._blocklimit
     count = len(docnums)
     for start in range(0, count, limit):
-        if start:
-            writer._write_block()
         end = start + limit
         block_weights = weights[start:end]
         writer._ids = docnums[start:end]
@@ -142,3 +144,32 @@ def _fill_postings(writer: W3PostingsWriter, docnums: array, weights: array, val
             writer._minlength = (byte_to_length(length_to_byte(min(nonzero)))
                                  if nonzero else None)
             writer._maxlength = byte_to_length(length_to_byte(max(block_lengths)))
+        _write_block(writer, last=end >= count)
+
+
+def _write_block(writer: W3PostingsWriter, last: bool) -> None:
+    """Write the writer's buffered block as W3PostingsWriter._write_block does, except that
+    a block smaller than MIN_COMPRESSED_BYTES is stored uncompressed.
+
+    Most terms have a handful of postings, and zlib.compress costs ~25 us a call however
+    small its input (it sets up a 256 KiB state), which was the largest single cost of
+    writing postings. Readers honour the per-block compression flag, so nothing changes
+    for them.
+    """
+    postfile = writer._postfile
+    if not writer._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    writer._terminfo.add_block(writer)
+    databytes = dumps((writer._mini_ids(), writer._mini_weights(), writer._mini_values()), 2)
+    compression = writer._compression if len(databytes) >= MIN_COMPRESSED_BYTES else 0
+    if compression:
+        databytes = zlib.compress(databytes, compression)
+    ids = writer._ids
+    infobytes = dumps((len(ids), ids[-1], writer._maxweight, compression,
+                       length_to_byte(writer._minlength), length_to_byte(writer._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile.write_int(-blocklength if last else blocklength)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    writer._blockcount += 1
+    writer._new_block()

@@ -25,9 +25,25 @@ class EnglishText(TEXT):
             return
         boost = self.format.field_boost
         encode = self.format.encode
+        single = self._single_position
         for term, positions in english_term_positions(value).items():
             count = len(positions)
-            yield term.encode("utf-8"), count, count * boost, encode(positions)
+            if count == 1:   # most terms of a document; their encodings repeat, so reuse them
+                position = positions[0]
+                vbytes = single.get(position)
+                if vbytes is None:
+                    vbytes = single[position] = encode(positions)
+            else:
+                vbytes = encode(positions)
+            yield term.encode("utf-8"), count, count * boost, vbytes
+
+    @property
+    def _single_position(self) -> dict[int, bytes]:
+        """Return this process's cache of {position: encoding of [position]}."""
+        return _SINGLE_POSITION_VALUES.setdefault(type(self.format), {})
+
+
+_SINGLE_POSITION_VALUES: dict[type, dict[int, bytes]] = {}
 
 
 def build_schema() -> Schema:
