@@ -10,6 +10,9 @@ block (not a posting) at a time. The files written are the ones SegmentWriter wo
 """
 from __future__ import annotations
 
+import multiprocessing
+import queue
+import traceback
 import zlib
 from array import array
 from pickle import dumps
@@ -173,3 +176,102 @@ def _write_block(writer: W3PostingsWriter, last: bool) -> None:
     postfile.write(databytes)
     writer._blockcount += 1
     writer._new_block()
+
+
+# --------------------------------------------------------------------------- parallel build
+
+class ParallelWriter:
+    """Add documents to a new index through worker processes, one segment each.
+
+    The caller adds documents in this process (reading and deduplicating stay sequential);
+    batches of them go through a queue to `procs` workers, each analysing and writing its
+    own segment with a BulkSegmentWriter, so the two costly parts, analysis and posting
+    writing, run in parallel. commit() writes a TOC listing the workers' segments. The
+    index is searched as several segments; for a rebuild there is nothing to merge.
+    """
+
+    def __init__(self, ix, procs: int = 2, batch_size: int = 64, **writer_args):
+        context = multiprocessing.get_context()
+        self._writer = SegmentWriter(ix, **writer_args)   # holds the index lock, writes the TOC
+        self._jobs = context.Queue(maxsize=4 * procs)     # bounds documents in flight
+        self._results = context.Queue()
+        self._batch: list[dict] = []
+        self._batch_size = batch_size
+        self._workers = [context.Process(target=_segment_worker, daemon=True,
+                                         args=(ix.storage, ix.indexname, writer_args,
+                                               self._jobs, self._results))
+                         for _ in range(procs)]
+        for worker in self._workers:
+            worker.start()
+
+    def add_document(self, **fields) -> None:
+        """Queue a document for a worker to add."""
+        self._batch.append(fields)
+        if len(self._batch) >= self._batch_size:
+            self._put(self._batch)
+            self._batch = []
+
+    def commit(self, **kwargs) -> None:
+        """Wait for every worker's segment and write the TOC that lists them.
+
+        Keyword arguments (optimize, merge) are accepted for the writer interface and
+        ignored: a fresh index has no other segments to merge with.
+        """
+        if self._batch:
+            self._put(self._batch)
+            self._batch = []
+        for _ in self._workers:
+            self._put(None)
+        segments = []
+        for _ in self._workers:
+            status, value = self._results.get()
+            if status == "error":
+                self.cancel()
+                raise RuntimeError(f"index worker failed:\n{value}")
+            if value is not None:
+                segments.append(value)
+        for worker in self._workers:
+            worker.join()
+        writer = self._writer
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+
+    def cancel(self) -> None:
+        """Stop the workers and release the index; their partial segments are left unlisted."""
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        if not self._writer.is_closed:
+            self._writer.cancel()
+
+    def _put(self, item) -> None:
+        """Put a job on the queue, failing fast if a worker has died."""
+        while True:
+            try:
+                self._jobs.put(item, timeout=1.0)
+                return
+            except queue.Full:
+                if not self._results.empty() or not all(w.is_alive() for w in self._workers):
+                    status, value = self._results.get(timeout=5)
+                    raise RuntimeError(f"index worker failed:\n{value}")
+
+
+def _segment_worker(storage, indexname: str, writer_args: dict, jobs, results) -> None:
+    """Add batches of documents from `jobs` to a new segment; put the segment on `results`."""
+    try:
+        ix = storage.open_index(indexname)
+        writer = BulkSegmentWriter(ix, _lk=False, **writer_args)
+        while (batch := jobs.get()) is not None:
+            for fields in batch:
+                writer.add_document(**fields)
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        # Not writer._finish(): it would remove the temp folder all the writers share.
+        results.put(("ok", segment))
+    except BaseException:   # reported to the parent, which raises it there
+        results.put(("error", traceback.format_exc()))

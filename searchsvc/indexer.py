@@ -31,7 +31,7 @@ from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
-from .bulkwrite import BulkSegmentWriter
+from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from .corpus import Article, CorpusReader, Skipped
 from .metadata import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
@@ -40,6 +40,8 @@ CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".build.lock"
 BUILD_INFO = "build.json"
 WRITER_MEMORY_MB = 512
+# Processes a rebuild analyses and writes in, each writing one segment (reading stays here).
+BUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
 
 class BuildError(RuntimeError):
@@ -188,9 +190,12 @@ ProgressCallback = Callable[[int, int, str], None]   # (files done, files total,
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
-                keep_generations: int = 2,
+                keep_generations: int = 2, processes: int = BUILD_PROCESSES,
                 progress: ProgressCallback | None = None) -> BuildReport:
-    """Build (or with update=True, refresh) the index of a corpus and switch to it atomically."""
+    """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
+
+    A rebuild analyses and writes documents in `processes` worker processes (0: in this one).
+    """
     started = time.perf_counter()
     corpus_path = Path(corpus).resolve()
     index_path = Path(index_dir).resolve()
@@ -227,10 +232,14 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             ix = whoosh_index.create_in(str(building), build_schema())
             changed, gone = files, []
 
-        # A rebuild writes one fresh segment, which BulkSegmentWriter does far faster; an
+        # A rebuild writes fresh segments, which BulkSegmentWriter does far faster; an
         # update deletes and merges segments, which needs Whoosh's own writer.
-        writer = (ix.writer(limitmb=WRITER_MEMORY_MB) if incremental
-                  else BulkSegmentWriter(ix))
+        if incremental:
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        elif processes:
+            writer = ParallelWriter(ix, procs=processes)
+        else:
+            writer = BulkSegmentWriter(ix)
         try:
             with ix.searcher() as existing:
                 seen_hashes: dict[str, str] = {}

@@ -8,7 +8,7 @@ from whoosh import index
 from whoosh.writing import SegmentWriter
 
 from searchsvc.analysis import english_analyzer, english_term_positions
-from searchsvc.bulkwrite import BulkSegmentWriter
+from searchsvc.bulkwrite import BulkSegmentWriter, ParallelWriter
 from searchsvc.corpus import Article, CorpusReader
 from searchsvc.indexer import article_document, content_hash
 from searchsvc.metadata import OutletRegistry
@@ -121,3 +121,46 @@ def test_bulk_writer_writes_the_index_segment_writer_writes(tmp_path):
     assert stock.keys() == bulk.keys()
     for key in stock:
         assert stock[key] == bulk[key], key
+
+
+def postings_by_id(ix) -> dict:
+    """Return {(field, term): {article id: (weight, value)}}, independent of segments."""
+    found = {}
+    with ix.searcher() as searcher:
+        ids = {docnum: fields["id"] for docnum, fields in searcher.iter_docs()}
+        for fieldname, tbytes in searcher.reader().all_terms():
+            postings = searcher.postings(fieldname, tbytes)
+            rows = {}
+            while postings.is_active():
+                rows[ids[postings.id()]] = (postings.weight(), postings.value())
+                postings.next()
+            found[fieldname, tbytes] = rows
+        found["stored"] = sorted(map(repr, (fields for _, fields in searcher.iter_docs())))
+    return found
+
+
+def test_parallel_writer_indexes_what_segment_writer_does(tmp_path):
+    docs = _documents()
+    built = {}
+    for name in ("stock", "parallel"):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = SegmentWriter(ix) if name == "stock" else ParallelWriter(ix, procs=2,
+                                                                          batch_size=3)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        ix = index.open_dir(str(folder))
+        built[name] = postings_by_id(ix), len(ix._segments())
+        ix.close()
+    assert built["parallel"][1] == 2
+    assert built["stock"][0] == built["parallel"][0]
+
+
+def test_parallel_writer_reports_a_failing_worker(tmp_path):
+    ix = index.create_in(str(tmp_path), build_schema())
+    writer = ParallelWriter(ix, procs=2, batch_size=1)
+    writer.add_document(id="x", title="t", body="b", year="not a number")
+    with pytest.raises(RuntimeError, match="index worker failed"):
+        writer.commit()
