@@ -38,17 +38,21 @@ def name_analyzer() -> Analyzer:
 # directly: one regex pass, and one dict lookup per token for the term its raw text becomes.
 
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
-_STOPPED = ""                              # the cached "term" of a token the stop filter drops
-_term_of: dict[str, str] = {}              # raw token -> term (or _STOPPED); unbounded, like
-                                           # the StemFilter cache (cachesize=-1)
 
 
-def _english_term(token: str) -> str:
-    """Return the term english_analyzer() makes of one raw token, or "" if it is stopped."""
-    text = token.lower().translate(accent_map)
-    if len(text) < 2 or text in STOP_WORDS:
-        return _STOPPED
-    return stem(text)
+class _TermCache(dict):
+    """Raw token -> the term english_analyzer() makes of it ("" if stopped), filled on demand.
+
+    Unbounded, like the analyzer's StemFilter cache (cachesize=-1).
+    """
+
+    def __missing__(self, token: str) -> str:
+        text = token.lower().translate(accent_map)
+        term = self[token] = "" if len(text) < 2 or text in STOP_WORDS else stem(text)
+        return term
+
+
+_term_of = _TermCache()
 
 
 def english_term_positions(text: str) -> dict[str, list[int]]:
@@ -57,21 +61,12 @@ def english_term_positions(text: str) -> dict[str, list[int]]:
     Positions follow StopFilter(renumber=True): stop words leave no gap, except that the
     first kept token keeps its original position (the number of tokens before it).
     """
+    terms = list(map(_term_of.__getitem__, _TOKEN_RE.findall(text)))
+    kept = list(filter(None, terms))
+    if not kept:
+        return {}
     positions: dict[str, list[int]] = {}
-    term_of = _term_of
-    pos = -1
-    skipped = 0
-    for token in _TOKEN_RE.findall(text):
-        term = term_of.get(token)
-        if term is None:
-            term = term_of[token] = _english_term(token)
-        if term:
-            pos = pos + 1 if pos >= 0 else skipped
-            found = positions.get(term)
-            if found is None:
-                positions[term] = [pos]
-            else:
-                found.append(pos)
-        elif pos < 0:
-            skipped += 1
+    add = positions.setdefault
+    for position, term in enumerate(kept, terms.index(kept[0])):
+        add(term, []).append(position)
     return positions
