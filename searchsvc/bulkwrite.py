@@ -17,12 +17,15 @@ import zlib
 from array import array
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 # Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
 MIN_COMPRESSED_BYTES = 256
+# zlib level of posting blocks. Whoosh's default, 3, takes ~1.5x as long as 1 on posting
+# blocks for ~3% smaller blocks; readers decompress either.
+COMPRESSION_LEVEL = 1
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -35,6 +38,7 @@ class BulkSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix, **kwargs):
+        kwargs.setdefault("codec", W3Codec(compression=COMPRESSION_LEVEL))
         super().__init__(ix, **kwargs)
         # fieldname -> {term bytes: (docnums, weights, encoded values)}
         self._terms: dict[str, dict[bytes, tuple[array, array, list]]] = {}
