@@ -233,13 +233,16 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             changed, gone = files, []
 
         # A rebuild writes fresh segments, which BulkSegmentWriter does far faster; an
-        # update deletes and merges segments, which needs Whoosh's own writer.
+        # update deletes and merges segments, which needs Whoosh's own writer. Rebuilt
+        # segments stay separate files (compound=False): assembling them into one .seg
+        # file copies the whole index once more, and reading it back through mmap made the
+        # building process's RSS grow by the index size.
         if incremental:
             writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         elif processes:
-            writer = ParallelWriter(ix, procs=processes)
+            writer = ParallelWriter(ix, procs=processes, compound=False)
         else:
-            writer = BulkSegmentWriter(ix)
+            writer = BulkSegmentWriter(ix, compound=False)
         try:
             with ix.searcher() as existing:
                 seen_hashes: dict[str, str] = {}
