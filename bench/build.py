@@ -9,7 +9,7 @@ re.findall(r"\\w+", text.lower()); the build is build_index() into a fresh direc
 run in this one process, alternating, so they see the same machine state. CPU seconds (this
 process and its build workers) are printed too: on a shared, loaded machine they vary less
 than wall time. Peak RSS is this process's and the largest child process's (ru_maxrss), and
-their sum as an upper bound.
+this process's plus that of every build worker as an upper bound of the total.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from searchsvc.indexer import build_index
+from searchsvc.indexer import BUILD_PROCESSES, build_index
 from searchsvc.metadata import OutletRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> None:
     floor_cpu, build_cpu = statistics.median(floor_cpus), statistics.median(build_cpus)
     print(f"CPU         floor {floor_cpu:.1f} s, build {build_cpu:.1f} s (all processes), "
           f"ratio {build_cpu / floor_cpu:.2f}")
-    print(f"peak RSS    {own:.0f} MiB self, {children:.0f} MiB largest child, "
-          f"{own + children:.0f} MiB sum")
+    print(f"peak RSS    {own:.0f} MiB self, {children:.0f} MiB largest child; at most "
+          f"{own + BUILD_PROCESSES * children:.0f} MiB for self + {BUILD_PROCESSES} workers")
 
 
 if __name__ == "__main__":
