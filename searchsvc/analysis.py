@@ -1,6 +1,8 @@
 """Analyzers: how article text becomes index terms, defined once and used at index and query time."""
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.analysis.analyzers import Analyzer
@@ -46,3 +48,44 @@ def analyze_word(word: str) -> str:
             _WORD_CACHE.clear()
         _WORD_CACHE[word] = term
     return term
+
+
+# --------------------------------------------------------------------------- index-time fast path
+#
+# english_analyzer() runs every token through five generator filters, which is most of the cost
+# of analysis at index time. english_term_positions() computes the same terms and positions
+# directly: one regex pass, and one dict lookup per token for the term its raw text becomes.
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+class _TermCache(dict):
+    """Raw token -> the term english_analyzer() makes of it ("" if stopped), filled on demand.
+
+    Unbounded, like the analyzer's StemFilter cache (cachesize=-1).
+    """
+
+    def __missing__(self, token: str) -> str:
+        text = token.lower().translate(accent_map)
+        term = self[token] = "" if len(text) < 2 or text in STOP_WORDS else stem(text)
+        return term
+
+
+_term_of = _TermCache()
+
+
+def english_term_positions(text: str) -> dict[str, list[int]]:
+    """Return {term: [positions]} exactly as english_analyzer() would index `text`.
+
+    Positions follow StopFilter(renumber=True): stop words leave no gap, except that the
+    first kept token keeps its original position (the number of tokens before it).
+    """
+    terms = list(map(_term_of.__getitem__, _TOKEN_RE.findall(text)))
+    kept = list(filter(None, terms))
+    if not kept:
+        return {}
+    positions: dict[str, list[int]] = {}
+    add = positions.setdefault
+    for position, term in enumerate(kept, terms.index(kept[0])):
+        add(term, []).append(position)
+    return positions

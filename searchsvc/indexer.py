@@ -31,6 +31,7 @@ from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
+from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from .corpus import Article, CorpusReader, Skipped
 from .metadata import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
@@ -39,6 +40,8 @@ CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".build.lock"
 BUILD_INFO = "build.json"
 WRITER_MEMORY_MB = 512
+# Processes a rebuild analyses and writes in, each writing one segment (reading stays here).
+BUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
 
 class BuildError(RuntimeError):
@@ -187,9 +190,12 @@ ProgressCallback = Callable[[int, int, str], None]   # (files done, files total,
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
-                keep_generations: int = 2,
+                keep_generations: int = 2, processes: int = BUILD_PROCESSES,
                 progress: ProgressCallback | None = None) -> BuildReport:
-    """Build (or with update=True, refresh) the index of a corpus and switch to it atomically."""
+    """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
+
+    A rebuild analyses and writes documents in `processes` worker processes (0: in this one).
+    """
     started = time.perf_counter()
     corpus_path = Path(corpus).resolve()
     index_path = Path(index_dir).resolve()
@@ -226,7 +232,17 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             ix = whoosh_index.create_in(str(building), build_schema())
             changed, gone = files, []
 
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        # A rebuild writes fresh segments, which BulkSegmentWriter does far faster; an
+        # update deletes and merges segments, which needs Whoosh's own writer. Rebuilt
+        # segments stay separate files (compound=False): assembling them into one .seg
+        # file copies the whole index once more, and reading it back through mmap made the
+        # building process's RSS grow by the index size.
+        if incremental:
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        elif processes:
+            writer = ParallelWriter(ix, procs=processes, compound=False)
+        else:
+            writer = BulkSegmentWriter(ix, compound=False)
         try:
             with ix.searcher() as existing:
                 seen_hashes: dict[str, str] = {}

@@ -3,20 +3,56 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import english_analyzer, name_analyzer
+from .analysis import english_analyzer, english_term_positions, name_analyzer
 
 TITLE_BOOST = 2.0
 UNKNOWN_YEAR = 0          # the year column's value for an unknown date; shown as "unknown"
 
 
+class EnglishText(TEXT):
+    """TEXT with english_analyzer(), indexed through its fast path english_term_positions().
+
+    Query-time analysis still goes through the analyzer, which yields the same terms.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=english_analyzer(), **kwargs)
+
+    def index(self, value, **kwargs):
+        """Yield (term bytes, frequency, weight, encoded positions) for each term of `value`."""
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        encode = self.format.encode
+        single = self._single_position
+        for term, positions in english_term_positions(value).items():
+            count = len(positions)
+            if count == 1:   # most terms of a document; their encodings repeat, so reuse them
+                position = positions[0]
+                vbytes = single.get(position)
+                if vbytes is None:
+                    vbytes = single[position] = encode(positions)
+            else:
+                vbytes = encode(positions)
+            yield term.encode("utf-8"), count, count * boost, vbytes
+
+    @property
+    def _single_position(self) -> dict[int, bytes]:
+        """Return this process's cache of {position: encoding of [position]}."""
+        return _SINGLE_POSITION_VALUES.setdefault(type(self.format), {})
+
+
+_SINGLE_POSITION_VALUES: dict[type, dict[int, bytes]] = {}
+
+
 def build_schema() -> Schema:
     """Return the article schema: analysed text, sortable facet columns, stored display fields."""
-    english = english_analyzer()
     names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=english, stored=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=english, stored=True),
+        title=EnglishText(stored=True, field_boost=TITLE_BOOST),
+        body=EnglishText(stored=True),
         author=TEXT(analyzer=names, stored=True),
         outlet_name=TEXT(analyzer=names),            # what `outlet:` searches
         outlet=ID(stored=True, sortable=True),       # facet value; "unknown" when unknown

@@ -1,0 +1,166 @@
+"""The fast index-time paths write what Whoosh's own analyzer and writer would."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from searchsvc.analysis import english_analyzer, english_term_positions
+from searchsvc.bulkwrite import BulkSegmentWriter, ParallelWriter
+from searchsvc.corpus import Article, CorpusReader
+from searchsvc.indexer import article_document, content_hash
+from searchsvc.metadata import OutletRegistry
+from searchsvc.schema import build_schema
+
+TEXTS = [
+    "",
+    "The",                                    # only a stop word
+    "the and of a",                           # only stop words
+    "The cat sat on the mat; the cats were sitting.",
+    "To be or not to be: that is the question",   # leading stop words keep their positions
+    "Café crème, naïve façade, Ångström, Øresund, Straße, ÆON, İstanbul",
+    "O’Neill’s and O'Brien's cousins’ dogs ’quoted’ ‘single’ “double”",
+    "3.14 1,000,000 2011-07-13 U.S.A. e.g. v2.7.5 x86_64 snake_case __init__ 1st 22nd",
+    "Running runs ran runner RUNNING Runs connection connected connecting",
+    "a I x y z 7 ab AB aB it's it’s",
+    "Ünïcödé ǅemal Ⅻ ① ² ½ ﬁne ﬂow 東京 москва العربية",
+    "repeated repeated repeated word word, repeated.",
+    "tab\tnew\nline\r\nreturns   and    spaces",
+    "e-mail co-operate re-enter pre-war don't won't can't",
+    "x" * 300 + " " + "long" * 50,
+]
+
+
+def reference_positions(text: str) -> dict[str, list[int]]:
+    """Return {term: positions} as english_analyzer() indexes `text`."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for token in english_analyzer()(text, positions=True, mode="index"):
+        found[token.text].append(token.pos)
+    return dict(found)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_terms_and_positions_match_the_analyzer(text):
+    assert english_term_positions(text) == reference_positions(text)
+
+
+def test_fast_terms_match_the_analyzer_on_the_corpus():
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    for article in CorpusReader(_corpus(), registry).read():
+        for text in (article.title, article.body):
+            assert english_term_positions(text) == reference_positions(text)
+
+
+def test_query_terms_are_the_indexed_terms():
+    schema = build_schema()
+    text = "Naïve runners’ phrases, O’Neill and the 3.14 cafés"
+    for name in ("title", "body"):
+        query_terms = list(schema[name].process_text(text, mode="query"))
+        indexed = english_term_positions(text)
+        assert sorted(indexed, key=lambda t: indexed[t][0]) == query_terms
+
+
+def _corpus():
+    from pathlib import Path
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _documents() -> list[dict]:
+    """Return the index documents of the default corpus, plus some edge cases."""
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    articles = [a for a in CorpusReader(_corpus(), registry).read() if isinstance(a, Article)]
+    docs = [article_document(a, content_hash(a)) for a in articles]
+    for number, text in enumerate(TEXTS):
+        doc = dict(docs[number % len(docs)])
+        doc.update(id=f"edge-{number}", title=text[:40], body=text, content_hash=f"h{number}",
+                   author="", outlet_name="")
+        docs.append(doc)
+    return docs
+
+
+def index_contents(ix) -> dict:
+    """Return every term of an index with its statistics, postings and stored documents."""
+    contents = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for fieldname, tbytes in reader.all_terms():
+            info = reader.term_info(fieldname, tbytes)
+            postings = reader.postings(fieldname, tbytes)
+            rows = []
+            while postings.is_active():
+                rows.append((postings.id(), postings.weight(), postings.value()))
+                postings.next()
+            contents[fieldname, tbytes] = (info.weight(), info.doc_frequency(),
+                                           info.min_length(), info.max_length(),
+                                           info.max_weight(), info.min_id(), info.max_id(),
+                                           rows)
+        contents["stored"] = list(reader.all_stored_fields())
+        contents["lengths"] = {name: [reader.doc_field_length(n, name)
+                                      for n in range(reader.doc_count_all())]
+                               for name in ix.schema.scorable_names()}
+    return contents
+
+
+def test_bulk_writer_writes_the_index_segment_writer_writes(tmp_path):
+    docs = _documents()
+    built = {}
+    for writer_class in (SegmentWriter, BulkSegmentWriter):
+        folder = tmp_path / writer_class.__name__
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = writer_class(ix)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        built[writer_class] = index_contents(ix)
+        ix.close()
+    stock, bulk = built[SegmentWriter], built[BulkSegmentWriter]
+    assert len(stock) > 100
+    assert stock.keys() == bulk.keys()
+    for key in stock:
+        assert stock[key] == bulk[key], key
+
+
+def postings_by_id(ix) -> dict:
+    """Return {(field, term): {article id: (weight, value)}}, independent of segments."""
+    found = {}
+    with ix.searcher() as searcher:
+        ids = {docnum: fields["id"] for docnum, fields in searcher.iter_docs()}
+        for fieldname, tbytes in searcher.reader().all_terms():
+            postings = searcher.postings(fieldname, tbytes)
+            rows = {}
+            while postings.is_active():
+                rows[ids[postings.id()]] = (postings.weight(), postings.value())
+                postings.next()
+            found[fieldname, tbytes] = rows
+        found["stored"] = sorted(map(repr, (fields for _, fields in searcher.iter_docs())))
+    return found
+
+
+def test_parallel_writer_indexes_what_segment_writer_does(tmp_path):
+    docs = _documents()
+    built = {}
+    for name in ("stock", "parallel"):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = SegmentWriter(ix) if name == "stock" else ParallelWriter(ix, procs=2,
+                                                                          batch_size=3)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        ix = index.open_dir(str(folder))
+        built[name] = postings_by_id(ix), len(ix._segments())
+        ix.close()
+    assert 1 <= built["parallel"][1] <= 2     # one segment per worker that got documents
+    assert built["stock"][0] == built["parallel"][0]
+
+
+def test_parallel_writer_reports_a_failing_worker(tmp_path):
+    ix = index.create_in(str(tmp_path), build_schema())
+    writer = ParallelWriter(ix, procs=2, batch_size=1)
+    writer.add_document(id="x", title="t", body="b", year="not a number")
+    with pytest.raises(RuntimeError, match="index worker failed"):
+        writer.commit()
