@@ -8,6 +8,7 @@ import sys
 import click
 
 from .config import load_settings
+from .corpus import field_map_with
 from .indexer import BuildError, BuildReport, build_index, current_generation
 from .metadata import OutletRegistry
 from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
@@ -43,7 +44,7 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
 
 
 def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = False,
-              quiet: bool = False) -> BuildReport:
+              quiet: bool = False, field_map: dict | None = None) -> BuildReport:
     """Build the index with a progress bar on a terminal; return the report."""
     settings = _settings()
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
@@ -62,6 +63,7 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 
     try:
         return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,
+                           field_map=field_map,
                            keep_generations=settings["KEEP_GENERATIONS"], progress=progress)
     finally:
         if bar is not None:
@@ -75,12 +77,27 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
               help="Where the index is built [SEARCHSVC_INDEX_DIR].")
 @click.option("--update", is_flag=True, help="Re-index only new, changed and removed files.")
 @click.option("--wait", is_flag=True, help="If another build is running, wait for it.")
-def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool) -> None:
+@click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
+              help="Read an article field from this JSON key, e.g. --field body=story "
+                   "(fields: id, title, body, outlet, outlet_domain, date, author, url, "
+                   "language).")
+def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
+          fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
     settings = _settings(CORPUS_DIR=corpus, INDEX_DIR=index_dir)
+    overrides = {}
+    for pair in fields:
+        name, sep, key = pair.partition("=")
+        if not sep or not name.strip() or not key.strip():
+            raise click.BadParameter(f"expected FIELD=KEY, got {pair!r}", param_hint="--field")
+        overrides[name.strip()] = key.strip()
+    try:
+        field_map = field_map_with(overrides)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--field") from None
     try:
         report = run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], update=update,
-                           wait=wait)
+                           wait=wait, field_map=field_map)
     except BuildError as error:
         raise click.ClickException(str(error)) from None
     print_report(report)

@@ -44,6 +44,20 @@ DEFAULT_FIELD_MAP: dict[str, tuple[str, ...]] = {
 }
 
 
+def field_map_with(overrides: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Return the JSON field mapping with the given Article fields read from the given keys.
+
+    A mapped key is tried first, then the usual names; raises ValueError for an unknown field.
+    """
+    mapping = dict(DEFAULT_FIELD_MAP)
+    for name, key in overrides.items():
+        if name not in mapping:
+            raise ValueError(f"unknown article field {name!r}; "
+                             f"known: {', '.join(sorted(mapping))}")
+        mapping[name] = (key, *(k for k in mapping[name] if k != key))
+    return mapping
+
+
 @dataclass
 class Article:
     """One article ready to index, with where each metadata value came from."""

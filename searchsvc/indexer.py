@@ -27,12 +27,12 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from whoosh import index as whoosh_index
 
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
-from .corpus import Article, CorpusReader, Skipped
+from .corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from .metadata import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
 
@@ -191,6 +191,7 @@ ProgressCallback = Callable[[int, int, str], None]   # (files done, files total,
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
                 keep_generations: int = 2, processes: int = BUILD_PROCESSES,
+                field_map: Mapping[str, tuple[str, ...]] | None = None,
                 progress: ProgressCallback | None = None) -> BuildReport:
     """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
 
@@ -201,7 +202,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
     index_path = Path(index_dir).resolve()
     if not corpus_path.exists():
         raise BuildError(f"corpus not found: {corpus_path}")
-    reader = CorpusReader(corpus_path, registry)
+    reader = CorpusReader(corpus_path, registry, field_map or DEFAULT_FIELD_MAP)
 
     with build_lock(index_path, wait=wait):
         _prune(index_path, keep_generations)

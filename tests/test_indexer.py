@@ -144,3 +144,21 @@ def test_cli_index_missing_corpus_is_a_clear_error(tmp_path, runner):
                                   "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert "corpus not found" in result.output
+
+
+def test_cli_field_mapping_for_jsonl(tmp_path, runner):
+    dataset = tmp_path / "set.jsonl"
+    dataset.write_text('{"uid": "a1", "headline": "Mapped", "story": "Text about Yangon.", '
+                       '"paper": "RFA"}\n', encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(main, ["index", "--corpus", str(dataset), "--index-dir",
+                                  str(index_dir), "--field", "body=story", "--field", "id=uid",
+                                  "--field", "outlet=paper"])
+    assert result.exit_code == 0, result.output
+    ix, _ = open_current(index_dir)
+    with ix.searcher() as searcher:
+        document = searcher.document(id="a1")
+    assert document["outlet"] == "Radio Free Asia" and document["title"] == "Mapped"
+    bad = runner.invoke(main, ["index", "--corpus", str(dataset), "--index-dir", str(index_dir),
+                               "--field", "colour=x"])
+    assert bad.exit_code == 2 and "unknown article field 'colour'" in bad.output
