@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections import Counter
 
 import click
 
@@ -23,6 +24,11 @@ def main() -> None:
     """searchsvc: full-text search for news archives."""
 
 
+def _reason_kind(reason: str) -> str:
+    """Return the kind of a skip reason, without the particulars (file names, positions)."""
+    return re.split(r" as | \(|: |'", reason, maxsplit=1)[0].strip()
+
+
 def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
     """Print a build summary: documents, skipped files with reasons, unknowns, time."""
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
@@ -33,7 +39,9 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
     click.echo(f"  unknown outlet: {report.unknown['outlet']:,}; "
                f"unknown date: {report.unknown['date']:,}")
     if report.skipped:
-        click.echo(f"  skipped {len(report.skipped):,}:")
+        kinds = Counter(_reason_kind(reason) for _, reason in report.skipped)
+        click.echo(f"  skipped {len(report.skipped):,}: "
+                   + "; ".join(f"{kind} {count:,}" for kind, count in kinds.most_common()))
         for source, reason in report.skipped[:skipped_shown]:
             click.echo(f"    {source}: {reason}")
         if len(report.skipped) > skipped_shown:
