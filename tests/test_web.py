@@ -59,3 +59,18 @@ def test_every_setting_is_documented():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert setting.env_var in readme, f"{setting.env_var} missing from README"
+
+
+def test_long_facet_lists_fold_the_rest(tmp_path, registry):
+    from searchsvc import create_app
+    from searchsvc.indexer import build_index
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    lines = [f'{{"id": "a{n}", "title": "T{n}", "body": "Storm news {n}.", "outlet": "Outlet {n:02d}"}}'
+             for n in range(20)]
+    (corpus / "set.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    html = client.get("/search?q=storm").get_data(as_text=True)
+    assert "<summary>8 more</summary>" in html
+    assert html.count('<span class="value">Outlet') == 20
