@@ -59,15 +59,16 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
     show_bar = sys.stderr.isatty() and not quiet
     bar = None
 
-    def progress(done: int, total: int, name: str, records: int = 0) -> None:
+    def progress(done: int, total: int, name: str) -> None:
         nonlocal bar
         if not show_bar:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="indexing", file=sys.stderr,
-                                    show_pos=True, item_show_func=lambda item: item)
+            bar = click.progressbar(length=max(total, 1), label="indexing", file=sys.stderr,
+                                    show_percent=True, show_eta=True,
+                                    item_show_func=lambda item: item)
             bar.__enter__()
-        bar.update(done - bar.pos, name[-40:])
+        bar.update(max(0, done - bar.pos), name[-40:])
 
     try:
         return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,

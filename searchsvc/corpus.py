@@ -392,10 +392,13 @@ class CorpusReader:
         stat = path.stat()
         return f"{stat.st_size}:{stat.st_mtime_ns}"
 
+    bytes_read: int = 0   # of the file being read: for progress reports
+
     def read(self, paths: Iterable[Path] | None = None) -> Iterator[Article | Skipped]:
         """Yield the articles of the given files (default: all), skipping bad input with a reason."""
         sidecars: dict[Path, dict] = {}
         for path in (self.files() if paths is None else paths):
+            self.bytes_read = 0
             relative = self.relative(path)
             name = path.name.lower()
             try:
@@ -452,7 +455,11 @@ class CorpusReader:
         stem = make_id(path.name.split(".")[0])
         try:
             with opener(path, "rb") as handle:
+                # For gzip, the position in the compressed file: what progress is measured in.
+                position = getattr(handle, "fileobj", handle)
                 for number, raw in enumerate(handle, start=1):
+                    if number % 256 == 0:
+                        self.bytes_read = position.tell()
                     source = f"{relative}#{number}"
                     if not raw.strip():
                         continue

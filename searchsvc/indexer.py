@@ -185,7 +185,7 @@ def article_document(article: Article, digest: str) -> dict:
 
 # --------------------------------------------------------------------------- build
 
-ProgressCallback = Callable[[int, int, str], None]   # (files done, files total, current file)
+ProgressCallback = Callable[[int, int, str], None]   # (bytes read, bytes in all, current file)
 
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
@@ -253,16 +253,22 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 if incremental:
                     for path in changed:   # replaced by their new versions below
                         writer.delete_by_term("source_file", reader.relative(path))
-                total = len(changed)
-                for done, path in enumerate(changed, start=1):
-                    if progress:
-                        progress(done, total, reader.relative(path))
-                    for item in reader.read([path]):
+                # Progress counts bytes of input read, so one large dataset file moves too.
+                total = sum(path.stat().st_size for path in changed)
+                finished = 0
+                for path in changed:
+                    name = reader.relative(path)
+                    for count, item in enumerate(reader.read([path])):
+                        if progress and count % 500 == 0:
+                            progress(finished + reader.bytes_read, total, name)
                         if isinstance(item, Skipped):
                             report.skipped.append((item.source, item.reason))
                             continue
                         _add_article(writer, existing if incremental else None, item,
                                      seen_ids, seen_hashes, report)
+                    finished += path.stat().st_size
+                    if progress:
+                        progress(finished, total, name)
             writer.commit(optimize=not incremental)
         except BaseException:
             writer.cancel()

@@ -162,3 +162,17 @@ def test_cli_field_mapping_for_jsonl(tmp_path, runner):
     bad = runner.invoke(main, ["index", "--corpus", str(dataset), "--index-dir", str(index_dir),
                                "--field", "colour=x"])
     assert bad.exit_code == 2 and "unknown article field 'colour'" in bad.output
+
+
+def test_progress_counts_bytes_within_one_large_file(tmp_path, registry):
+    dataset = tmp_path / "big.jsonl"
+    dataset.write_text("".join(
+        f'{{"id": "r{n}", "title": "Title {n}", "body": "Body text number {n} here."}}\n'
+        for n in range(3000)), encoding="utf-8")
+    calls = []
+    build_index(dataset, tmp_path / "ix", registry=registry,
+                progress=lambda done, total, name: calls.append((done, total, name)))
+    total = dataset.stat().st_size
+    assert calls[-1] == (total, total, "big.jsonl")
+    middle = [done for done, _, _ in calls if 0 < done < total]
+    assert len(middle) >= 3 and middle == sorted(middle)
