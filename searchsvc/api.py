@@ -1,7 +1,7 @@
 """JSON views: search, articles, health and the OpenAPI document; one error shape."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from .openapi import openapi_document
@@ -21,17 +21,12 @@ def error_response(status: int, message: str, parameter: str | None = None):
     return response
 
 
-def json_search_result(result: dict) -> dict:
-    """Return the search result as the API shows it (all fields, plain data)."""
-    return result
-
-
 @bp.get("/search")
 def search():
     """Search the archive; the same result as the web page, as JSON."""
     service = get_service()
-    search_request = search_request_from_args(request.args, _config())
-    return jsonify(json_search_result(service.search(search_request)))
+    search_request = search_request_from_args(request.args, current_app.config)
+    return jsonify(service.search(search_request))
 
 
 @bp.get("/articles/<article_id>")
@@ -53,8 +48,3 @@ def health():
 def openapi():
     """Return the OpenAPI document of this API."""
     return jsonify(openapi_document())
-
-
-def _config():
-    from flask import current_app
-    return current_app.config

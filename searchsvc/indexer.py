@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import time
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

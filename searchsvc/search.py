@@ -38,7 +38,6 @@ QUERY_FIELDS = {"title": "title", "body": "body", "text": "body", "author": "aut
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
-SNIPPET_SOURCE_CHARS = None   # snippets scan the whole text, however long
 
 # Relevance ranking: BM25 in the title and in the body, the two scores added, a title
 # match weighted by TITLE_WEIGHT. Measured on five IR test collections (bench/ir_eval.py):

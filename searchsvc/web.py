@@ -40,7 +40,7 @@ def _facet_view(result: dict, args) -> dict:
     return facets
 
 
-def _year_chart(year_facet: list[dict], args) -> dict | None:
+def _year_chart(year_facet: list[dict]) -> dict | None:
     """Return bar geometry for the matches-by-year chart (known years only)."""
     known = [row for row in year_facet if row["value"].isdigit()]
     if not known:
@@ -89,8 +89,7 @@ def search():
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
     return render_template(
-        "search.html", result=result, facets=facets, chart=_year_chart(facets["year"],
-                                                                       request.args),
+        "search.html", result=result, facets=facets, chart=_year_chart(facets["year"]),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
         json_url=_url("api.search", _params(request.args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in ("q", "sort")]),

@@ -1,7 +1,6 @@
 """Spelling suggestions equal Whoosh's reader corrector, on real indexes."""
 import random
 
-import pytest
 
 from searchsvc.indexer import build_index
 from searchsvc.spelling import Lexicon
