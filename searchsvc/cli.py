@@ -52,11 +52,11 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
 
 
 def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = False,
-              quiet: bool = False, field_map: dict | None = None) -> BuildReport:
+              field_map: dict | None = None) -> BuildReport:
     """Build the index with a progress bar on a terminal; return the report."""
     settings = _settings()
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
-    show_bar = sys.stderr.isatty() and not quiet
+    show_bar = sys.stderr.isatty()
     bar = None
 
     def progress(done: int, total: int, name: str) -> None:
