@@ -70,7 +70,8 @@ def read_postings(searcher: Searcher, fieldname: str, text: str,
                   with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """Return a term's postings in every segment: global docnums, weights and (optionally) values.
 
-    Deleted documents are included; the caller filters them. Whoosh's own block format is
+    Deleted documents may be included (not those leading a segment, which Whoosh's
+    deletion filter skips when it is made); the caller filters them. Whoosh's own block format is
     read a block at a time (one unpickle per 128 postings) where the segment uses it.
     """
     doc_parts: list[np.ndarray] = []

@@ -29,6 +29,9 @@ from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
 from .spelling import Lexicon
+from .whoosh_fixes import apply as apply_whoosh_fixes
+
+apply_whoosh_fixes()
 
 SORTS = ("relevance", "newest", "oldest")
 TEXT_FIELDS = ("title", "body")
