@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-import numpy as np
 from markupsafe import Markup, escape
 
 from .analysis import analyze_word
@@ -20,14 +19,8 @@ from .analysis import analyze_word
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
-RUNS_OF_SPACE_RE = re.compile(r"\s+")
-# Every character str.isspace() accepts (a test checks the list against it).
-WHITESPACE_CODES = np.array([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85,
-                             0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
-                             0x205F, 0x3000], dtype=np.uint32)
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
-MANY_SPANS = 8                # from this many matches on, whitespace offsets are listed once
 
 
 @dataclass(frozen=True)
@@ -58,11 +51,22 @@ class _Candidates:
     ascii: bool                   # every prefix is ASCII
 
 
+def _prefix(stem: str) -> str:
+    """Return the start that every word analysing to stem has, in lowercase (at most 4 chars).
+
+    The Porter stemmer only rewrites a word's ending, and of the stem only its last letter
+    can differ from the word: y becomes i (day, dai), an e is added back (making, make),
+    -bility becomes -bl (probability, probabl). Accented letters are folded, hence the cap:
+    most accents lie further in.
+    """
+    keep = len(stem) - 1 if stem[-1] in "eil" else len(stem)
+    return stem[:max(1, min(keep, 4))]
+
+
 @lru_cache(maxsize=256)
 def _candidate_regex(stems: frozenset[str]) -> _Candidates | None:
     """Return a regex finding words that may analyse to one of the stems."""
-    prefixes = sorted({stem[:max(1, min(len(stem) - 1, 4))] for stem in stems if stem},
-                      key=len, reverse=True)
+    prefixes = sorted({_prefix(stem) for stem in stems if stem}, key=len, reverse=True)
     if not prefixes:
         return None
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes)
@@ -147,12 +151,15 @@ def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
 
 
 def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
-    """Return text[start:end] escaped, with the spans inside it wrapped in <mark>."""
+    """Return text[start:end] escaped, with the spans inside it wrapped in <mark>.
+
+    spans are sorted and do not overlap, so only those between two bisections are looked at.
+    """
     out: list[str] = []
     position = start
-    for span_start, span_end in spans:
-        if span_end <= start or span_start >= end:
-            continue
+    first = bisect_right(spans, start, key=lambda span: span[1])
+    last = bisect_left(spans, end, key=lambda span: span[0])
+    for span_start, span_end in spans[first:last]:
         span_start, span_end = max(span_start, start), min(span_end, end)
         out.append(str(escape(text[position:span_start])))
         out.append("<mark>" + str(escape(text[span_start:span_end])) + "</mark>")
@@ -161,17 +168,8 @@ def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _word_boundary(text: str, index: int, forward: bool,
-                   spaces: list[int] | None = None) -> int:
-    """Move index to the nearest word boundary (never inside a word).
-
-    spaces, if given, is every whitespace offset of text in order (for many look-ups).
-    """
-    if spaces is not None:
-        at = bisect_left(spaces, index)
-        if forward:
-            return spaces[at] if at < len(spaces) else len(text)
-        return spaces[at - 1] + 1 if at else 0
+def _word_boundary(text: str, index: int, forward: bool) -> int:
+    """Move index to the nearest word boundary (never inside a word)."""
     if forward:
         space = SPACE_RE.search(text, index)
         return space.start() if space else len(text)
@@ -183,34 +181,66 @@ def _word_boundary(text: str, index: int, forward: bool,
     return space.end() if space else 0
 
 
-def _whitespace_offsets(text: str) -> list[int]:
-    """Return the offsets of every whitespace character of text, in order."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.flatnonzero(np.isin(codes, WHITESPACE_CODES)).tolist()
-
-
-def _passage(text: str, center_start: int, center_end: int,
-             spaces: list[int] | None = None) -> tuple[int, int]:
+def _passage(text: str, center_start: int, center_end: int) -> tuple[int, int]:
     """Return a ~PASSAGE_CHARS window around a match, cut at word boundaries."""
+    start, end = _window(len(text), center_start, center_end)
+    if start > 0:
+        start = _word_boundary(text, start, forward=True)
+    if end < len(text):
+        end = _word_boundary(text, end, forward=False)
+    return start, end
+
+
+def _window(length: int, center_start: int, center_end: int) -> tuple[int, int]:
+    """Return the PASSAGE_CHARS window placed around a match, before cutting at words."""
     before = (PASSAGE_CHARS - (center_end - center_start)) // 3
     start = max(0, center_start - before)
-    end = min(len(text), start + PASSAGE_CHARS)
-    start = max(0, end - PASSAGE_CHARS)
-    if start > 0:
-        start = _word_boundary(text, start, forward=True, spaces=spaces)
-    if end < len(text):
-        end = _word_boundary(text, end, forward=False, spaces=spaces)
-    return start, end
+    end = min(length, start + PASSAGE_CHARS)
+    return max(0, end - PASSAGE_CHARS), end
 
 
 def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
     """Render one passage with ellipses where it was cut."""
     lead = "… " if start > 0 else ""
     tail = " …" if end < len(text) else ""
-    body = RUNS_OF_SPACE_RE.sub(" ", text[start:end]).strip()
-    html = _mark(text, start, end, spans)
-    html = RUNS_OF_SPACE_RE.sub(" ", html).strip()
+    # Runs of whitespace become one space (str.split splits where str.isspace says).
+    body = " ".join(text[start:end].split())
+    html = " ".join(_mark(text, start, end, spans).split())
     return Snippet(html=str(escape(lead)) + html + str(escape(tail)), text=lead + body + tail)
+
+
+def _best_windows(text: str, spans: list[tuple[int, int]],
+                  max_passages: int) -> list[tuple[int, int]]:
+    """Return up to max_passages non-overlapping passages holding the most distinct matches.
+
+    A window is placed at each match and scored by the distinct matched words inside it
+    (plus a tenth per match); the best win, earlier ones first on ties. Only the windows
+    taken are cut at word boundaries, and a match inside a passage already taken is passed
+    over: a common word can match thousands of times in a long article.
+    """
+    length = len(text)
+    # Spans are words of one scan, so they do not overlap: sorted by start, they are sorted
+    # by end too, and the matches inside a window are one slice.
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    words = [text[start:end].lower() for start, end in spans]
+    ranked = []
+    for index, (span_start, span_end) in enumerate(spans):
+        start, end = _window(length, span_start, span_end)
+        inside = words[bisect_left(starts, start):bisect_right(ends, end)]
+        ranked.append((-(len(set(inside)) + 0.1 * len(inside)), start, index))
+    ranked.sort()
+    chosen: list[tuple[int, int]] = []
+    for _, _, index in ranked:
+        span_start, span_end = spans[index]
+        if any(s <= span_start and span_end <= e for s, e in chosen):
+            continue
+        start, end = _passage(text, span_start, span_end)
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+            if len(chosen) == max_passages:
+                break
+    return sorted(chosen)
 
 
 def make_snippets(text: str, query_terms: QueryTerms,
@@ -220,28 +250,10 @@ def make_snippets(text: str, query_terms: QueryTerms,
         return []
     spans = find_matches(text, query_terms) if query_terms else []
     if not spans:
-        start, end = _passage(text, 0, 0)
+        _, end = _passage(text, 0, 0)
         return [_render(text, 0, end, [])]
-    # Score a window at each match by the distinct matched words it holds. Spans are words
-    # of one scan, so they do not overlap: sorted by start, they are sorted by end too.
-    words = [text[s:e].lower() for s, e in spans]
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
-    # With many matches, list the whitespace once rather than search around each match.
-    spaces = _whitespace_offsets(text) if len(spans) > MANY_SPANS else None
-    candidates = []
-    for span_start, span_end in spans:
-        start, end = _passage(text, span_start, span_end, spaces)
-        inside = words[bisect_left(starts, start):bisect_right(ends, end)]
-        candidates.append((len(set(inside)) + 0.1 * len(inside), -start, start, end))
-    candidates.sort(reverse=True)
-    chosen: list[tuple[int, int]] = []
-    for _, _, start, end in candidates:
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
-        if len(chosen) == max_passages:
-            break
-    return [_render(text, start, end, spans) for start, end in sorted(chosen)]
+    return [_render(text, start, end, spans)
+            for start, end in _best_windows(text, spans, max_passages)]
 
 
 def highlight_all(text: str, query_terms: QueryTerms) -> Markup:

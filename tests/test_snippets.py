@@ -3,8 +3,9 @@ import pytest
 
 import sys
 
-from searchsvc.snippets import (WHITESPACE_CODES, QueryTerms, _candidate_regex, _candidate_words,
-                                _whitespace_offsets, _word_boundary, find_matches, make_snippets)
+from searchsvc.analysis import analyze_word
+from searchsvc.snippets import (QueryTerms, _candidate_regex, _candidate_words, _prefix,
+                                _word_boundary, find_matches, make_snippets)
 
 TEXTS = [
     "The President said the U.S. presidency was pressing; presidents preside.",
@@ -38,10 +39,8 @@ def test_word_boundary_moves_to_whitespace(text):
         backward = index
         while backward > 0 and not text[backward - 1].isspace():
             backward -= 1
-        spaces = [i for i, char in enumerate(text) if char.isspace()]
-        for listed in (None, spaces):
-            assert _word_boundary(text, index, forward=True, spaces=listed) == forward
-            assert _word_boundary(text, index, forward=False, spaces=listed) == backward
+        assert _word_boundary(text, index, forward=True) == forward
+        assert _word_boundary(text, index, forward=False) == backward
 
 
 def test_many_matches_pick_passages_with_most_distinct_words():
@@ -51,8 +50,27 @@ def test_many_matches_pick_passages_with_most_distinct_words():
     assert len(find_matches(text, QueryTerms(frozenset({"storm"})))) == 7
 
 
-def test_whitespace_codes_are_what_isspace_accepts():
-    expected = [code for code in range(sys.maxunicode + 1) if chr(code).isspace()]
-    assert sorted(WHITESPACE_CODES.tolist()) == expected
-    text = "a b\tc\u3000d\u2009e\U0001f600 f\ud800 g"
-    assert _whitespace_offsets(text) == [i for i, char in enumerate(text) if char.isspace()]
+WORD_FORMS = ["day", "days", "Friday", "making", "make", "probability", "probabilities",
+              "hoping", "hopping", "relational", "generation", "sensibly", "agreed", "ponies",
+              "six", "leaves", "leaving", "Ukraine", "Ukrainian", "capabilities", "happy",
+              "Myanmar’s", "during", "conformably", "organization", "valency"]
+
+
+@pytest.mark.parametrize("word", WORD_FORMS)
+def test_every_word_starts_with_the_prefix_of_its_stem(word):
+    stem = analyze_word(word)
+    assert word.lower().startswith(_prefix(stem))
+
+
+def test_short_stems_keep_their_whole_length():
+    # "si" would propose every word starting so (since, side, similar ...) for checking.
+    assert _prefix("six") == "six"
+    assert _prefix("dai") == "da"
+    assert _prefix("make") == "mak"
+
+
+def test_a_match_inside_a_passage_taken_gives_no_second_passage():
+    text = " ".join(["storm"] * 20) + " filler" * 200 + " storm calm" + " filler" * 200
+    snippets = make_snippets(text, QueryTerms(frozenset({"storm"})))
+    assert len(snippets) == 2
+    assert all(snippet.html.count("<mark>") >= 1 for snippet in snippets)
