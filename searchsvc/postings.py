@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 
 CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
+DENSE_OR_FRACTION = 16         # OR into a per-document array beyond 1/16 of the index
 
 
 class Unsupported(Exception):
@@ -277,7 +278,7 @@ class QueryEvaluator:
             return self._boosted(self._not(self.evaluate(node.query)), node.boost)
         if kind is wq.AndNot:
             positive, negative = self.evaluate(node.a), self.evaluate(node.b)
-            keep = ~np.isin(positive.docs, negative.docs, assume_unique=True)
+            keep = ~_contains(negative.docs, positive.docs)
             return Matches(positive.docs[keep], positive.scores[keep])
         raise Unsupported(kind.__name__)
 
@@ -314,7 +315,7 @@ class QueryEvaluator:
         # Only documents holding every word can hold the phrase.
         common = terms[0].docs
         for term in terms[1:]:
-            common = np.intersect1d(common, term.docs, assume_unique=True)
+            common = common[_contains(term.docs, common)]
         if not common.size:
             return Matches.empty()
         starts = terms[0].positions
@@ -324,7 +325,8 @@ class QueryEvaluator:
             starts = starts[_contains(term.positions, starts + offset)]
             if not starts.size:
                 return Matches.empty()
-        docs = np.unique(starts >> POSITION_BITS)
+        docs = starts >> POSITION_BITS           # sorted: keep the first of each run
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
         # Whoosh scores a phrase as the intersection of its terms: the sum of their scores.
         total = np.zeros(docs.size)
         for term in terms:
@@ -342,22 +344,34 @@ class QueryEvaluator:
         parts = sorted(parts, key=lambda part: part.docs.size)
         docs, scores = parts[0].docs, parts[0].scores
         for part in parts[1:]:
-            docs, mine, theirs = np.intersect1d(docs, part.docs, assume_unique=True,
-                                                return_indices=True)
-            scores = scores[mine] + part.scores[theirs]
+            # Look the smaller list up in the larger (both sorted): m log n, no sorting.
+            at = np.searchsorted(part.docs, docs)
+            at[at == part.docs.size] = 0
+            found = part.docs[at] == docs if part.docs.size else np.zeros(docs.size, bool)
+            docs, scores = docs[found], scores[found] + part.scores[at[found]]
         return Matches(docs, scores)
 
-    @staticmethod
-    def _or(parts: list[Matches]) -> Matches:
+    def _or(self, parts: list[Matches]) -> Matches:
         parts = [part for part in parts if part.docs.size]
         if not parts:
             return Matches.empty()
         if len(parts) == 1:
             return parts[0]
-        docs = np.concatenate([part.docs for part in parts])
-        scores = np.concatenate([part.scores for part in parts])
-        unique, inverse = np.unique(docs, return_inverse=True)
-        return Matches(unique, np.bincount(inverse, weights=scores, minlength=unique.size))
+        size = sum(part.docs.size for part in parts)
+        if size * DENSE_OR_FRACTION < self.cache.live.size:
+            docs = np.concatenate([part.docs for part in parts])
+            scores = np.concatenate([part.scores for part in parts])
+            unique, inverse = np.unique(docs, return_inverse=True)
+            return Matches(unique, np.bincount(inverse, weights=scores, minlength=unique.size))
+        # Many postings: add the parts into one score per document of the index (each part
+        # holds a document once, and the additions run in the same order as above).
+        total = np.zeros(self.cache.live.size)
+        present = np.zeros(self.cache.live.size, dtype=bool)
+        for part in parts:
+            total[part.docs] += part.scores
+            present[part.docs] = True
+        docs = np.flatnonzero(present)
+        return Matches(docs, total[docs])
 
     def _not(self, inner: Matches) -> Matches:
         live = self.cache.live.copy()
