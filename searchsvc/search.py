@@ -177,6 +177,7 @@ class FacetColumns:
     years: np.ndarray            # int32 per docnum; UNKNOWN_YEAR when unknown
     days: np.ndarray             # int64 day number per docnum; -1 when unknown
     live: np.ndarray             # bool per docnum: not deleted
+    outlet_rank: np.ndarray      # per code: its place in name order, "unknown" last
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -197,7 +198,12 @@ class FacetColumns:
         if reader.has_deletions():
             for docnum in range(count):
                 live[docnum] = not reader.is_deleted(docnum)
-        return cls(outlet_codes, list(labels), year_values, day_values, live)
+        names = list(labels)
+        by_name = sorted(range(len(names)), key=lambda code: (names[code] == UNKNOWN,
+                                                            names[code].casefold()))
+        outlet_rank = np.empty(len(names), dtype=np.int64)
+        outlet_rank[by_name] = np.arange(len(names))
+        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank)
 
 
 class IndexHandle:
@@ -718,16 +724,17 @@ class SearchService:
 
     def _outlet_facet(self, columns: FacetColumns, docs: np.ndarray,
                       selected: Sequence[str]) -> list[dict]:
-        """Return outlet counts, largest first; selected values always listed."""
+        """Return outlet counts, largest first then by name; selected values always listed."""
         counts = np.bincount(columns.outlet_codes[docs], minlength=len(columns.outlet_labels))
-        values = {columns.outlet_labels[code]: int(count)
-                  for code, count in enumerate(counts) if count}
-        for value in selected:
-            values.setdefault(value, 0)
-        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0] == UNKNOWN,
-                                                           item[0].casefold()))
-        return [{"value": value, "count": count, "selected": value in selected}
-                for value, count in ordered]
+        codes = np.flatnonzero(counts)
+        codes = codes[np.lexsort((columns.outlet_rank[codes], -counts[codes]))]
+        labels = columns.outlet_labels
+        facet = [{"value": labels[code], "count": count, "selected": labels[code] in selected}
+                 for code, count in zip(codes.tolist(), counts[codes].tolist())]
+        listed = {entry["value"] for entry in facet}
+        unlisted = sorted({value for value in selected if value not in listed},
+                          key=lambda value: (value == UNKNOWN, value.casefold()))
+        return facet + [{"value": value, "count": 0, "selected": True} for value in unlisted]
 
     def _year_facet(self, columns: FacetColumns, docs: np.ndarray,
                     selected: Sequence[str]) -> list[dict]:
