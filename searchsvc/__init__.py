@@ -8,8 +8,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the Flask application: settings, the search service, views and error handlers."""
     from . import api, errors, service, web
     from .config import load_settings
+    from .jsonprovider import OrjsonProvider
 
     app = Flask(__name__, instance_relative_config=True)
+    app.json = OrjsonProvider(app)
     app.config.update(load_settings(app.instance_path, overrides=test_config))
     app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
     service.init_app(app)
