@@ -74,3 +74,12 @@ def test_a_match_inside_a_passage_taken_gives_no_second_passage():
     snippets = make_snippets(text, QueryTerms(frozenset({"storm"})))
     assert len(snippets) == 2
     assert all(snippet.html.count("<mark>") >= 1 for snippet in snippets)
+
+
+@pytest.mark.parametrize("text", ["<b>Storm</b> & \"storm\" 'x'",
+                                  "\ue000<b>storm</b>\ue001 storm & more"])
+def test_marked_text_is_escaped_whatever_it_holds(text):
+    from markupsafe import escape
+    html = make_snippets(text, QueryTerms(frozenset({"storm"})))[0].html
+    assert html.replace("<mark>", "").replace("</mark>", "") == str(escape(text))
+    assert html.count("<mark>") == html.count("</mark>") == 2
