@@ -22,6 +22,7 @@ LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters bracketing matches while escaping
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
+SCAN_CHARS = 8_000             # a long text is read this far first, then further if needed
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,22 @@ _WORD_TAIL_RE = re.compile(r"\w*(?:\.?\w+)*")
 _CASE_SPECIALS = ("\u017f", "\u212a", "\u0131", "\u0130")
 
 
-def _candidate_words(text: str, found: _Candidates) -> list[tuple[int, int, str]]:
+def _candidate_words(text: str, found: _Candidates,
+                     limit: int | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, word) of every match of found.pattern in text, in order.
 
     Equivalent to ``found.pattern.finditer(text)``, but finds the ASCII prefixes with
     str.find in the lowercased text (fast), where lowercasing keeps every offset and
     matches exactly what the case-insensitive pattern matches; otherwise uses the pattern.
+    With a limit, only words starting in text[:limit] are looked for (one straddling the
+    limit may be missed or cut).
     """
-    lowered = text.lower()
-    if (not found.ascii or len(lowered) != len(text)
-            or any(special in text for special in _CASE_SPECIALS)):
-        return [(m.start(), m.end(), m.group()) for m in found.pattern.finditer(text)]
+    head = text if limit is None else text[:limit]
+    lowered = head.lower()
+    if (not found.ascii or len(lowered) != len(head)
+            or any(special in head for special in _CASE_SPECIALS)):
+        return [(m.start(), m.end(), m.group())
+                for m in found.pattern.finditer(text, 0, len(head))]
     # First prefix (in the pattern's order) matching at each word start.
     first: dict[int, int] = {}
     for prefix in found.prefixes:
@@ -114,21 +120,36 @@ def _candidate_words(text: str, found: _Candidates) -> list[tuple[int, int, str]
 
 def find_matches(text: str, query_terms: QueryTerms) -> list[tuple[int, int]]:
     """Return (start, end) character spans of the words in text that the query matches."""
+    return [(start, end) for start, end, _ in _term_spans(text, query_terms)]
+
+
+def _wanted(query_terms: QueryTerms) -> frozenset[str]:
+    """Return every analysed term the query marks: its terms and its phrases' words."""
     wanted = set(query_terms.terms)
     for phrase in query_terms.phrases:
         wanted.update(phrase)
-    found = _candidate_regex(frozenset(wanted))
+    return frozenset(wanted)
+
+
+def _term_spans(text: str, query_terms: QueryTerms,
+                limit: int | None = None) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) of the words the query matches, in text order.
+
+    With a limit, only text[:limit] is read (see _candidate_words).
+    """
+    wanted = _wanted(query_terms)
+    found = _candidate_regex(wanted)
     if found is None:
         return []
     stems: dict[str, str] = {}
     hits = []
-    for start, end, word in _candidate_words(text, found):
+    for start, end, word in _candidate_words(text, found, limit):
         stem = stems.get(word)
         if stem is None:
             stem = stems[word] = analyze_word(word)
         if stem in wanted:
             hits.append((start, end, stem))
-    spans = [(start, end) for start, end, term in hits if term in query_terms.terms]
+    spans = [hit for hit in hits if hit[2] in query_terms.terms]
     if query_terms.phrases:
         spans.extend(_phrase_spans(text, hits, query_terms.phrases))
     return sorted(set(spans))
@@ -136,8 +157,8 @@ def find_matches(text: str, query_terms: QueryTerms) -> list[tuple[int, int]]:
 
 def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
                   phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Return the spans of phrase words that occur as the phrase (adjacent, in order)."""
-    spans: list[tuple[int, int]] = []
+    """Return the (start, end, term) of phrase words that occur as the phrase (adjacent, in order)."""
+    spans: list[tuple[int, int, str]] = []
     for phrase in phrases:
         size = len(phrase)
         for index in range(len(hits) - size + 1):
@@ -147,7 +168,7 @@ def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
             # Adjacent means only non-word characters or stop words lie between.
             gaps = [text[window[i][1]:window[i + 1][0]] for i in range(size - 1)]
             if all(len(WORD_RE.findall(gap)) <= 1 and len(gap) < 40 for gap in gaps):
-                spans.extend((start, end) for start, end, _ in window)
+                spans.extend(window)
     return spans
 
 
@@ -219,35 +240,37 @@ def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Sn
     return Snippet(html=lead + html + tail, text=lead + body + tail)   # "…" needs no escaping
 
 
-def _best_windows(text: str, spans: list[tuple[int, int]],
-                  max_passages: int) -> list[tuple[int, int]]:
-    """Return up to max_passages non-overlapping passages holding the most distinct matches.
+def _best_windows(text: str, spans: list[tuple[int, int, str]],
+                  max_passages: int) -> list[tuple[int, int, int]]:
+    """Return up to max_passages non-overlapping passages holding the most distinct terms.
 
-    A window is placed at each match and scored by the distinct matched words inside it
+    A window is placed at each match and scored by the distinct query terms inside it
     (plus a tenth per match); the best win, earlier ones first on ties. Only the windows
     taken are cut at word boundaries, and a match inside a passage already taken is passed
-    over: a common word can match thousands of times in a long article.
+    over: a common word can match thousands of times in a long article. Returns (start,
+    end, distinct terms in the window as scored), in text order.
     """
     length = len(text)
     # Spans are words of one scan, so they do not overlap: sorted by start, they are sorted
     # by end too, and the matches inside a window are one slice.
-    starts = [start for start, _ in spans]
-    ends = [end for _, end in spans]
-    words = [text[start:end].lower() for start, end in spans]
+    starts = [start for start, _, _ in spans]
+    ends = [end for _, end, _ in spans]
+    terms = [term for _, _, term in spans]
     ranked = []
-    for index, (span_start, span_end) in enumerate(spans):
+    for index, (span_start, span_end, _) in enumerate(spans):
         start, end = _window(length, span_start, span_end)
-        inside = words[bisect_left(starts, start):bisect_right(ends, end)]
-        ranked.append((-(len(set(inside)) + 0.1 * len(inside)), start, index))
+        inside = terms[bisect_left(starts, start):bisect_right(ends, end)]
+        distinct = len(set(inside))
+        ranked.append((-(distinct + 0.1 * len(inside)), start, index, distinct))
     ranked.sort()
-    chosen: list[tuple[int, int]] = []
-    for _, _, index in ranked:
-        span_start, span_end = spans[index]
-        if any(s <= span_start and span_end <= e for s, e in chosen):
+    chosen: list[tuple[int, int, int]] = []
+    for _, _, index, distinct in ranked:
+        span_start, span_end, _ = spans[index]
+        if any(s <= span_start and span_end <= e for s, e, _ in chosen):
             continue
         start, end = _passage(text, span_start, span_end)
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, distinct))
             if len(chosen) == max_passages:
                 break
     return sorted(chosen)
@@ -255,15 +278,32 @@ def _best_windows(text: str, spans: list[tuple[int, int]],
 
 def make_snippets(text: str, query_terms: QueryTerms,
                   max_passages: int = MAX_PASSAGES) -> list[Snippet]:
-    """Return up to max_passages best passages of text for the query; the opening if none match."""
+    """Return up to max_passages best passages of text for the query; the opening if none match.
+
+    A long text is read in growing parts (SCAN_CHARS, then four times more, ...) and
+    reading stops once the part read holds max_passages passages that each contain every
+    term of the query, which nothing further on could beat.
+    """
     if not text:
         return []
-    spans = find_matches(text, query_terms) if query_terms else []
-    if not spans:
+    if not query_terms:
         _, end = _passage(text, 0, 0)
         return [_render(text, 0, end, [])]
-    return [_render(text, start, end, spans)
-            for start, end in _best_windows(text, spans, max_passages)]
+    every_term = len(_wanted(query_terms))
+    limit = SCAN_CHARS
+    while True:
+        complete = limit >= len(text)
+        spans = _term_spans(text, query_terms, None if complete else limit)
+        windows = _best_windows(text, spans, max_passages) if spans else []
+        if complete or (len(windows) == max_passages
+                        and all(distinct == every_term for _, _, distinct in windows)):
+            break
+        limit *= 4
+    if not windows:
+        _, end = _passage(text, 0, 0)
+        return [_render(text, 0, end, [])]
+    marked = [(start, end) for start, end, _ in spans]
+    return [_render(text, start, end, marked) for start, end, _ in windows]
 
 
 def highlight_all(text: str, query_terms: QueryTerms) -> Markup:

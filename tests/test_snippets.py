@@ -83,3 +83,20 @@ def test_marked_text_is_escaped_whatever_it_holds(text):
     html = make_snippets(text, QueryTerms(frozenset({"storm"})))[0].html
     assert html.replace("<mark>", "").replace("</mark>", "") == str(escape(text))
     assert html.count("<mark>") == html.count("</mark>") == 2
+
+
+def test_long_text_stops_reading_once_passages_hold_every_term():
+    from searchsvc.snippets import SCAN_CHARS
+    early = " ".join(f"storm flood {'filler ' * 40}" for _ in range(3))
+    late = "filler " * (SCAN_CHARS // 7) + "storm flood storm flood storm flood " * 3
+    snippets = make_snippets(early + late, QueryTerms(frozenset({"storm", "flood"})))
+    assert len(snippets) == 3
+    assert all("<mark>storm</mark> <mark>flood</mark>" in s.html for s in snippets)
+    # The early passages are taken although a denser one lies further on.
+    assert all(s.text.count("storm") == 1 for s in snippets)
+
+
+def test_a_term_only_found_late_makes_reading_go_on():
+    text = "storm " + "filler " * 12_000 + "flood and storm together"
+    snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"})))
+    assert any("<mark>flood</mark>" in s.html for s in snippets)
