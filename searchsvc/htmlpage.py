@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -279,6 +280,90 @@ def _one_day_apart(first: str, second: str) -> bool:
     except ValueError:
         return False
     return abs((a - b).days) == 1
+
+
+# a clock time as pages show it: 22:41, 9:25pm, 2:00 a. m., 14h30 (not 19.10 or 2019)
+_CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?::|h)\s?([0-5]\d)(?!\d)(?::[0-5]\d)?"
+                       r"(?:\s*([ap])\.?\s?m\.?(?![^\W\d_]))?", re.IGNORECASE)
+
+
+def _utc_moment(value: object) -> dt.datetime | None:
+    """Return a stated timestamp in UTC or without a zone as a naive datetime, else None.
+
+    A timestamp with another offset already gives the publisher's local day; one without a
+    time gives no moment to look for.
+    """
+    if not isinstance(value, str) or not re.search(r"\d:\d\d", value) or len(value) > 60:
+        return None
+    from dateutil import parser as date_parser  # installed with htmldate
+
+    try:
+        with warnings.catch_warnings():
+            # a zone abbreviation dateutil does not know leaves the time unzoned
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            moment = date_parser.parse(value)
+    except (ValueError, OverflowError):
+        return None
+    if moment.utcoffset():
+        return None
+    return moment.replace(tzinfo=None)
+
+
+def _shown_day(text: str, moment: dt.datetime) -> dt.date | None:
+    """Return the day a date-and-time text shows for ``moment``, if it shows that moment.
+
+    The text shows the moment when its clock time has the same minute; the hour difference
+    is then the page's UTC offset (whole hours only), and the text must also give that
+    local day and year.
+    """
+    for match in _CLOCK_RE.finditer(text):
+        hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
+        if minute != moment.minute:
+            continue
+        if meridiem and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+        offset = (hour - moment.hour) % 24
+        if offset > 13:  # from -10 hours (Hawaii) to +13 (New Zealand in summer)
+            offset -= 24
+        local = moment + dt.timedelta(hours=offset)
+        numbers = {int(n) for n in re.findall(r"\d+", text[:match.start()] + " "
+                                              + text[match.end():])}
+        if local.year in numbers and local.day in numbers:
+            return local.date()
+    return None
+
+
+def displayed_day(tree: HtmlElement, value: object) -> str | None:
+    """Return the day the page shows its readers for a stated UTC publication time, if it does.
+
+    Timestamps in UTC (or without a zone) do not give the newsroom's day: near midnight
+    their date differs from the page's own "3/5/2022 22:41" line. A date-and-time in the
+    page text with the same minute as the stated time is that moment as the reader sees it.
+    """
+    moment = _utc_moment(value)
+    body = tree.find("body")
+    if moment is None or body is None:
+        return None
+    minute = f"{moment.minute:02d}"
+    for text in body.xpath(f".//text()[contains(., ':{minute}') or contains(., 'h{minute}')"
+                           f" or contains(., 'h {minute}')]"):
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        if element is None or element.tag in ("script", "style") or not _CLOCK_RE.search(text):
+            continue
+        # climb a little: date and time often sit in sibling spans of one byline element
+        for _ in range(3):
+            if element is None:
+                break
+            shown = element.text_content()
+            if len(shown) > 200:
+                break
+            day = _shown_day(_SPACE_RE.sub(" ", shown), moment)
+            if day:
+                return day.isoformat()
+            element = element.getparent()
+    return None
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
@@ -649,7 +734,12 @@ def extract(html: str) -> Page:
     for value, source in _iter_dates(meta, ld, tree):
         date = normalise_date(value)
         if date:
-            if _local_day_unknown(value) and guessed and _one_day_apart(date, guessed):
+            shown = displayed_day(tree, value)
+            if shown:
+                # the page's own display of that moment decides its day
+                if _one_day_apart(date, shown):
+                    date, source = shown, f"{source}, day as the page shows it"
+            elif _local_day_unknown(value) and guessed and _one_day_apart(date, guessed):
                 date, source = guessed, f"htmldate (near-midnight UTC {source})"
             take("date", date, source)
             break
