@@ -383,6 +383,12 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
 _SEPARATORS = re.compile(r"\s+[|\-–—·:•»«/]{1,2}\s+|\s*[|｜_]\s*|\s+::\s+")
 
 
+def _contains_words(text: str, part: str) -> bool:
+    """Tell whether ``part`` is a shorter run of whole words of ``text`` (folded)."""
+    whole, folded = _fold(text), _fold(part)
+    return bool(folded) and folded != whole and f" {folded} " in f" {whole} "
+
+
 def _site_variants(site: str | None, url: str | None) -> list[str]:
     """Return folded forms under which the site may appear in a title."""
     variants = []
@@ -709,9 +715,15 @@ def extract(html: str) -> Page:
     document = _trafilatura(tree, page.url)
 
     # site name: the page's statements, then trafilatura's guess
-    take("site_name", _ld_site_name(ld, objects), "JSON-LD publisher")
-    take("site_name", *_first_meta(meta, "og:site_name", "application-name",
-                                   "apple-mobile-web-app-title", "al:ios:app_name"))
+    publisher = _ld_site_name(ld, objects)
+    named, named_source = _first_meta(meta, "og:site_name", "application-name",
+                                      "apple-mobile-web-app-title", "al:ios:app_name")
+    # the two statements often differ by a legal form, a domain ending or a slogan
+    # ("Salon.com" and "Salon"): the shorter one is the site's bare name
+    if publisher and named and _contains_words(publisher, named):
+        take("site_name", named, named_source)
+    take("site_name", publisher, "JSON-LD publisher")
+    take("site_name", named, named_source)
     take("site_name", getattr(document, "sitename", None), "trafilatura sitename")
 
     # title

@@ -160,6 +160,23 @@ def test_declared_charset():
     assert htmlpage.declared_charset(b"<html></html>") is None
 
 
+# --------------------------------------------------------------------------- site names
+
+@pytest.mark.parametrize("publisher, named, expected", [
+    ("Salon.com", "Salon", "Salon"),
+    ("St.Galler Tagblatt AG", "St.Galler Tagblatt", "St.Galler Tagblatt"),
+    ("Libération", "Libération.fr", "Libération"),
+    ("Harbour Times", "Harbour Times - news from the islands", "Harbour Times"),
+    ("Reuters", "U.S.", "Reuters"),  # a section, not a shorter form of the name
+])
+def test_site_name_is_the_bare_name_of_publisher_and_og_site_name(publisher, named, expected):
+    html = page(f"""<meta property="og:site_name" content="{named}">
+                    <script type="application/ld+json">{{"@type": "NewsArticle",
+                      "publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>""",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).site_name == expected
+
+
 # --------------------------------------------------------------------------- the day a page shows
 
 def ld_date(value: str) -> str:
