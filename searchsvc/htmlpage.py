@@ -399,18 +399,28 @@ def _site_variants(site: str | None, url: str | None) -> list[str]:
         host = host.removeprefix("www.")
         variants.append(_fold(host))
         variants.append(_fold(host.rsplit(".", 1)[0]))
-    return [v for v in variants if v]
+        # each name in the host, for blogs and sections: "Lost in JIT" on lostinjit.blogspot.com
+        variants.extend(_fold(label) for label in host.split(".")[:-1] if len(label) >= 3)
+    return list(dict.fromkeys(v for v in variants if v))
 
 
 def _is_site(segment: str, variants: list[str]) -> bool:
+    """Tell whether a title segment names the site.
+
+    It does when it is the site's name or domain, a part of the name ("Guardian"), or the
+    name and one more word ("CNN Politics"); not merely because it contains the name
+    ("Time running out" on time.com).
+    """
     folded = _fold(segment)
     if not folded:
         return True
     compact = folded.replace(" ", "")
     for variant in variants:
-        flat = variant.replace(" ", "")
-        if folded == variant or compact == flat or (len(flat) >= 3 and (flat in compact or
-                                                                        compact in flat)):
+        if compact == variant.replace(" ", ""):
+            return True
+        if len(variant) >= 3 and (f" {folded} " in f" {variant} " or (
+                f" {variant} " in f" {folded} "
+                and len(folded.split()) <= len(variant.split()) + 1)):
             return True
     return False
 
@@ -724,6 +734,7 @@ def extract(html: str) -> Page:
         take("site_name", named, named_source)
     take("site_name", publisher, "JSON-LD publisher")
     take("site_name", named, named_source)
+    stated_site = page.site_name
     take("site_name", getattr(document, "sitename", None), "trafilatura sitename")
 
     # title
@@ -737,7 +748,9 @@ def extract(html: str) -> Page:
         value = _clean(value)
         if value:
             stated.append((value, source))
-    title, source = choose_title(stated, headings, page.site_name, page.url)
+    # trafilatura guesses the site name from the title's own segments, so only a name the
+    # page states (or its domain) may be cut from the title
+    title, source = choose_title(stated, headings, stated_site, page.url)
     take("title", title, source)
     take("title", getattr(document, "title", None), "trafilatura title")
 

@@ -160,7 +160,32 @@ def test_declared_charset():
     assert htmlpage.declared_charset(b"<html></html>") is None
 
 
-# --------------------------------------------------------------------------- site names
+# --------------------------------------------------------------------------- titles and site names
+
+def test_site_name_guessed_from_the_title_is_not_cut_from_it():
+    # trafilatura takes a title segment with a dot for the site name; the page states none
+    html = page("<title>“Only One” Lyrics : PJ Morton (Ft. Stevie Wonder)</title>"
+                "<link rel='canonical' href='https://allnewlyrics.example/only-one'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "“Only One” Lyrics : PJ Morton (Ft. Stevie Wonder)"
+
+
+def test_title_segment_containing_the_site_name_is_not_the_site():
+    assert htmlpage.strip_site("Time running out for Brexit deal - Politics | TIME", "TIME",
+                               "https://time.com/5/brexit") == \
+        "Time running out for Brexit deal - Politics"
+    assert htmlpage.strip_site("Ferries stop - Harbour Times Sport", "Harbour Times", None) == \
+        "Ferries stop"
+    assert htmlpage.strip_site("Ferries stop | Times", "The Harbour Times", None) == \
+        "Ferries stop"
+
+
+def test_blog_name_h1_is_not_the_headline():
+    html = page("<title>Lost in JIT: PyPy and the road towards SciPy</title>"
+                "<link rel='canonical' href='http://lostinjit.blogspot.com/2011/10/pypy.html'>",
+                f"<h1>Lost in JIT</h1><article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Lost in JIT: PyPy and the road towards SciPy"
+
 
 @pytest.mark.parametrize("publisher, named, expected", [
     ("Salon.com", "Salon", "Salon"),
