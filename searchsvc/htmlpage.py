@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -281,6 +282,90 @@ def _one_day_apart(first: str, second: str) -> bool:
     return abs((a - b).days) == 1
 
 
+# a clock time as pages show it: 22:41, 9:25pm, 2:00 a. m., 14h30 (not 19.10 or 2019)
+_CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?::|h)\s?([0-5]\d)(?!\d)(?::[0-5]\d)?"
+                       r"(?:\s*([ap])\.?\s?m\.?(?![^\W\d_]))?", re.IGNORECASE)
+
+
+def _utc_moment(value: object) -> dt.datetime | None:
+    """Return a stated timestamp in UTC or without a zone as a naive datetime, else None.
+
+    A timestamp with another offset already gives the publisher's local day; one without a
+    time gives no moment to look for.
+    """
+    if not isinstance(value, str) or not re.search(r"\d:\d\d", value) or len(value) > 60:
+        return None
+    from dateutil import parser as date_parser  # installed with htmldate
+
+    try:
+        with warnings.catch_warnings():
+            # a zone abbreviation dateutil does not know leaves the time unzoned
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            moment = date_parser.parse(value)
+    except (ValueError, OverflowError):
+        return None
+    if moment.utcoffset():
+        return None
+    return moment.replace(tzinfo=None)
+
+
+def _shown_day(text: str, moment: dt.datetime) -> dt.date | None:
+    """Return the day a date-and-time text shows for ``moment``, if it shows that moment.
+
+    The text shows the moment when its clock time has the same minute; the hour difference
+    is then the page's UTC offset (whole hours only), and the text must also give that
+    local day and year.
+    """
+    for match in _CLOCK_RE.finditer(text):
+        hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
+        if minute != moment.minute:
+            continue
+        if meridiem and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+        offset = (hour - moment.hour) % 24
+        if offset > 13:  # from -10 hours (Hawaii) to +13 (New Zealand in summer)
+            offset -= 24
+        local = moment + dt.timedelta(hours=offset)
+        numbers = {int(n) for n in re.findall(r"\d+", text[:match.start()] + " "
+                                              + text[match.end():])}
+        if local.year in numbers and local.day in numbers:
+            return local.date()
+    return None
+
+
+def displayed_day(tree: HtmlElement, value: object) -> str | None:
+    """Return the day the page shows its readers for a stated UTC publication time, if it does.
+
+    Timestamps in UTC (or without a zone) do not give the newsroom's day: near midnight
+    their date differs from the page's own "3/5/2022 22:41" line. A date-and-time in the
+    page text with the same minute as the stated time is that moment as the reader sees it.
+    """
+    moment = _utc_moment(value)
+    body = tree.find("body")
+    if moment is None or body is None:
+        return None
+    minute = f"{moment.minute:02d}"
+    for text in body.xpath(f".//text()[contains(., ':{minute}') or contains(., 'h{minute}')"
+                           f" or contains(., 'h {minute}')]"):
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        if element is None or element.tag in ("script", "style") or not _CLOCK_RE.search(text):
+            continue
+        # climb a little: date and time often sit in sibling spans of one byline element
+        for _ in range(3):
+            if element is None:
+                break
+            shown = element.text_content()
+            if len(shown) > 200:
+                break
+            day = _shown_day(_SPACE_RE.sub(" ", shown), moment)
+            if day:
+                return day.isoformat()
+            element = element.getparent()
+    return None
+
+
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
     """Return htmldate's estimate of the publication date (copies the tree)."""
     from htmldate import find_date
@@ -298,6 +383,12 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
 _SEPARATORS = re.compile(r"\s+[|\-–—·:•»«/]{1,2}\s+|\s*[|｜_]\s*|\s+::\s+")
 
 
+def _contains_words(text: str, part: str) -> bool:
+    """Tell whether ``part`` is a shorter run of whole words of ``text`` (folded)."""
+    whole, folded = _fold(text), _fold(part)
+    return bool(folded) and folded != whole and f" {folded} " in f" {whole} "
+
+
 def _site_variants(site: str | None, url: str | None) -> list[str]:
     """Return folded forms under which the site may appear in a title."""
     variants = []
@@ -308,18 +399,28 @@ def _site_variants(site: str | None, url: str | None) -> list[str]:
         host = host.removeprefix("www.")
         variants.append(_fold(host))
         variants.append(_fold(host.rsplit(".", 1)[0]))
-    return [v for v in variants if v]
+        # each name in the host, for blogs and sections: "Lost in JIT" on lostinjit.blogspot.com
+        variants.extend(_fold(label) for label in host.split(".")[:-1] if len(label) >= 3)
+    return list(dict.fromkeys(v for v in variants if v))
 
 
 def _is_site(segment: str, variants: list[str]) -> bool:
+    """Tell whether a title segment names the site.
+
+    It does when it is the site's name or domain, a part of the name ("Guardian"), or the
+    name and one more word ("CNN Politics"); not merely because it contains the name
+    ("Time running out" on time.com).
+    """
     folded = _fold(segment)
     if not folded:
         return True
     compact = folded.replace(" ", "")
     for variant in variants:
-        flat = variant.replace(" ", "")
-        if folded == variant or compact == flat or (len(flat) >= 3 and (flat in compact or
-                                                                        compact in flat)):
+        if compact == variant.replace(" ", ""):
+            return True
+        if len(variant) >= 3 and (f" {folded} " in f" {variant} " or (
+                f" {variant} " in f" {folded} "
+                and len(folded.split()) <= len(variant.split()) + 1)):
             return True
     return False
 
@@ -624,9 +725,16 @@ def extract(html: str) -> Page:
     document = _trafilatura(tree, page.url)
 
     # site name: the page's statements, then trafilatura's guess
-    take("site_name", _ld_site_name(ld, objects), "JSON-LD publisher")
-    take("site_name", *_first_meta(meta, "og:site_name", "application-name",
-                                   "apple-mobile-web-app-title", "al:ios:app_name"))
+    publisher = _ld_site_name(ld, objects)
+    named, named_source = _first_meta(meta, "og:site_name", "application-name",
+                                      "apple-mobile-web-app-title", "al:ios:app_name")
+    # the two statements often differ by a legal form, a domain ending or a slogan
+    # ("Salon.com" and "Salon"): the shorter one is the site's bare name
+    if publisher and named and _contains_words(publisher, named):
+        take("site_name", named, named_source)
+    take("site_name", publisher, "JSON-LD publisher")
+    take("site_name", named, named_source)
+    stated_site = page.site_name
     take("site_name", getattr(document, "sitename", None), "trafilatura sitename")
 
     # title
@@ -640,7 +748,9 @@ def extract(html: str) -> Page:
         value = _clean(value)
         if value:
             stated.append((value, source))
-    title, source = choose_title(stated, headings, page.site_name, page.url)
+    # trafilatura guesses the site name from the title's own segments, so only a name the
+    # page states (or its domain) may be cut from the title
+    title, source = choose_title(stated, headings, stated_site, page.url)
     take("title", title, source)
     take("title", getattr(document, "title", None), "trafilatura title")
 
@@ -649,7 +759,12 @@ def extract(html: str) -> Page:
     for value, source in _iter_dates(meta, ld, tree):
         date = normalise_date(value)
         if date:
-            if _local_day_unknown(value) and guessed and _one_day_apart(date, guessed):
+            shown = displayed_day(tree, value)
+            if shown:
+                # the page's own display of that moment decides its day
+                if _one_day_apart(date, shown):
+                    date, source = shown, f"{source}, day as the page shows it"
+            elif _local_day_unknown(value) and guessed and _one_day_apart(date, guessed):
                 date, source = guessed, f"htmldate (near-midnight UTC {source})"
             take("date", date, source)
             break

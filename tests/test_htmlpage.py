@@ -158,3 +158,81 @@ def test_strip_site_keeps_title_when_site_is_unknown():
 def test_declared_charset():
     assert htmlpage.declared_charset(b'<meta charset="iso-8859-1">') == "iso-8859-1"
     assert htmlpage.declared_charset(b"<html></html>") is None
+
+
+# --------------------------------------------------------------------------- titles and site names
+
+def test_site_name_guessed_from_the_title_is_not_cut_from_it():
+    # trafilatura takes a title segment with a dot for the site name; the page states none
+    html = page("<title>“Only One” Lyrics : PJ Morton (Ft. Stevie Wonder)</title>"
+                "<link rel='canonical' href='https://allnewlyrics.example/only-one'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "“Only One” Lyrics : PJ Morton (Ft. Stevie Wonder)"
+
+
+def test_title_segment_containing_the_site_name_is_not_the_site():
+    assert htmlpage.strip_site("Time running out for Brexit deal - Politics | TIME", "TIME",
+                               "https://time.com/5/brexit") == \
+        "Time running out for Brexit deal - Politics"
+    assert htmlpage.strip_site("Ferries stop - Harbour Times Sport", "Harbour Times", None) == \
+        "Ferries stop"
+    assert htmlpage.strip_site("Ferries stop | Times", "The Harbour Times", None) == \
+        "Ferries stop"
+
+
+def test_blog_name_h1_is_not_the_headline():
+    html = page("<title>Lost in JIT: PyPy and the road towards SciPy</title>"
+                "<link rel='canonical' href='http://lostinjit.blogspot.com/2011/10/pypy.html'>",
+                f"<h1>Lost in JIT</h1><article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Lost in JIT: PyPy and the road towards SciPy"
+
+
+@pytest.mark.parametrize("publisher, named, expected", [
+    ("Salon.com", "Salon", "Salon"),
+    ("St.Galler Tagblatt AG", "St.Galler Tagblatt", "St.Galler Tagblatt"),
+    ("Libération", "Libération.fr", "Libération"),
+    ("Harbour Times", "Harbour Times - news from the islands", "Harbour Times"),
+    ("Reuters", "U.S.", "Reuters"),  # a section, not a shorter form of the name
+])
+def test_site_name_is_the_bare_name_of_publisher_and_og_site_name(publisher, named, expected):
+    html = page(f"""<meta property="og:site_name" content="{named}">
+                    <script type="application/ld+json">{{"@type": "NewsArticle",
+                      "publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>""",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).site_name == expected
+
+
+# --------------------------------------------------------------------------- the day a page shows
+
+def ld_date(value: str) -> str:
+    return f"""<script type="application/ld+json">{{"@type": "NewsArticle",
+               "datePublished": "{value}"}}</script>"""
+
+
+@pytest.mark.parametrize("stated, byline, expected", [
+    # 02:41 UTC is 22:41 the evening before in the newsroom
+    ("Wed, 04 May 2022 02:41:00 GMT", "<span>3/5/2022</span> <span>22:41</span>", "2022-05-03"),
+    ("2020-02-25T02:25:54Z", "February 24, 2020 <span>|</span> 9:25pm", "2020-02-24"),
+    ("2023-11-09T05:30:59+00:00", "November 8, 2023 at 11:30 p.m.", "2023-11-08"),
+    # east of UTC: same day shown, so nothing else may move it
+    ("2019-10-19T03:00:00.000Z", "19.10.2019, 05:00 Uhr", "2019-10-19"),
+])
+def test_utc_publication_time_takes_the_day_the_page_shows(stated, byline, expected):
+    html = page(ld_date(stated),
+                f"<article><p class='byline'>{byline}</p>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).date == expected
+
+
+def test_displayed_day_needs_the_same_moment_with_its_day_and_year():
+    def shown(body: str, stated: str = "2022-05-04T02:41:00Z") -> str | None:
+        return htmlpage.displayed_day(htmlpage.parse_tree(page("", body)), stated)
+
+    assert shown("<p>3/5/2022 22:41</p>") == "2022-05-03"
+    assert shown("<p>3/5/2022 10:41 pm</p>", "2022-05-04T08:41:00Z") == "2022-05-03"  # Hawaii
+    assert shown("<p>4/5/2022 12:41</p>", "2022-05-03T23:41:00Z") == "2022-05-04"  # NZ summer
+    assert shown("<p>Updated 22:41</p>") is None  # a clock time without its day
+    assert shown("<p>3/5/2022 22:40</p>") is None  # another minute, another moment
+    assert shown("<script>var t = '3/5/2022 22:41';</script>") is None
+    assert shown("<p>3/5/2022 22:41</p>", "2022-05-04") is None  # no time stated
+    # a stated offset already gives the newsroom's day (here a comment shows another time)
+    assert shown("<p>3/5/2022 22:41</p>", "2022-05-04T02:41:00+01:00") is None
