@@ -6,8 +6,15 @@ import re
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter import stem
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
+
+# Which index terms this module makes; build.json records it. Change it whenever a word's
+# term changes: an index built with another version needs a full rebuild.
+# 1: Porter stemmer; 2: Snowball English ("Porter2"), Porter's own revision of his stemmer.
+ANALYSIS_VERSION = 2
+
+stem = stemmer_for_language("en")   # Snowball English
 
 # Lucene's English stop words: the list the published BM25 baselines use.
 STOP_WORDS = frozenset("""
@@ -43,7 +50,7 @@ TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
 def english_analyzer() -> Analyzer:
     """Return the analyzer for titles and bodies: tokenize, lowercase, fold accents, stop, stem."""
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(stemfn=stem, cachesize=-1))
+            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(lang="en", cachesize=-1))
 
 
 def name_analyzer() -> Analyzer:

@@ -331,3 +331,13 @@ def test_long_query_leaves_out_function_words(tmp_path, registry, q):
 def test_function_words_kept_where_the_user_means_them(tmp_path, registry, q, expected):
     service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
     assert ids(run(service, q)) == expected
+
+
+def test_stemming_conflates_forms_not_different_words(tmp_path, registry):
+    # Snowball English keeps "generators" and "generous" apart (Porter made both "gener").
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "power", "title": "Power", "body": f"the new generators were started {FILLER}"},
+        {"id": "donor", "title": "Donor", "body": f"a generous donor gave again {FILLER}"},
+    ])
+    assert ids(run(service, "generator")) == {"power"}
+    assert ids(run(service, "generously")) == {"donor"}
