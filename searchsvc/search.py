@@ -469,9 +469,22 @@ class FunctionWordsPlugin(qparser.Plugin):
             elif self._free_function_word(nodes, index):
                 continue
             kept.append(node)
-        if any(not isinstance(node, syntax.Whitespace) for node in kept):
+        if len(kept) < len(nodes) and self._finds_something(kept):
             group.nodes = kept
         return group
+
+    @staticmethod
+    def _finds_something(nodes: list) -> bool:
+        """Tell whether some node of a group is searched for, not only excluded."""
+        before = None
+        for node in nodes:
+            if isinstance(node, syntax.Whitespace):
+                continue
+            excluded = isinstance(before, (qparser.PlusMinusPlugin.Minus, syntax.PrefixOperator))
+            if not isinstance(node, (syntax.MarkerNode, syntax.Operator)) and not excluded:
+                return True
+            before = node
+        return False
 
     @staticmethod
     def _free_function_word(nodes: list, index: int) -> bool:

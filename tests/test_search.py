@@ -327,6 +327,7 @@ def test_long_query_leaves_out_function_words(tmp_path, registry, q):
     ("harbour storm reopened after title:letters", {"harbour", "wordy"}),     # a field
     ("harbour storm reopened -which after", {"harbour"}),                      # excluded
     ("which what how when where", {"wordy"}),               # nothing else to search
+    ("-harbour which what how when", {"wordy"}),            # nothing else to search for
 ])
 def test_function_words_kept_where_the_user_means_them(tmp_path, registry, q, expected):
     service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
