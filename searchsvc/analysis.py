@@ -6,13 +6,40 @@ import re
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter import stem
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
+
+# Which index terms this module makes; build.json records it. Change it whenever a word's
+# term changes: an index built with another version needs a full rebuild.
+# 1: Porter stemmer; 2: Snowball English ("Porter2"), Porter's own revision of his stemmer.
+ANALYSIS_VERSION = 2
+
+stem = stemmer_for_language("en")   # Snowball English
 
 # Lucene's English stop words: the list the published BM25 baselines use.
 STOP_WORDS = frozenset("""
 a an and are as at be but by for if in into is it no not of on or such that the their then
 there these they this to was will with
+""".split())
+
+# English function words beyond STOP_WORDS: pronouns, determiners, auxiliaries, prepositions,
+# conjunctions, question words, degree adverbs. A long query is a description ranked by how
+# many of its words an article has, and these words say nothing about its subject, so a long
+# query leaves them out (searchsvc.search). They stay indexed, and a short query keeps them.
+# Not listed: words that are also names or nouns in news ("us", "who", "may", "can", "might").
+FUNCTION_WORDS = frozenset("""
+i me my mine myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself its itself them theirs themselves
+those some any each every either neither both all none another other others
+what which whom whose whatever whichever whoever whomever
+am were been being have has had having do does did done doing could would shall should must
+ought about above across after against along amid among amongst around before behind below
+beneath beside besides between beyond down during except from inside like near off onto out
+outside over past per since than through throughout till toward towards under underneath unlike
+until unto up upon via within without nor so yet else because although though while whereas
+whether unless once how when where why whence whereby wherein also very too quite rather just
+only even still already much more most less least many few several here thus hence therefore
+however
 """.split())
 
 # Words joined by a straight or curly apostrophe stay one token ("o’neill" -> "o'neill");
@@ -23,7 +50,7 @@ TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
 def english_analyzer() -> Analyzer:
     """Return the analyzer for titles and bodies: tokenize, lowercase, fold accents, stop, stem."""
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(stemfn=stem, cachesize=-1))
+            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(lang="en", cachesize=-1))
 
 
 def name_analyzer() -> Analyzer:

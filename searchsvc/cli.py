@@ -10,7 +10,8 @@ import click
 
 from .config import load_settings
 from .corpus import field_map_with
-from .indexer import BuildError, BuildReport, build_index, current_generation
+from .indexer import (BuildError, BuildReport, analysis_current, build_index, build_info,
+                      current_generation)
 from .metadata import OutletRegistry
 from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
 
@@ -178,11 +179,16 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
-    if current_generation(settings["INDEX_DIR"]) is None:
-        click.echo(f"no index in {settings['INDEX_DIR']}; building it from "
-                   f"{settings['CORPUS_DIR']} first")
+    index_dir = settings["INDEX_DIR"]
+    missing = None
+    if current_generation(index_dir) is None:
+        missing = f"no index in {index_dir}"
+    elif not analysis_current(build_info(index_dir)):
+        missing = f"the index in {index_dir} was built with an older text analysis"
+    if missing:
+        click.echo(f"{missing}; building it from {settings['CORPUS_DIR']} first")
         try:
-            print_report(run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], wait=True))
+            print_report(run_build(settings["CORPUS_DIR"], index_dir, wait=True))
         except BuildError as error:
             raise click.ClickException(str(error)) from None
     from .server import run_server

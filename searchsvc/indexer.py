@@ -30,6 +30,7 @@ from typing import Callable, Iterator, Mapping
 
 from whoosh import index as whoosh_index
 
+from .analysis import ANALYSIS_VERSION
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from .corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from .metadata import UNKNOWN, OutletRegistry
@@ -101,6 +102,11 @@ def build_info(index_dir: str | os.PathLike, generation: str | None = None) -> d
         return json.loads((Path(index_dir) / generation / BUILD_INFO).read_text("utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
+
+
+def analysis_current(info: Mapping) -> bool:
+    """Tell whether a generation's build.json says it was built with today's text analysis."""
+    return info.get("analysis", 1) == ANALYSIS_VERSION
 
 
 def _switch(index_dir: Path, generation: str) -> None:
@@ -210,6 +216,9 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         if update and previous and old_info.get("corpus") != str(corpus_path):
             raise BuildError(f"--update needs the corpus the index was built from "
                              f"({old_info.get('corpus')}); run a full build for {corpus_path}")
+        if update and previous and not analysis_current(old_info):
+            raise BuildError("the index was built with an older text analysis; run a full "
+                             "build (without --update)")
         incremental = bool(update and previous)
 
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
@@ -280,7 +289,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         ix.close()
         report.seconds = round(time.perf_counter() - started, 3)
         report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        info = {"corpus": str(corpus_path), "files": fingerprints, "report": report.as_dict()}
+        info = {"corpus": str(corpus_path), "files": fingerprints, "analysis": ANALYSIS_VERSION,
+                "report": report.as_dict()}
         (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
         final = index_path / generation
         os.rename(building, final)

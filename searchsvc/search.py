@@ -20,10 +20,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from whoosh import qparser, query as wq, scoring
+from whoosh.qparser import syntax
 from whoosh.searching import Searcher
 
 from . import indexer
-from .analysis import analyze_word
+from .analysis import FUNCTION_WORDS, analyze_word
 from .metadata import UNKNOWN, OutletRegistry, PartialDate
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
@@ -353,6 +354,8 @@ class QueryReader:
                 {field: [alias for alias, target in QUERY_FIELDS.items()
                          if target == field and alias != field]
                  for field in set(QUERY_FIELDS.values())}))
+            if group == "or":
+                parser.add_plugin(FunctionWordsPlugin())
             self._parsers[group] = parser
         return self._parsers[group]
 
@@ -402,6 +405,10 @@ class QueryReader:
             return QueryReading(None, "", "empty", notes)
         groups, applied = self.synonyms.group_words(tokens)
         notes.extend(f"also searched: {entry}" for entry in applied)
+        long = len(tokens) >= LONG_QUERY_WORDS
+        if long:   # a description: its function words say nothing of its subject
+            groups = [alternatives for alternatives in groups
+                      if len(alternatives) > 1 or not is_function_word(alternatives[0])] or groups
         # A word written twice counts twice, as query term frequency does in Lucene's BM25.
         counted: dict[wq.Query, int] = {}
         for alternatives in groups:
@@ -413,7 +420,7 @@ class QueryReader:
                                                                "search on its own"])
         clauses = [clause if count == 1 else clause.with_boost(clause.boost * count)
                    for clause, count in counted.items()]
-        if len(tokens) >= LONG_QUERY_WORDS:
+        if long:
             return QueryReading(wq.Or(clauses), words, mode or "any word", notes)
         reading = QueryReading(wq.And(clauses), words, mode or "all words", notes)
         if len(clauses) > 1:
@@ -440,6 +447,62 @@ class QueryReader:
             canonical = self.registry.find_in(value)
             return f'{match.group(1)}"{canonical}"' if canonical else match.group(0)
         return re.sub(r'(\boutlet:)("[^"]*"|[^\s()]+)', replace, text, flags=re.IGNORECASE)
+
+
+def is_function_word(word: str) -> bool:
+    """Tell whether a word as typed is a function word ("which", "have", "what's")."""
+    return re.sub(r"'s$", "", word.lower().replace("’", "'")) in FUNCTION_WORDS
+
+
+class FunctionWordsPlugin(qparser.Plugin):
+    """Leave the function words out of a long query read as syntax, as plain words do.
+
+    Only free words go: not a word in a phrase, after a field name, after + or -, or
+    joined by an operator; and never every word of a group.
+    """
+
+    def filters(self, parser):
+        # After field names are attached (100), before words spread over the fields (110).
+        return [(self.drop, 105)]
+
+    def drop(self, parser, group: syntax.GroupNode) -> syntax.GroupNode:
+        """Return the group without its free function words (recursing into subgroups)."""
+        nodes = group.nodes
+        kept = []
+        for index, node in enumerate(nodes):
+            if isinstance(node, syntax.GroupNode):
+                node = self.drop(parser, node)
+            elif self._free_function_word(nodes, index):
+                continue
+            kept.append(node)
+        if len(kept) < len(nodes) and self._finds_something(kept):
+            group.nodes = kept
+        return group
+
+    @staticmethod
+    def _finds_something(nodes: list) -> bool:
+        """Tell whether some node of a group is searched for, not only excluded."""
+        before = None
+        for node in nodes:
+            if isinstance(node, syntax.Whitespace):
+                continue
+            excluded = isinstance(before, (qparser.PlusMinusPlugin.Minus, syntax.PrefixOperator))
+            if not isinstance(node, (syntax.MarkerNode, syntax.Operator)) and not excluded:
+                return True
+            before = node
+        return False
+
+    @staticmethod
+    def _free_function_word(nodes: list, index: int) -> bool:
+        node = nodes[index]
+        if not (isinstance(node, syntax.WordNode) and node.fieldname is None
+                and is_function_word(node.text)):
+            return False
+        before = next((n for n in reversed(nodes[:index])
+                       if not isinstance(n, syntax.Whitespace)), None)
+        after = next((n for n in nodes[index + 1:] if not isinstance(n, syntax.Whitespace)), None)
+        return not (isinstance(before, (syntax.Operator, syntax.MarkerNode))
+                    or isinstance(after, (syntax.InfixOperator, syntax.PostfixOperator)))
 
 
 def _words_query(alternatives: Sequence[str]) -> wq.Query | None:

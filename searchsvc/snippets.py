@@ -53,14 +53,21 @@ class _Candidates:
     ascii: bool                   # every prefix is ASCII
 
 
+# Stems Snowball English gives words that do not start with them (dying, lying, tying, skies).
+_IRREGULAR_STEMS = frozenset({"die", "lie", "tie", "sky"})
+
+
 def _prefix(stem: str) -> str:
     """Return the start that every word analysing to stem has, in lowercase (at most 4 chars).
 
-    The Porter stemmer only rewrites a word's ending, and of the stem only its last letter
-    can differ from the word: y becomes i (day, dai), an e is added back (making, make),
-    -bility becomes -bl (probability, probabl). Accented letters are folded, hence the cap:
-    most accents lie further in.
+    The stemmer (Snowball English) rewrites a word's ending, and of the stem only its last
+    letter can differ from the word: y becomes i (day, dai), an e is added back (making,
+    make), -bility becomes -bl (probability, probabl). Its irregular forms differ earlier
+    (dying, die; skies, sky), so their stems keep one letter. Accented letters are folded,
+    hence the cap: most accents lie further in.
     """
+    if stem in _IRREGULAR_STEMS:
+        return stem[:1]
     keep = len(stem) - 1 if stem[-1] in "eil" else len(stem)
     return stem[:max(1, min(keep, 4))]
 

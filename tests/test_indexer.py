@@ -1,3 +1,4 @@
+import json
 import os
 import signal
 import subprocess
@@ -8,8 +9,9 @@ import time
 import pytest
 
 from searchsvc.cli import main
-from searchsvc.indexer import (BuildLocked, build_index, build_lock, current_generation,
-                               open_current)
+from searchsvc.analysis import ANALYSIS_VERSION
+from searchsvc.indexer import (BuildError, BuildLocked, build_index, build_lock,
+                               current_generation, open_current)
 
 
 def doc_ids(index_dir):
@@ -176,3 +178,20 @@ def test_progress_counts_bytes_within_one_large_file(tmp_path, registry):
     assert calls[-1] == (total, total, "big.jsonl")
     middle = [done for done, _, _ in calls if 0 < done < total]
     assert len(middle) >= 3 and middle == sorted(middle)
+
+
+def test_update_of_an_index_with_older_analysis_asks_for_full_build(corpus_copy, tmp_path,
+                                                                     registry):
+    index_dir = tmp_path / "ix"
+    report = build_index(corpus_copy, index_dir, registry=registry)
+    info_path = index_dir / report.generation / "build.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    assert info["analysis"] == ANALYSIS_VERSION
+    del info["analysis"]                   # as written before analysis versions were recorded
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+    with pytest.raises(BuildError, match="older text analysis; run a full build"):
+        build_index(corpus_copy, index_dir, registry=registry, update=True)
+    assert current_generation(index_dir) == report.generation
+    rebuilt = build_index(corpus_copy, index_dir, registry=registry)
+    assert rebuilt.mode == "rebuild"
+    assert build_index(corpus_copy, index_dir, registry=registry, update=True).mode == "update"

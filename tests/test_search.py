@@ -64,7 +64,11 @@ def test_long_natural_language_query_ranks_by_matching_terms(seeds_service):
                                 "defect and ask for asylum in the United States?")
     assert result["total"] >= 4
     assert result["query"]["mode"] == "any word"
-    assert result["hits"][0]["id"] in {"001_239a778613941eab", "004_b08c682b17bd4db1"}
+    # The three reports of defections from the embassy in Washington first; RFA's (on a
+    # second diplomat, naming the deputy chief of mission too) may lead them, now that "did"
+    # no longer counts for the two on Kyaw Win.
+    assert {hit["id"] for hit in result["hits"][:3]} == {
+        "000_63fb707cc87ede63", "001_239a778613941eab", "004_b08c682b17bd4db1"}
 
 
 def test_all_words_required_then_any_when_none_has_all(seeds_service):
@@ -295,3 +299,46 @@ def test_word_in_every_document_adds_almost_nothing(tmp_path, registry):
         {"id": str(n), "title": f"Report {n}", "body": f"common words {n} {FILLER}"}
         for n in range(20)])
     assert all(hit["score"] < 0.1 for hit in run(service, "common")["hits"])
+
+
+FUNCTION_WORD_RECORDS = [
+    {"id": "harbour", "title": "Port news", "body": f"the harbour reopened after the storm {FILLER}"},
+    {"id": "wordy", "title": "Letters", "body": f"which of these have been about what and how {FILLER}"},
+]
+
+
+@pytest.mark.parametrize("q", [
+    "which harbours have been reopened after what storm",          # plain words
+    "which harbours have been reopened (after the storm) and how",  # read as syntax
+    "What's the news about which harbours have reopened",
+])
+def test_long_query_leaves_out_function_words(tmp_path, registry, q):
+    # A long query is a description: "which", "have", "been", "what" say nothing about
+    # its subject, so an article having only those words is not a match at all.
+    service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
+    result = run(service, q)
+    assert [hit["id"] for hit in result["hits"]] == ["harbour"]
+    assert result["query"]["text"] == q
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("which have been", {"wordy"}),                          # a short query keeps every word
+    ('harbour "which of these" storm reopened after', {"harbour", "wordy"}),   # a phrase
+    ("harbour storm reopened after title:letters", {"harbour", "wordy"}),     # a field
+    ("harbour storm reopened -which after", {"harbour"}),                      # excluded
+    ("which what how when where", {"wordy"}),               # nothing else to search
+    ("-harbour which what how when", {"wordy"}),            # nothing else to search for
+])
+def test_function_words_kept_where_the_user_means_them(tmp_path, registry, q, expected):
+    service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
+    assert ids(run(service, q)) == expected
+
+
+def test_stemming_conflates_forms_not_different_words(tmp_path, registry):
+    # Snowball English keeps "generators" and "generous" apart (Porter made both "gener").
+    service = _jsonl_service(tmp_path, registry, [
+        {"id": "power", "title": "Power", "body": f"the new generators were started {FILLER}"},
+        {"id": "donor", "title": "Donor", "body": f"a generous donor gave again {FILLER}"},
+    ])
+    assert ids(run(service, "generator")) == {"power"}
+    assert ids(run(service, "generously")) == {"donor"}

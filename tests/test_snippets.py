@@ -53,7 +53,8 @@ def test_many_matches_pick_passages_with_most_distinct_words():
 WORD_FORMS = ["day", "days", "Friday", "making", "make", "probability", "probabilities",
               "hoping", "hopping", "relational", "generation", "sensibly", "agreed", "ponies",
               "six", "leaves", "leaving", "Ukraine", "Ukrainian", "capabilities", "happy",
-              "Myanmar’s", "during", "conformably", "organization", "valency"]
+              "Myanmar’s", "during", "conformably", "organization", "valency",
+              "dying", "lying", "tying", "skies", "generously"]
 
 
 @pytest.mark.parametrize("word", WORD_FORMS)
