@@ -5,6 +5,7 @@ import json
 import re
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 
@@ -171,6 +172,26 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
         click.echo(f"\n{name}: {values or '-'}")
 
 
+def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
+    """Return (why, corpus) when an index must be built before serving, else None.
+
+    A missing index is built from the default corpus; one built with an older text analysis
+    is rebuilt from the corpus it was built from, never replaced by another corpus.
+    """
+    if current_generation(index_dir) is None:
+        return f"no index in {index_dir}", default_corpus
+    info = build_info(index_dir)
+    if analysis_current(info):
+        return None
+    corpus = info.get("corpus")
+    if not corpus or not Path(corpus).exists():
+        raise click.ClickException(
+            f"the index in {index_dir} was built with an older text analysis and its corpus "
+            f"({corpus or 'not recorded'}) is not there; rebuild it with "
+            f"'searchsvc index --corpus PATH --index-dir {index_dir}'")
+    return f"the index in {index_dir} was built with an older text analysis", corpus
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port to listen on [8000].")
@@ -179,16 +200,12 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
-    index_dir = settings["INDEX_DIR"]
-    missing = None
-    if current_generation(index_dir) is None:
-        missing = f"no index in {index_dir}"
-    elif not analysis_current(build_info(index_dir)):
-        missing = f"the index in {index_dir} was built with an older text analysis"
-    if missing:
-        click.echo(f"{missing}; building it from {settings['CORPUS_DIR']} first")
+    needed = build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"])
+    if needed:
+        why, corpus = needed
+        click.echo(f"{why}; building it from {corpus} first")
         try:
-            print_report(run_build(settings["CORPUS_DIR"], index_dir, wait=True))
+            print_report(run_build(corpus, settings["INDEX_DIR"], wait=True))
         except BuildError as error:
             raise click.ClickException(str(error)) from None
     from .server import run_server

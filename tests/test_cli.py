@@ -30,3 +30,31 @@ def test_search_rejects_bad_sort(runner, seeds_index):
     result = runner.invoke(main, ["search", "x", "--index-dir", str(seeds_index), "--sort", "up"])
     assert result.exit_code == 2
     assert "Invalid value for '--sort'" in result.output
+
+
+def test_serve_rebuilds_an_older_analysis_index_from_its_own_corpus(tmp_path, registry):
+    import json
+
+    import click
+    import pytest
+
+    from searchsvc.cli import build_needed
+    from searchsvc.indexer import BUILD_INFO, build_index, current_generation
+
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Diplomat defects\n\nA diplomat asked for asylum.", "utf-8")
+    index_dir = tmp_path / "ix"
+    assert build_needed(str(index_dir), "corpus") == (f"no index in {index_dir}", "corpus")
+    build_index(corpus, index_dir, registry=registry)
+    assert build_needed(str(index_dir), "corpus") is None
+    info_file = index_dir / current_generation(index_dir) / BUILD_INFO
+    info = json.loads(info_file.read_text("utf-8"))
+    del info["analysis"]                      # as written before analysis versions existed
+    info_file.write_text(json.dumps(info), "utf-8")
+    why, rebuild_from = build_needed(str(index_dir), "corpus")
+    assert "older text analysis" in why and rebuild_from == str(corpus)
+    info["corpus"] = str(tmp_path / "gone")
+    info_file.write_text(json.dumps(info), "utf-8")
+    with pytest.raises(click.ClickException, match="searchsvc index --corpus"):
+        build_needed(str(index_dir), "corpus")
