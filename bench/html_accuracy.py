@@ -12,7 +12,7 @@ Each set keeps its expected values in its own layout:
 - goose3: <topic>/<name>.html next to <name>.json whose "expected" may hold title,
   publish_date, authors and cleaned_text (the body, usually only its opening words).
 
-Metrics follow /work/shared/reference/html-extraction.md: title strict (equal after casefolding
+Metrics follow ../shared/reference/html-extraction.md: title strict (equal after casefolding
 and whitespace folding) / lenient (one contains the other); date same day / within a day /
 same year; site name strict / contains; author token overlap of at least half, strict (of both
 names) / lenient (of the shorter one). Body: token F1 against a full expected body

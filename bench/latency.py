@@ -9,7 +9,7 @@ display columns, then GROUP BY outlet and GROUP BY year counts over all matches.
 Queries are derived from the data itself, deterministically (see ``make_queries``), and kept
 in ``bench/queries.txt``; ``--make-queries`` regenerates that file from a corpus.
 
-    PYTHONPATH=$PWD python bench/latency.py --index-dir /work/idx/news
+    PYTHONPATH=$PWD python bench/latency.py --index-dir /path/to/news-index
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import re
 import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -182,8 +183,9 @@ def directory_bytes(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-dir", default="/work/idx/news")
-    parser.add_argument("--cache-dir", default="/tmp/searchsvc-bench",
+    parser.add_argument("--index-dir",
+                        help="An index of the news dataset (searchsvc index --corpus ...).")
+    parser.add_argument("--cache-dir", default=str(Path(tempfile.gettempdir()) / "searchsvc-bench"),
                         help="Where the FTS5 database is kept between runs.")
     parser.add_argument("--repeats", type=int, default=5,
                         help="Timed runs of every query; each query's median is used.")
@@ -198,6 +200,8 @@ def main() -> None:
         print(f"wrote {len(queries)} queries to {QUERIES_FILE}")
         return
 
+    if not args.index_dir:
+        parser.error("--index-dir is required (an index of the news dataset)")
     queries = load_queries()
     registry = OutletRegistry.load(PACKAGE_DATA / "outlets.toml")
     handle = IndexHandle(args.index_dir, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))

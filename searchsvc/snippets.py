@@ -164,7 +164,7 @@ def _term_spans(text: str, query_terms: QueryTerms,
 
 def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
                   phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Return the (start, end, term) of phrase words that occur as the phrase (adjacent, in order)."""
+    """Return the (start, end, term) of phrase words found as the phrase (adjacent, in order)."""
     spans: list[tuple[int, int, str]] = []
     for phrase in phrases:
         size = len(phrase)
