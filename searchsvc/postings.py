@@ -345,10 +345,9 @@ class QueryEvaluator:
         docs, scores = parts[0].docs, parts[0].scores
         for part in parts[1:]:
             # Look the smaller list up in the larger (both sorted): m log n, no sorting.
-            at = np.searchsorted(part.docs, docs)
-            at[at == part.docs.size] = 0
-            found = part.docs[at] == docs if part.docs.size else np.zeros(docs.size, bool)
-            docs, scores = docs[found], scores[found] + part.scores[at[found]]
+            found = _contains(part.docs, docs)
+            docs = docs[found]
+            scores = scores[found] + part.scores[np.searchsorted(part.docs, docs)]
         return Matches(docs, scores)
 
     def _or(self, parts: list[Matches]) -> Matches:

@@ -265,11 +265,7 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     terms = [term for _, _, term in spans]
     ranked = []
     for index, (span_start, span_end, _) in enumerate(spans):
-        # _window, inlined: this loop runs once per match.
-        start = max(0, span_start - (PASSAGE_CHARS - (span_end - span_start)) // 3)
-        end = start + PASSAGE_CHARS
-        if end > length:
-            end, start = length, max(0, length - PASSAGE_CHARS)
+        start, end = _window(length, span_start, span_end)
         inside = terms[bisect_left(starts, start):bisect_right(ends, end)]
         distinct = len(set(inside))
         ranked.append((-(distinct + 0.1 * len(inside)), start, index, distinct))
