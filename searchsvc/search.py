@@ -221,6 +221,7 @@ class IndexHandle:
         self._index = None
         self._columns: FacetColumns | None = None
         self._local = threading.local()
+        self._built_at: tuple[str, str | None] | None = None   # (generation, built_at)
 
     def _refresh(self) -> None:
         """Open the current generation if it changed since the last call.
@@ -264,9 +265,12 @@ class IndexHandle:
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""
         searcher, _, generation = self.searcher()
-        report = indexer.build_info(self.index_dir, generation).get("report", {})
+        # build.json lists every skipped record (large for a big corpus): read it once.
+        if self._built_at is None or self._built_at[0] != generation:
+            report = indexer.build_info(self.index_dir, generation).get("report", {})
+            self._built_at = (generation, report.get("built_at"))
         return {"generation": generation, "documents": searcher.doc_count(),
-                "built_at": report.get("built_at")}
+                "built_at": self._built_at[1]}
 
 
 # --------------------------------------------------------------------------- reading a query

@@ -49,3 +49,23 @@ def _warm_worker(worker) -> None:
         logging.getLogger(__name__).warning("not warmed: %s", error)
         return
     logging.getLogger(__name__).info("worker %s warmed: %s", worker.pid, loaded)
+    _tune_garbage_collector()
+
+
+# A young generation this large is collected about once per 30 searches instead of 2-3
+# times per search; the older ones rarely.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def _tune_garbage_collector() -> None:
+    """Keep the collector off the long-lived index objects, and run it less often.
+
+    The open index, its columns and decoded postings are hundreds of thousands of objects
+    that live as long as the worker; every full collection walked them all (tens of ms,
+    about 0.5 ms per search on average, in bursts that lengthen the latency tail).
+    gc.freeze() moves what exists after warming out of the collector's sight.
+    """
+    import gc
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
