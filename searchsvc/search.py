@@ -30,6 +30,7 @@ from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
 from .spelling import Lexicon
+from .storedfields import stored_fields
 from .whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
@@ -845,7 +846,7 @@ class SearchService:
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
              terms: QueryTerms) -> dict:
         """Return one hit as plain data, with snippets."""
-        stored = searcher.stored_fields(docnum)
+        stored = stored_fields(searcher, docnum)
         snippets = make_snippets(stored.get("body", ""), terms)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": score,
@@ -891,7 +892,7 @@ class SearchService:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        stored = searcher.stored_fields(docnum)
+        stored = stored_fields(searcher, docnum)
         reading = self._reader(searcher, generation).read(q) if q else None
         terms = query_terms(reading.query if reading else None, searcher.reader())
         paragraphs = [p for p in re.split(r"\n\s*\n|\n", stored.get("body", "")) if p.strip()]
