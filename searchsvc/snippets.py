@@ -186,8 +186,12 @@ def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     The spans are bracketed with two private-use characters, the whole is escaped at once
     (one call instead of two per match), then the brackets become the tags.
     """
-    first = bisect_right(spans, start, key=lambda span: span[1])
-    last = bisect_left(spans, end, key=lambda span: span[0])
+    # The first span ending after start: the one before the first starting at or after
+    # start, if it reaches past start (spans do not overlap); the last one starts before end.
+    first = bisect_left(spans, (start,))
+    if first > 0 and spans[first - 1][1] > start:
+        first -= 1
+    last = bisect_left(spans, (end,))
     piece = text[start:end]
     bracket = _OPEN not in piece and _CLOSE not in piece
     out: list[str] = []
@@ -211,8 +215,12 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
     if forward:
         space = SPACE_RE.search(text, index)
         return space.start() if space else len(text)
-    # The last whitespace before index; look a little way back first (texts are long).
-    low = max(0, index - 256)
+    # The last whitespace before index. Almost always a space or a newline, found by rfind;
+    # the regex (any whitespace) confirms none other lies after it, or looks itself.
+    candidate = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index))
+    if candidate >= 0 and not SPACE_RE.search(text, candidate + 1, index):
+        return candidate + 1
+    low = max(0, index - 256)   # look a little way back first (texts are long)
     space = LAST_SPACE_RE.search(text, low, index)
     if space is None and low > 0:
         space = LAST_SPACE_RE.search(text, 0, low)
@@ -263,12 +271,18 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     starts = [start for start, _, _ in spans]
     ends = [end for _, end, _ in spans]
     terms = [term for _, _, term in spans]
+    one_term = len(set(terms)) == 1
     ranked = []
-    for index, (span_start, span_end, _) in enumerate(spans):
-        start, end = _window(length, span_start, span_end)
-        inside = terms[bisect_left(starts, start):bisect_right(ends, end)]
-        distinct = len(set(inside))
-        ranked.append((-(distinct + 0.1 * len(inside)), start, index, distinct))
+    for index, (span_start, span_end) in enumerate(zip(starts, ends)):
+        # _window(length, span_start, span_end), inlined: this loop runs for every match.
+        start = max(0, span_start - (PASSAGE_CHARS - (span_end - span_start)) // 3)
+        end = start + PASSAGE_CHARS
+        if end > length:
+            end = length
+            start = max(0, end - PASSAGE_CHARS)
+        low, high = bisect_left(starts, start), bisect_right(ends, end)
+        distinct = 1 if one_term else len(set(terms[low:high]))
+        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct))
     ranked.sort()
     chosen: list[tuple[int, int, int]] = []
     for _, _, index, distinct in ranked:
