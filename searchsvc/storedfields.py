@@ -5,14 +5,19 @@ reader and the codec, and copies the result into a new dict filtered by the sche
 the ten hits of every page that is about a third of the cost of reading them (measured
 on the news index: 84-130 us a document against 55-73 us for the column read itself,
 which is the zlib and pickle work). This reads the same column the same way, once the
-per-segment column readers are found.
+per-segment column readers are found, and inflates it with ISA-L (python-isal), which
+reads the same deflate streams as zlib about twice as fast (22-52 us against 50-72 us for
+a stored article of the news index).
 """
 from __future__ import annotations
 
+import pickle
 from bisect import bisect_right
 from weakref import WeakKeyDictionary
 
+from isal import isal_zlib
 from whoosh.codec.whoosh3 import STORED_COLUMN
+from whoosh.columns import CompressedBytesColumn, PickleColumn, VarBytesColumn
 from whoosh.searching import Searcher
 
 
@@ -33,7 +38,11 @@ class StoredFields:
         cached_reader = getattr(per_document, "_cached_reader", None)
         if cached_reader is None:    # not a W3 segment: let Whoosh read it
             return None
-        return cached_reader("_stored", STORED_COLUMN)
+        column = cached_reader("_stored", STORED_COLUMN)
+        if (isinstance(column, PickleColumn.Reader)
+                and isinstance(column._child, CompressedBytesColumn.Reader)):
+            return column._child
+        return None
 
     def __getitem__(self, docnum: int) -> dict:
         """Return the stored fields of a document (a new dict the caller may keep)."""
@@ -41,7 +50,9 @@ class StoredFields:
         column = self._columns[segment]
         if column is None:
             return self._searcher.stored_fields(docnum)
-        return column[docnum - self._offsets[segment]] or {}
+        # What PickleColumn and CompressedBytesColumn readers do, with a faster inflate.
+        data = VarBytesColumn.Reader.__getitem__(column, docnum - self._offsets[segment])
+        return pickle.loads(isal_zlib.decompress(data)) if data else {}
 
 
 _BY_SEARCHER: WeakKeyDictionary = WeakKeyDictionary()
