@@ -307,19 +307,23 @@ class QueryEvaluator:
         words = list(node.words)
         if not words:
             return Matches.empty()
-        reader = self.searcher.reader()
-        if any((node.fieldname, word) not in reader for word in words):
-            return Matches.empty()
+        # A word missing from the index has no postings (cached like any other term).
         terms = [self.cache.term(self.searcher, node.fieldname, word, positions=True)
                  for word in words]
+        if any(not term.docs.size for term in terms):
+            return Matches.empty()
         # Only documents holding every word can hold the phrase.
         common = terms[0].docs
         for term in terms[1:]:
             common = common[_contains(term.docs, common)]
         if not common.size:
             return Matches.empty()
+        # The first word's positions in those documents: a lookup in a per-document mask
+        # (one step per position) instead of a binary search in the common documents.
+        in_common = np.zeros(self.cache.live.size, dtype=bool)
+        in_common[common] = True
         starts = terms[0].positions
-        starts = starts[_contains(common, starts >> POSITION_BITS)]
+        starts = starts[in_common[starts >> POSITION_BITS]]
         # Word i of the phrase at position p + i, for every start p of the first word.
         for offset, term in enumerate(terms[1:], start=1):
             starts = starts[_contains(term.positions, starts + offset)]
