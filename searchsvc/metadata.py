@@ -17,16 +17,14 @@ from urllib.parse import urlsplit
 UNKNOWN = "unknown"
 EARLIEST_PLAUSIBLE_YEAR = 1800
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
-        start=1)
-    for name in names
-}
+_MONTH_SPELLINGS = [
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")]
+MONTHS = {name: number for number, names in enumerate(_MONTH_SPELLINGS, start=1)
+          for name in names}
+# English for display, whatever the process locale (strftime("%B") follows LC_TIME).
+MONTH_NAMES = tuple(names[0].capitalize() for names in _MONTH_SPELLINGS)
 _MONTH_RE = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 
@@ -59,7 +57,7 @@ class PartialDate:
         """Return a human form that never shows an unknown day: '13 July 2011', 'July 2011'."""
         if self.month is None:
             return str(self.year)
-        month_name = dt.date(2000, self.month, 1).strftime("%B")
+        month_name = MONTH_NAMES[self.month - 1]
         if self.day is None:
             return f"{month_name} {self.year}"
         return f"{self.day} {month_name} {self.year}"
