@@ -3,12 +3,23 @@
 Usage:
     python bench/load.py --index-dir /path/to/index [--queries bench/queries.txt]
                          [--connections 16] [--duration 30] [--runs 3]
+                         [--reference /path/to/other/checkout]
 
 Starts the production server (gunicorn, `searchsvc serve`) on a free loopback port,
 waits until /api/health answers, then runs wrk with a Lua script that walks
 through the queries (one per request, round robin per connection), and prints
 requests per second, p50/p99 latency and the error count for each run and
 their medians. Only loopback traffic; every run is bounded in time.
+
+With --reference (another checkout of this repository, e.g. `git worktree add` of an
+older commit), a second server runs that code on the same index, and the runs
+alternate between the two, so that both meet the same machine: this machine's speed
+drifts from minute to minute, and only figures measured side by side compare.
+
+After the runs it measures the machine itself: one process per core repeating a fixed
+60 ms of pure-Python work for 20 s, and prints the p50 and p99 of those repeats. Identical
+work has no tail of its own, so their p99/p50 is how much the machine alone stretches
+the slowest 1% of 60 ms intervals (the time a request spends queued and served here).
 """
 from __future__ import annotations
 
@@ -93,6 +104,73 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
+JITTER_CODE = r"""
+import json, sys, time
+def work(n):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+n = 200_000
+started = time.perf_counter(); work(n); n = int(n * 0.060 / (time.perf_counter() - started))
+times, end = [], time.time() + float(sys.argv[1])
+while time.time() < end:
+    started = time.perf_counter(); work(n); times.append((time.perf_counter() - started) * 1000)
+print(json.dumps(times))
+"""
+
+
+def machine_jitter(seconds: int, processes: int) -> tuple[float, float]:
+    """Return the p50 and p99 (ms) of a fixed ~60 ms of work repeated on every core at once."""
+    running = [subprocess.Popen([sys.executable, "-c", JITTER_CODE, str(seconds)],
+                                stdout=subprocess.PIPE, text=True) for _ in range(processes)]
+    times = sorted(t for process in running
+                   for t in json.loads(process.communicate(timeout=seconds + 60)[0]))
+    return times[len(times) // 2], times[int(len(times) * 0.99)]
+
+
+class Server:
+    """A `searchsvc serve` process on a free loopback port, running the code in `source`."""
+
+    def __init__(self, name: str, source: Path, index_dir: str, workers: int) -> None:
+        self.name = name
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "SEARCHSVC_INDEX_DIR": index_dir,
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(source),
+                                                           os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "searchsvc.cli", "serve", "--port", str(self.port),
+             "--workers", str(workers)], cwd=source, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def run_wrk(script: Path, base: str, args) -> dict:
+    """One timed wrk run against base; returns parse_wrk's figures."""
+    completed = subprocess.run(
+        ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+         "--timeout", "10s", "--latency", "-s", str(script), base],
+        capture_output=True, text=True, check=True, timeout=args.duration + 60)
+    return parse_wrk(completed.stdout)
+
+
+def median_line(runs: list[dict]) -> str:
+    p50 = statistics.median(r["p50_ms"] for r in runs)
+    p99 = statistics.median(r["p99_ms"] for r in runs)
+    return (f"{statistics.median(r['rps'] for r in runs):.1f} req/s, p50 {p50:.1f} ms, "
+            f"p99 {p99:.1f} ms (p99/p50 {p99 / p50:.2f}), "
+            f"errors {sum(r['errors'] for r in runs)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", required=True)
@@ -104,6 +182,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=20, help="Seconds of warm-up load.")
+    parser.add_argument("--reference", type=Path,
+                        help="Another checkout to measure alternately with this one.")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -112,51 +192,53 @@ def main() -> None:
                if line.strip() and not line.startswith("#")]
     if len(queries) < 200:
         raise SystemExit(f"need at least 200 queries, {args.queries} has {len(queries)}")
+    if args.reference and not (args.reference / "searchsvc").is_dir():
+        raise SystemExit(f"--reference {args.reference} is not a checkout of searchsvc")
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     workdir = Path(tempfile.mkdtemp(prefix="searchsvc-load-"))
     paths_file = workdir / "paths.txt"
     paths_file.write_text("".join(f"/api/search?q={quote(q)}\n" for q in queries), "utf-8")
     script = workdir / "queries.lua"
     script.write_text(LUA % {"paths": paths_file}, "utf-8")
 
-    env = {**os.environ, "SEARCHSVC_INDEX_DIR": args.index_dir}
-    server = subprocess.Popen([sys.executable, "-m", "searchsvc.cli", "serve", "--port",
-                               str(port), "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    servers = [Server("this", ROOT, args.index_dir, args.workers)]
+    if args.reference:
+        servers.append(Server("reference", args.reference.resolve(), args.index_dir,
+                              args.workers))
     try:
-        health = wait_healthy(base)
-        print(f"index: {health['documents']:,} documents ({health['generation']}); "
-              f"{len(queries)} distinct queries; {args.workers} gunicorn workers; "
-              f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
-        # Warm-up: each query twice on each of two connections, so that both workers have
-        # most queries' terms decoded, as a long-running server would.
-        subprocess.run(["wrk", "-t2", "-c2", f"-d{args.warmup}s", "-s", str(script), base],
-                       capture_output=True, check=True, timeout=args.warmup + 60)
-        runs = []
+        for server in servers:
+            health = wait_healthy(server.base)
+            print(f"{server.name}: index {health['documents']:,} documents "
+                  f"({health['generation']}); {len(queries)} distinct queries; "
+                  f"{args.workers} gunicorn workers; wrk -t{args.threads} "
+                  f"-c{args.connections} -d{args.duration}s")
+            # Warm-up: each query twice on each of two connections, so that both workers
+            # have most queries' terms decoded, as a long-running server would.
+            subprocess.run(["wrk", "-t2", "-c2", f"-d{args.warmup}s", "-s", str(script),
+                            server.base], capture_output=True, check=True,
+                           timeout=args.warmup + 60)
+        runs: dict[str, list[dict]] = {server.name: [] for server in servers}
         for number in range(1, args.runs + 1):
-            completed = subprocess.run(
-                ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-                 "--timeout", "10s", "--latency", "-s", str(script), base],
-                capture_output=True, text=True, check=True, timeout=args.duration + 60)
-            figures = parse_wrk(completed.stdout)
-            runs.append(figures)
-            print(f"run {number}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
-                  f"p99 {figures['p99_ms']:.1f} ms, {figures['requests']:,} requests, "
-                  f"{figures['errors']} errors")
-        print(f"median of {len(runs)}: "
-              f"{statistics.median(r['rps'] for r in runs):.1f} req/s, "
-              f"p50 {statistics.median(r['p50_ms'] for r in runs):.1f} ms, "
-              f"p99 {statistics.median(r['p99_ms'] for r in runs):.1f} ms, "
-              f"errors {sum(r['errors'] for r in runs)}")
+            for server in servers:
+                figures = run_wrk(script, server.base, args)
+                runs[server.name].append(figures)
+                print(f"run {number} {server.name}: {figures['rps']:.1f} req/s, "
+                      f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
+                      f"{figures['requests']:,} requests, {figures['errors']} errors")
+        for server in servers:
+            print(f"median of {args.runs} ({server.name}): {median_line(runs[server.name])}")
+        if args.reference:
+            ratio = (statistics.median(r["rps"] for r in runs["this"])
+                     / statistics.median(r["rps"] for r in runs["reference"]))
+            print(f"this / reference: {ratio:.2f}x the requests per second")
+        for server in servers:
+            server.stop()
+        p50, p99 = machine_jitter(20, os.cpu_count() or 2)
+        print(f"machine: fixed 60 ms of work on every core, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+              f"p99/p50 {p99 / p50:.2f}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        for server in servers:
+            server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
