@@ -9,8 +9,8 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from searchsvc.config import PACKAGE_DATA
 from searchsvc.indexer import build_index
-from searchsvc.postings import (PostingCache, QueryEvaluator, Unsupported, _read_one_by_one,
-                                read_postings)
+from searchsvc.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
+                                _read_one_by_one, read_postings)
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms, top_ranked
 
 # Zipf-like vocabulary: early words are common (hundreds of postings, several blocks).
@@ -199,3 +199,22 @@ def test_not_excludes_a_first_match_that_the_excluded_word_reaches_late(tmp_path
     with ix.searcher() as searcher:
         assert list(searcher.docs_for_query(query)) == [2]
         assert [hit.docnum for hit in searcher.search(query)] == [2]
+
+
+def test_or_of_a_subset_adds_scores_exactly_as_the_general_path():
+    rng = np.random.default_rng(7)
+    large_docs = np.sort(rng.choice(5_000, size=800, replace=False)).astype(np.int64)
+    small_docs = np.sort(rng.choice(large_docs, size=90, replace=False))
+    large = Matches(large_docs, rng.random(large_docs.size) * 7)
+    small = Matches(small_docs, rng.random(small_docs.size) * 0.2)
+    within = QueryEvaluator._or_within(small, large)
+    # The general path: every posting's score summed per document, in the parts' order.
+    docs = np.concatenate([small.docs, large.docs])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    summed = np.bincount(inverse, weights=np.concatenate([small.scores, large.scores]))
+    assert np.array_equal(within.docs, unique)
+    assert np.array_equal(within.scores, summed)     # bit for bit, not approximately
+    outside = Matches(np.array([large_docs[0], 5_001], dtype=np.int64), np.ones(2))
+    assert QueryEvaluator._or_within(outside, large) is None
+    missing = Matches(np.setdiff1d(np.arange(10), large_docs)[:3].astype(np.int64), np.ones(3))
+    assert QueryEvaluator._or_within(missing, large) is None
