@@ -227,9 +227,8 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
     return space.end() if space else 0
 
 
-def _passage(text: str, center_start: int, center_end: int) -> tuple[int, int]:
-    """Return a ~PASSAGE_CHARS window around a match, cut at word boundaries."""
-    start, end = _window(len(text), center_start, center_end)
+def _cut_at_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a window of text to word boundaries (never cutting inside a word)."""
     if start > 0:
         start = _word_boundary(text, start, forward=True)
     if end < len(text):
@@ -237,12 +236,10 @@ def _passage(text: str, center_start: int, center_end: int) -> tuple[int, int]:
     return start, end
 
 
-def _window(length: int, center_start: int, center_end: int) -> tuple[int, int]:
-    """Return the PASSAGE_CHARS window placed around a match, before cutting at words."""
-    before = (PASSAGE_CHARS - (center_end - center_start)) // 3
-    start = max(0, center_start - before)
-    end = min(length, start + PASSAGE_CHARS)
-    return max(0, end - PASSAGE_CHARS), end
+def _opening(text: str) -> list[Snippet]:
+    """Return the article's opening passage, for a hit no snippet word matches."""
+    start, end = _cut_at_words(text, 0, min(len(text), PASSAGE_CHARS))
+    return [_render(text, start, end, [])]
 
 
 def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
@@ -274,7 +271,7 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     one_term = len(set(terms)) == 1
     ranked = []
     for index, (span_start, span_end) in enumerate(zip(starts, ends)):
-        # _window(length, span_start, span_end), inlined: this loop runs for every match.
+        # The window: a third of its spare room before the match, kept inside the text.
         start = max(0, span_start - (PASSAGE_CHARS - (span_end - span_start)) // 3)
         end = start + PASSAGE_CHARS
         if end > length:
@@ -282,14 +279,14 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
             start = max(0, end - PASSAGE_CHARS)
         low, high = bisect_left(starts, start), bisect_right(ends, end)
         distinct = 1 if one_term else len(set(terms[low:high]))
-        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct))
+        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end))
     ranked.sort()
     chosen: list[tuple[int, int, int]] = []
-    for _, _, index, distinct in ranked:
+    for _, start, index, distinct, end in ranked:
         span_start, span_end, _ = spans[index]
         if any(s <= span_start and span_end <= e for s, e, _ in chosen):
             continue
-        start, end = _passage(text, span_start, span_end)
+        start, end = _cut_at_words(text, start, end)
         if all(end <= s or start >= e for s, e, _ in chosen):
             chosen.append((start, end, distinct))
             if len(chosen) == max_passages:
@@ -308,8 +305,7 @@ def make_snippets(text: str, query_terms: QueryTerms,
     if not text:
         return []
     if not query_terms:
-        _, end = _passage(text, 0, 0)
-        return [_render(text, 0, end, [])]
+        return _opening(text)
     every_term = len(_wanted(query_terms))
     limit = SCAN_CHARS
     while True:
@@ -321,8 +317,7 @@ def make_snippets(text: str, query_terms: QueryTerms,
             break
         limit *= 4
     if not windows:
-        _, end = _passage(text, 0, 0)
-        return [_render(text, 0, end, [])]
+        return _opening(text)
     marked = [(start, end) for start, end, _ in spans]
     return [_render(text, start, end, marked) for start, end, _ in windows]
 
