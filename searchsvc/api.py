@@ -47,4 +47,4 @@ def health():
 @bp.get("/openapi.json")
 def openapi():
     """Return the OpenAPI document of this API."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(int(current_app.config["MAX_PER_PAGE"])))

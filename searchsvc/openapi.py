@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from .search import SORTS
+from .search import DATE_BOUND_RE, MAX_PAGE, SORTS, YEAR_RE
 
 
 def _string_or_null() -> dict:
@@ -116,23 +116,31 @@ def _ok(schema: str) -> dict:
         "schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
 
 
-SEARCH_PARAMETERS = [
-    {"name": "q", "in": "query", "schema": {"type": "string"},
-     "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
-                    "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~"},
-    {"name": "outlet", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-     "style": "form", "explode": True, "description": "Outlet facet values (OR)"},
-    {"name": "year", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-     "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},
-    {"name": "date_from", "in": "query", "schema": {"type": "string"}},
-    {"name": "date_to", "in": "query", "schema": {"type": "string"}},
-    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-]
+def search_parameters(max_per_page: int) -> list[dict]:
+    """Return the search endpoint's parameters, with the limits the server enforces."""
+    date = {"type": "string", "pattern": f"^{DATE_BOUND_RE.pattern}$",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+    return [
+        {"name": "q", "in": "query", "schema": {"type": "string"},
+         "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
+                        "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~"},
+        {"name": "outlet", "in": "query",
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "style": "form", "explode": True, "description": "Outlet facet values (OR)"},
+        {"name": "year", "in": "query", "schema": {"type": "array", "items": {
+            "type": "string", "pattern": f"^({YEAR_RE.pattern}|unknown)$"}},
+         "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},
+        {"name": "date_from", "in": "query", "schema": date},
+        {"name": "date_to", "in": "query", "schema": date},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
+        {"name": "page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+        {"name": "per_page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page}},
+    ]
 
 
-def openapi_document() -> dict:
+def openapi_document(max_per_page: int = 100) -> dict:
     """Return the OpenAPI document describing every JSON endpoint."""
     return {
         "openapi": "3.1.0",
@@ -140,17 +148,18 @@ def openapi_document() -> dict:
                  "description": "Full-text search of news archives."},
         "paths": {
             "/api/search": {"get": {"summary": "Search articles", "operationId": "search",
-                                    "parameters": SEARCH_PARAMETERS,
+                                    "parameters": search_parameters(max_per_page),
                                     "responses": {**_ok("SearchResult"),
-                                                  **_error_responses(400, 503)}}},
+                                                  **_error_responses(400, 405, 503)}}},
             "/api/articles/{article_id}": {"get": {
                 "summary": "One article", "operationId": "article",
                 "parameters": [{"name": "article_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}},
                                {"name": "q", "in": "query", "schema": {"type": "string"}}],
-                "responses": {**_ok("Article"), **_error_responses(404, 503)}}},
+                "responses": {**_ok("Article"), **_error_responses(404, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",
-                                    "responses": {**_ok("Health"), **_error_responses(503)}}},
+                                    "responses": {**_ok("Health"),
+                                                  **_error_responses(405, 503)}}},
         },
         "components": {"schemas": SCHEMAS},
     }

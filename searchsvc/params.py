@@ -1,6 +1,7 @@
 """Reading search parameters from a query string, shared by the web page and the JSON endpoint."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .search import SearchError, SearchRequest
@@ -16,14 +17,19 @@ class BadParameter(SearchError):
         self.parameter = parameter
 
 
+_WHOLE_NUMBER_RE = re.compile(r"-?[0-9]+")   # ASCII digits only: int() takes any script's
+
+
 def _integer(args, name: str, default: int) -> int:
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadParameter(name, f"{name} must be a whole number, not {raw[:40]!r}") from None
+    raw = raw.strip()
+    if not _WHOLE_NUMBER_RE.fullmatch(raw):
+        raise BadParameter(name, f"{name} must be a whole number, not {raw[:40]!r}")
+    if len(raw.lstrip("-")) > 9:   # out of range whatever it is; validate() says the range
+        return -10 ** 9 if raw.startswith("-") else 10 ** 9
+    return int(raw)
 
 
 def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:
@@ -31,10 +37,10 @@ def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:
     request = SearchRequest(
         q=args.get("q", "") or "",
         outlets=tuple(dict.fromkeys(v for v in args.getlist("outlet") if v)),
-        years=tuple(dict.fromkeys(v.strip() for v in args.getlist("year") if v.strip())),
-        date_from=args.get("date_from") or None,
-        date_to=args.get("date_to") or None,
-        sort=args.get("sort") or "relevance",
+        years=tuple(dict.fromkeys(v.strip() for v in args.getlist("year"))),
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        sort=args.get("sort", "relevance"),
         page=_integer(args, "page", 1),
         per_page=_integer(args, "per_page", int(config["DEFAULT_PER_PAGE"])),
     )

@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 from . import indexer
 from .analysis import FUNCTION_WORDS, analyze_word
 from .metadata import UNKNOWN, OutletRegistry, PartialDate
+from .multiterm import expand_multiterms
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
@@ -43,6 +44,9 @@ QUERY_FIELDS = {"title": "title", "body": "body", "text": "body", "author": "aut
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+MAX_PAGE = 10_000             # deepest page served
+YEAR_RE = re.compile(r"[0-9]{4}")                            # ASCII digits only, as int() reads
+DATE_BOUND_RE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 # Relevance ranking: BM25 in the title and in the body, the two scores added, a title
 # match weighted by TITLE_WEIGHT. Measured on five IR test collections (bench/ir_eval.py):
@@ -285,11 +289,16 @@ class QueryReading:
     mode: str                          # "all words", "any word", "syntax", "plain words", "empty"
     notes: list[str] = field(default_factory=list)
     fallback: wq.Query | None = None   # any-word version, if requiring all words finds nothing
+    # The query had words, but none that can be searched ("the", "*"): it matches nothing,
+    # where an empty query lists the whole archive.
+    unsearchable: bool = False
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=\S)")
 _PLAIN_WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*")
+_FIELD_CLAUSE_RE = re.compile(
+    r"""(?<![\w"])[A-Za-z_]\w*:(?:\[[^\]]*\]|\{[^}]*\}|"[^"]*"|[^\s()]+)""")
 
 
 def _syntax_problems(text: str) -> list[str]:
@@ -385,13 +394,18 @@ class QueryReader:
             words = " ".join(_PLAIN_WORD_RE.findall(text))
             notes.append(f"the query has {', '.join(dict.fromkeys(problems))}, "
                          f"so it was searched as plain words: {words or '(none)'}")
+            if not words:
+                return QueryReading(None, "", "empty", notes, unsearchable=True)
             return self._plain(words, notes, mode="plain words")
         if _has_syntax(text):
             expanded, applied = self.synonyms.expand(self._canonical_outlets(text))
             notes.extend(f"also searched: {entry}" for entry in applied)
             # A long query joins its words with OR, as plain words do: a sentence with a
             # bracket or a quotation in it is still a description, not a list of musts.
-            written = [w for w in _PLAIN_WORD_RE.findall(text) if w not in OPERATORS]
+            # A field clause (year:[2011 TO 2013], date:2011-07-04, outlet:"BBC News") counts
+            # as one word, however many words its value has.
+            written = [w for w in _PLAIN_WORD_RE.findall(_FIELD_CLAUSE_RE.sub(" field ", text))
+                       if w not in OPERATORS]
             group = "or" if len(written) >= LONG_QUERY_WORDS else "and"
             parsed = self._parse(expanded, group)
             if parsed is None or _has_errors(parsed):
@@ -422,7 +436,8 @@ class QueryReader:
                 counted[clause] = counted.get(clause, 0) + 1
         if not counted:
             return QueryReading(None, words, "empty", notes + ["every word is too common to "
-                                                               "search on its own"])
+                                                               "search on its own"],
+                                unsearchable=True)
         clauses = [clause if count == 1 else clause.with_boost(clause.boost * count)
                    for clause, count in counted.items()]
         if long:
@@ -595,16 +610,16 @@ class SearchRequest:
             raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
         if not isinstance(self.page, int) or self.page < 1:
             raise SearchError("page must be a whole number of 1 or more")
-        if self.page > 10_000:
-            raise SearchError("page must be 10000 or less")
+        if self.page > MAX_PAGE:
+            raise SearchError(f"page must be {MAX_PAGE} or less")
         if not isinstance(self.per_page, int) or not 1 <= self.per_page <= max_per_page:
             raise SearchError(f"per_page must be between 1 and {max_per_page}")
         for year in self.years:
-            if year != UNKNOWN and not (str(year).isdigit() and len(str(year)) == 4):
+            if year != UNKNOWN and not YEAR_RE.fullmatch(str(year)):
                 raise SearchError(f"year must be a four-digit year or 'unknown', not {year!r}")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value and parse_bound(value, end=name == "date_to") is None:
+            if value is not None and parse_bound(value, end=name == "date_to") is None:
                 raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
 
 
@@ -625,7 +640,7 @@ def top_ranked(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
 
 def parse_bound(text: str, end: bool) -> dt.date | None:
     """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
+    match = DATE_BOUND_RE.fullmatch(text.strip())
     if not match:
         return None
     year, month, day = (int(part) if part else None for part in match.groups())
@@ -661,6 +676,16 @@ class SearchService:
                                                      self.handle.registry,
                                                      self.max_query_length)}
         return self._readers[generation]
+
+    def _read(self, searcher: Searcher, generation: str, text: str) -> QueryReading:
+        """Read query text, with prefix, wildcard and fuzzy words as bounded sets of terms."""
+        reading = self._reader(searcher, generation).read(text)
+        expansion = expand_multiterms(reading.query, searcher.reader(),
+                                      self._lexicon(searcher, generation), TEXT_FIELDS)
+        if expansion.query is not reading.query:
+            reading.query = expansion.query
+            reading.notes = reading.notes + expansion.notes
+        return reading
 
     def _posting_cache(self, columns: FacetColumns, generation: str) -> PostingCache:
         """Return the decoded postings of a generation (a new, empty cache for a new one)."""
@@ -704,11 +729,16 @@ class SearchService:
         started = time.perf_counter()
         request.validate(self.max_per_page)
         searcher, columns, generation = self.handle.searcher()
-        reading = self._reader(searcher, generation).read(request.q)
-        matched = self._matching(searcher, columns, generation, reading.query, request)
-        if reading.fallback is not None and matched.docs.size == 0:
-            reading = self._reader(searcher, generation).any_word(reading)
+        reading = self._read(searcher, generation, request.q)
+        if reading.unsearchable:
+            matched = Matches.empty()
+        else:
             matched = self._matching(searcher, columns, generation, reading.query, request)
+        if reading.fallback is not None and matched.docs.size == 0:
+            any_word = self._reader(searcher, generation).any_word(reading)
+            found = self._matching(searcher, columns, generation, any_word.query, request)
+            if found.docs.size:
+                reading, matched = any_word, found
 
         outlet_ok, year_ok = self._facet_masks(columns, matched.docs, request)
         selected = matched.select(outlet_ok & year_ok)
@@ -878,7 +908,7 @@ class SearchService:
         if not changed:
             return None
         text = " ".join(corrected)
-        better = self._reader(searcher, generation).read(text)
+        better = self._read(searcher, generation, text)
         found = self._matching(searcher, columns, generation, better.query, request).docs.size
         if found <= total:
             return None
@@ -893,7 +923,7 @@ class SearchService:
         if docnum is None:
             return None
         stored = stored_fields(searcher, docnum)
-        reading = self._reader(searcher, generation).read(q) if q else None
+        reading = self._read(searcher, generation, q) if q else None
         terms = query_terms(reading.query if reading else None, searcher.reader())
         paragraphs = [p for p in re.split(r"\n\s*\n|\n", stored.get("body", "")) if p.strip()]
         if paragraphs and paragraphs[0].strip() == (stored.get("title") or "").strip():

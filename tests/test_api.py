@@ -47,6 +47,13 @@ def test_article_and_health_match_openapi(client):
     ("/api/search?sort=sideways", 400, "sort"),
     ("/api/search?year=abc", 400, "year"),
     ("/api/search?date_from=yesterday", 400, "date_from"),
+    ("/api/search?date_to=2011-13-40", 400, "date_to"),
+    ("/api/search?year=%C2%B2%C2%B2%C2%B2%C2%B2", 400, "year"),    # superscript digits
+    ("/api/search?page=%EF%BC%91", 400, "page"),                   # a fullwidth digit
+    ("/api/search?page=", 400, "page"),
+    ("/api/search?page=99999999999999999999", 400, "page"),
+    ("/api/search?per_page=-99999999999999999999", 400, "per_page"),
+    ("/api/search?sort=", 400, "sort"),
     ("/api/articles/nope", 404, None),
     ("/api/nope", 404, None),
 ])
@@ -60,10 +67,44 @@ def test_errors_have_one_shape(client, url, status, parameter):
         assert data["error"]["parameter"] == parameter
 
 
-def test_method_not_allowed_is_json(client):
-    response = client.post("/api/search")
+@pytest.mark.parametrize("method, url", [
+    ("POST", "/api/search"), ("PUT", "/api/articles/000_63fb707cc87ede63"),
+    ("DELETE", "/api/health"), ("PATCH", "/api/openapi.json"),
+])
+def test_method_not_allowed_is_json(client, method, url):
+    response = client.open(url, method=method)
     assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
     validate(response.get_json(), "Error")
+
+
+@pytest.mark.parametrize("name, good, bad", [
+    ("year", ["2011", "unknown"], ["abc", "²²²²", "20111", ""]),
+    ("date_from", ["2011", "2011-07", "2011-07-04"], ["yesterday", "07/04/2011"]),
+    ("page", [1, 10000], [0, 10001]),
+    ("per_page", [1, 100], [0, 101]),
+    ("sort", ["relevance", "newest", "oldest"], ["", "sideways"]),
+])
+def test_openapi_parameters_state_the_limits_the_server_enforces(client, name, good, bad):
+    spec = {p["name"]: p["schema"] for p in
+            client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"][
+                "parameters"]}[name]
+    spec = spec.get("items", spec)
+    for value in good:
+        jsonschema.validate(value, spec)
+        assert client.get("/api/search", query_string={name: value}).status_code == 200
+    for value in bad:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(value, spec)
+        assert client.get("/api/search", query_string={name: value}).status_code == 400
+
+
+def test_a_query_of_only_common_words_matches_nothing(client):
+    # "the" is not indexed: the query cannot find anything (an empty query lists everything).
+    for q in ("the", "*", "of the"):
+        data = client.get("/api/search", query_string={"q": q}).get_json()
+        assert data["total"] == 0 and data["query"]["notes"]
+    assert client.get("/api/search").get_json()["total"] == 5
 
 
 @pytest.mark.parametrize("q", ['"', "(((", "title:", "\x00", "x" * 10000, "AND", "*", "%ff",
@@ -74,10 +115,13 @@ def test_no_query_yields_a_500(client, q):
     validate(response.get_json(), "SearchResult")
 
 
-def test_missing_index_is_a_clear_503(tmp_path):
+@pytest.mark.parametrize("url", ["/api/search?q=x", "/api/health",
+                                 "/api/articles/000_63fb707cc87ede63"])
+def test_missing_index_is_a_clear_503(tmp_path, url):
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
-    response = client.get("/api/search?q=x")
+    response = client.get(url)
     assert response.status_code == 503
+    validate(response.get_json(), "Error")
     assert "searchsvc index" in response.get_json()["error"]["message"]
 
 
@@ -88,8 +132,11 @@ def test_openapi_lists_every_api_route(app, client):
     assert routes - {"/api/openapi.json"} == set(document["paths"])
 
 
-def test_security_headers(client):
-    response = client.get("/api/search?q=x")
+@pytest.mark.parametrize("url", ["/api/search?q=x", "/search?q=x", "/articles/nope",
+                                 "/api/nope", "/search?page=0"])
+def test_security_headers(client, url):
+    response = client.get(url)
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"

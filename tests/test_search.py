@@ -1,5 +1,6 @@
 import pytest
 
+from builders import jsonl_service
 from searchsvc.indexer import build_index
 from searchsvc.search import IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
 from searchsvc.snippets import QueryTerms, make_snippets
@@ -237,22 +238,11 @@ def test_warm_loads_frequent_terms_and_search_still_agrees(seeds_index, registry
 
 # ---- ranking behaviour the IR evaluation (bench/ir_eval.py) relies on
 
-def _jsonl_service(tmp_path, registry, records):
-    """Build a real index of JSONL records (id, title, body) and return its search service."""
-    import json
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
-                                       encoding="utf-8")
-    build_index(corpus, tmp_path / "ix", registry=registry)
-    return SearchService(IndexHandle(tmp_path / "ix", registry))
-
-
 FILLER = " ".join(f"filler{n}" for n in range(8))
 
 
 def test_more_matching_query_terms_rank_higher(tmp_path, registry):
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": "one", "title": "Report one", "body": f"alpha {FILLER}"},
         {"id": "two", "title": "Report two", "body": f"alpha beta {FILLER}"},
         {"id": "three", "title": "Report three", "body": f"alpha beta gamma {FILLER}"},
@@ -265,7 +255,7 @@ def test_more_matching_query_terms_rank_higher(tmp_path, registry):
 def test_long_query_with_brackets_ranks_by_matches_not_all_words(tmp_path, registry):
     # A sentence with a bracket in it is read as query syntax; a long one must not
     # require every word (CACM, CISI and MED queries are written like this).
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": "tss", "title": "Time sharing", "body": f"the TSS time sharing system {FILLER}"},
         {"id": "other", "title": "Compilers", "body": f"compiler construction {FILLER}"},
     ])
@@ -276,7 +266,7 @@ def test_long_query_with_brackets_ranks_by_matches_not_all_words(tmp_path, regis
 
 
 def test_short_query_with_brackets_still_requires_all_words(tmp_path, registry):
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": "both", "title": "Both", "body": f"alpha beta {FILLER}"},
         {"id": "alpha", "title": "Alpha", "body": f"alpha {FILLER}"},
     ])
@@ -285,7 +275,7 @@ def test_short_query_with_brackets_still_requires_all_words(tmp_path, registry):
 
 def test_repeated_query_word_counts_more(tmp_path, registry):
     # Without query term frequency the two documents tie and "a" (indexed first) leads.
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": "a", "title": "Report", "body": f"alpha {FILLER}"},
         {"id": "b", "title": "Report", "body": f"beta {FILLER}"},
     ])
@@ -295,7 +285,7 @@ def test_repeated_query_word_counts_more(tmp_path, registry):
 
 def test_word_in_every_document_adds_almost_nothing(tmp_path, registry):
     # Lucene's BM25 idf; Whoosh's tf-idf idf would give such a word a weight near 1.
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": str(n), "title": f"Report {n}", "body": f"common words {n} {FILLER}"}
         for n in range(20)])
     assert all(hit["score"] < 0.1 for hit in run(service, "common")["hits"])
@@ -315,7 +305,7 @@ FUNCTION_WORD_RECORDS = [
 def test_long_query_leaves_out_function_words(tmp_path, registry, q):
     # A long query is a description: "which", "have", "been", "what" say nothing about
     # its subject, so an article having only those words is not a match at all.
-    service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
+    service = jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
     result = run(service, q)
     assert [hit["id"] for hit in result["hits"]] == ["harbour"]
     assert result["query"]["text"] == q
@@ -330,13 +320,13 @@ def test_long_query_leaves_out_function_words(tmp_path, registry, q):
     ("-harbour which what how when", {"wordy"}),            # nothing else to search for
 ])
 def test_function_words_kept_where_the_user_means_them(tmp_path, registry, q, expected):
-    service = _jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
+    service = jsonl_service(tmp_path, registry, FUNCTION_WORD_RECORDS)
     assert ids(run(service, q)) == expected
 
 
 def test_stemming_conflates_forms_not_different_words(tmp_path, registry):
     # Snowball English keeps "generators" and "generous" apart (Porter made both "gener").
-    service = _jsonl_service(tmp_path, registry, [
+    service = jsonl_service(tmp_path, registry, [
         {"id": "power", "title": "Power", "body": f"the new generators were started {FILLER}"},
         {"id": "donor", "title": "Donor", "body": f"a generous donor gave again {FILLER}"},
     ])
