@@ -18,7 +18,15 @@ from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchServic
 
 
 def _settings(**overrides) -> dict:
-    return load_settings(overrides={k: v for k, v in overrides.items() if v is not None})
+    """Return the settings as the service reads them (instance file included), with overrides."""
+    return load_settings(_instance_path(),
+                         overrides={k: v for k, v in overrides.items() if v is not None})
+
+
+def _instance_path() -> str:
+    """Return the instance folder create_app() reads searchsvc.toml from."""
+    from flask import Flask
+    return Flask("searchsvc", instance_relative_config=True).instance_path
 
 
 @click.group()

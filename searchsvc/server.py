@@ -1,7 +1,12 @@
 """Running the app under gunicorn, a production WSGI server, from `searchsvc serve`."""
 from __future__ import annotations
 
+import json
+
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+
+from .service import SECURITY_HEADERS
 
 
 class SearchServer(BaseApplication):
@@ -22,6 +27,7 @@ class SearchServer(BaseApplication):
 
 def run_server(host: str, port: int, workers: int) -> None:
     """Serve the app on host:port with the given number of worker processes (blocks)."""
+    util.write_error = write_error
     SearchServer({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -33,8 +39,25 @@ def run_server(host: str, port: int, workers: int) -> None:
         "loglevel": "warning",
         # Requests are short and CPU-bound: a small backlog of keep-alive sockets is enough.
         "backlog": 256,
+        # The longest request line gunicorn allows: a query the app cuts at MAX_QUERY_LENGTH
+        # can be several times longer once percent-encoded.
+        "limit_request_line": 8190,
         "post_worker_init": _warm_worker,
     }).run()
+
+
+def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    """Answer a request gunicorn refuses itself in the app's JSON error shape and headers.
+
+    That is a request line too long, a malformed request, or a failure outside the app;
+    gunicorn.util.write_error, which this replaces, writes an HTML page.
+    """
+    message = f"{reason}: {mesg}" if mesg else reason
+    body = json.dumps({"error": {"status": status_int, "message": message}}).encode()
+    head = [f"HTTP/1.1 {status_int} {reason}", "Connection: close",
+            "Content-Type: application/json", f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in SECURITY_HEADERS.items())]
+    util.write_nonblock(sock, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
 
 def _warm_worker(worker) -> None:

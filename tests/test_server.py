@@ -1,0 +1,83 @@
+"""`searchsvc serve`: the production server (gunicorn) answering real HTTP on a loopback port."""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from searchsvc.cli import _instance_path
+from searchsvc import create_app
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(seeds_index):
+    """A `searchsvc serve` process (one worker) on the seeds index; yields its port."""
+    port = _free_port()
+    env = {**os.environ, "SEARCHSVC_INDEX_DIR": str(seeds_index)}
+    process = subprocess.Popen([sys.executable, "-m", "searchsvc.cli", "serve", "--port",
+                                str(port), "--workers", "1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if _get(port, "/api/health")[0] == 200:
+                    break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    raise RuntimeError("searchsvc serve did not start: "
+                                       + process.stderr.read().decode()[-2000:]) from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+        process.stderr.close()
+
+
+def _get(port: int, path: str) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def test_serve_answers_searches(served):
+    status, headers, body = _get(served, "/api/search?q=Myanmar")
+    assert status == 200
+    assert json.loads(body)["total"] == 5
+    assert "Content-Security-Policy" in headers
+
+
+def test_a_request_line_too_long_gets_the_json_error_shape(served):
+    status, headers, body = _get(served, "/api/search?q=" + "x" * 9000)
+    assert status == 414
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    error = json.loads(body)["error"]
+    assert error["status"] == 414 and "too large" in error["message"]
+
+
+def test_a_long_query_within_the_request_limit_is_cut_not_refused(served):
+    status, _, body = _get(served, "/api/search?q=" + "asylum%20" * 600)   # 5,400 characters
+    assert status == 200
+    assert any("cut to its first 500" in note for note in json.loads(body)["query"]["notes"])
+
+
+def test_command_line_reads_the_same_instance_folder_as_the_app():
+    assert _instance_path() == create_app().instance_path
