@@ -4,8 +4,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
-from .params import BadParameter, search_request_from_args
+from .params import KNOWN_PARAMETERS, BadParameter, search_request_from_args
 from .search import SORTS
 from .service import get_service
 
@@ -66,15 +67,10 @@ def _year_chart(year_facet: list[dict]) -> dict | None:
 def search():
     """Render the search page: form, results, facets, chart, pagination."""
     service = get_service()
-    error = None
-    try:
-        search_request = search_request_from_args(request.args, current_app.config)
-    except BadParameter as bad:
-        error = str(bad)
-        search_request = search_request_from_args(_safe_args(request.args), current_app.config)
-    result = service.search(search_request)
-    facets = _facet_view(result, request.args)
-    base = _params(request.args)
+    args, error = _valid_args(request.args)
+    result = service.search(search_request_from_args(args, current_app.config))
+    facets = _facet_view(result, args)
+    base = _params(args)
     pages = {
         "prev": _url("web.search", base + [("page", str(result["page"] - 1))])
         if result["page"] > 1 else None,
@@ -88,22 +84,42 @@ def search():
     if result["suggestion"]:
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
-    return render_template(
+    html = render_template(
         "search.html", result=result, facets=facets, chart=_year_chart(facets["year"]),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
-        json_url=_url("api.search", _params(request.args, drop=())),
-        clear_url=_url("web.search", [(k, v) for k, v in base if k in ("q", "sort")]),
-        q=request.args.get("q", ""), has_query=bool(request.args))
+        json_url=_url("api.search", _params(args, drop=())),
+        clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
+        back_url=_url("web.search", _params(args, drop=())),
+        kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
+        q=args.get("q", ""), has_query=bool(args))
+    return html, 400 if error else 200
 
 
-def _safe_args(args):
-    """Return the parameters with the invalid ones dropped, to show results beside the error."""
-    from werkzeug.datastructures import MultiDict
-    safe = MultiDict()
-    for key in ("q", "outlet"):
-        for value in args.getlist(key):
-            safe.add(key, value)
-    return safe
+# What a new query from the form keeps (outlet and year come from the facet selection).
+KEPT_BY_FORM = ("per_page", "date_from", "date_to")
+# What "Clear all filters" keeps: the query and how its results are shown.
+KEPT_BY_CLEAR = ("q", "sort", "per_page")
+
+
+def _valid_args(args) -> tuple[MultiDict, str | None]:
+    """Return the parameters without invalid ones, and the first one's error message.
+
+    The page then shows the results of what was valid beside the message, and its links
+    carry only valid parameters.
+    """
+    valid = MultiDict(args)
+    error = None
+    for _ in range(len(KNOWN_PARAMETERS)):
+        try:
+            search_request_from_args(valid, current_app.config)
+            break
+        except BadParameter as bad:
+            error = error or str(bad)
+            if bad.parameter not in valid:
+                valid = MultiDict((k, v) for k, v in valid.items(multi=True) if k == "q")
+            else:
+                valid.poplist(bad.parameter)
+    return valid, error
 
 
 @bp.get("/articles/<article_id>")

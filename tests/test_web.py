@@ -1,4 +1,7 @@
 import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from searchsvc.config import SETTINGS, PROJECT_ROOT
 
@@ -23,10 +26,78 @@ def test_selected_facet_is_removable_in_one_click(client):
     assert 'href="/search?q=asylum&amp;outlet=CNN" title="Remove this filter"' in html
 
 
-def test_bad_parameter_shows_message_not_500(client):
-    response = client.get("/search?q=asylum&page=0")
-    assert response.status_code == 200
-    assert "page must be" in response.get_data(as_text=True)
+def test_bad_parameter_is_a_400_page_with_the_valid_rest_applied(client):
+    response = client.get("/search?q=asylum&page=0&sort=oldest&per_page=2&outlet=CNN")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "page must be" in html
+    assert '<option value="oldest" selected>' in html          # sort kept, page dropped
+    assert 'href="/api/search?q=asylum&amp;sort=oldest&amp;per_page=2&amp;outlet=CNN"' in html
+    assert "page=0" not in html
+
+
+@pytest.mark.parametrize("url", ["/search?year=%C2%B2%C2%B2%C2%B2%C2%B2", "/?per_page=abc",
+                                 "/search?date_to=2011-02-30", "/search?sort="])
+def test_no_bad_parameter_yields_a_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_form_and_clear_keep_how_results_are_shown(client):
+    html = client.get("/search?q=asylum&outlet=CNN&per_page=2&date_from=2011"
+                      "&sort=newest").get_data(as_text=True)
+    assert '<input type="hidden" name="per_page" value="2">' in html
+    assert '<input type="hidden" name="date_from" value="2011">' in html
+    assert '<input type="hidden" name="outlet" value="CNN">' in html
+    assert '<a href="/search?q=asylum&amp;per_page=2&amp;sort=newest">Clear all filters</a>' \
+        in html
+
+
+def test_article_links_lead_back_to_the_same_results(client):
+    html = client.get("/search?q=asylum&outlet=CNN&sort=oldest&page=1").get_data(as_text=True)
+    link = re.search(r'<h3><a href="(/articles/[^"]+)"', html).group(1).replace("&amp;", "&")
+    back = parse_qs(urlsplit(link).query)["back"]
+    assert back == ["/search?q=asylum&outlet=CNN&sort=oldest&page=1"]
+    article = client.get(link).get_data(as_text=True)
+    assert '<a href="/search?q=asylum&amp;outlet=CNN&amp;sort=oldest&amp;page=1">' \
+           '← Back to results</a>' in article
+    assert "<mark>asylum</mark>" in article
+    # Only a search page is a way back: anything else falls back to the query's results.
+    other = client.get("/articles/001_239a778613941eab?q=asylum&back=https://evil.example/")
+    assert "evil.example" not in other.get_data(as_text=True)
+
+
+def test_year_chart_bars_select_their_year(client):
+    html = client.get("/search?q=Myanmar").get_data(as_text=True)
+    assert re.search(r'<a href="/search\?q=Myanmar&amp;year=2011" aria-label="2011: 4 articles; '
+                     r'show only this year"><rect', html)
+
+
+def test_only_web_addresses_are_linked_as_the_original(tmp_path, registry):
+    from searchsvc import create_app
+    from searchsvc.indexer import build_index
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "set.jsonl").write_text(
+        '{"id": "a", "title": "T", "body": "Storm news.", "url": "javascript:alert(1)"}\n'
+        '{"id": "b", "title": "U", "body": "Storm news.", "url": "https://example.org/b"}\n',
+        encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    assert 'href="javascript' not in client.get("/articles/a").get_data(as_text=True)
+    assert 'href="https://example.org/b"' in client.get("/articles/b").get_data(as_text=True)
+
+
+def test_html_errors_have_the_right_status(client, tmp_path):
+    from searchsvc import create_app
+    assert client.get("/nope").status_code == 404
+    response = client.post("/search?q=x")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    missing = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    for url in ("/", "/search?q=x", "/articles/000_63fb707cc87ede63"):
+        response = missing.get(url)
+        assert response.status_code == 503 and "searchsvc index" in response.get_data(as_text=True)
 
 
 def test_query_read_differently_is_noted(client):
