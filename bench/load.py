@@ -3,7 +3,7 @@
 Usage:
     python bench/load.py --index-dir /path/to/index [--queries bench/queries.txt]
                          [--connections 16] [--duration 30] [--runs 3]
-                         [--reference /path/to/other/checkout]
+                         [--reference /path/to/other/checkout] [--rebuild CORPUS]
 
 Starts the production server (gunicorn, `searchsvc serve`) on a free loopback port,
 waits until /api/health answers, then runs wrk with a Lua script that walks
@@ -15,6 +15,12 @@ With --reference (another checkout of this repository, e.g. `git worktree add` o
 older commit), a second server runs that code on the same index, and the runs
 alternate between the two, so that both meet the same machine: this machine's speed
 drifts from minute to minute, and only figures measured side by side compare.
+
+With --rebuild CORPUS, after the runs it rebuilds the served index from CORPUS (`searchsvc
+index`, a new generation switched in atomically) while wrk keeps the same load on the
+server, and prints the requests, errors and latency of that stretch and the generations
+the server answered from before and after: the service must answer throughout, with no
+restart.
 
 After the runs it measures the machine itself: one process per core repeating a fixed
 60 ms of pure-Python work for 20 s, and prints the p50 and p99 of those repeats. Identical
@@ -163,6 +169,29 @@ def run_wrk(script: Path, base: str, args) -> dict:
     return parse_wrk(completed.stdout)
 
 
+def rebuild_under_load(server: Server, script: Path, args) -> None:
+    """Rebuild the served index while wrk loads the server; print what the clients saw."""
+    before = wait_healthy(server.base)["generation"]
+    load = subprocess.Popen(
+        ["wrk", f"-t{args.threads}", f"-c{args.connections}", "-d600s", "--timeout", "10s",
+         "--latency", "-s", str(script), server.base],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.perf_counter()
+    time.sleep(3)
+    subprocess.run([sys.executable, "-m", "searchsvc.cli", "index", "--corpus", args.rebuild,
+                    "--index-dir", args.index_dir], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, timeout=1800)
+    built = time.perf_counter() - started - 3
+    time.sleep(3)
+    load.send_signal(signal.SIGINT)        # wrk prints its figures when interrupted
+    figures = parse_wrk(load.communicate(timeout=60)[0])
+    after = wait_healthy(server.base)["generation"]
+    print(f"rebuild under load: built in {built:.0f} s; {figures['requests']:,} requests, "
+          f"{figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+          f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors; "
+          f"generation {before} -> {after}")
+
+
 def median_line(runs: list[dict]) -> str:
     p50 = statistics.median(r["p50_ms"] for r in runs)
     p99 = statistics.median(r["p99_ms"] for r in runs)
@@ -184,6 +213,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="Seconds of warm-up load.")
     parser.add_argument("--reference", type=Path,
                         help="Another checkout to measure alternately with this one.")
+    parser.add_argument("--rebuild", metavar="CORPUS",
+                        help="After the runs, rebuild the index from CORPUS under load.")
     args = parser.parse_args()
 
     if not shutil.which("wrk"):
@@ -231,6 +262,8 @@ def main() -> None:
             ratio = (statistics.median(r["rps"] for r in runs["this"])
                      / statistics.median(r["rps"] for r in runs["reference"]))
             print(f"this / reference: {ratio:.2f}x the requests per second")
+        if args.rebuild:
+            rebuild_under_load(servers[0], script, args)
         for server in servers:
             server.stop()
         p50, p99 = machine_jitter(20, os.cpu_count() or 2)
