@@ -52,8 +52,8 @@ SCHEMAS = {
     },
     "SearchResult": {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "pages", "sort", "hits", "facets",
-                     "filters", "suggestion", "took_ms", "generation"],
+        "required": ["query", "total", "all_words", "page", "per_page", "pages", "sort", "hits",
+                     "facets", "filters", "suggestion", "took_ms", "generation"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "object", "required": ["text", "read_as", "mode", "notes"],
@@ -61,6 +61,11 @@ SCHEMAS = {
                                      "mode": {"type": "string"},
                                      "notes": {"type": "array", "items": {"type": "string"}}}},
             "total": {"type": "integer", "minimum": 0},
+            "all_words": {"type": ["integer", "null"], "minimum": 0,
+                          "description": "when fewer than 10 articles have all the words of "
+                                         "the query and articles having some of them follow: "
+                                         "how many of the hits (the first, by relevance) have "
+                                         "them all; otherwise null"},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},

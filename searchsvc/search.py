@@ -14,7 +14,7 @@ import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -25,9 +25,10 @@ from whoosh.searching import Searcher
 
 from . import indexer
 from .analysis import FUNCTION_WORDS, analyze_word
+from .feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
 from .metadata import UNKNOWN, OutletRegistry, PartialDate
 from .multiterm import expand_multiterms
-from .postings import Matches, PostingCache, QueryEvaluator, Unsupported
+from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, _contains
 from .schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
 from .spelling import Lexicon
@@ -44,17 +45,21 @@ QUERY_FIELDS = {"title": "title", "body": "body", "text": "body", "author": "aut
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+# Fewer articles than this having all the words of a query (a page): articles having some
+# of them follow, those having all first.
+PARTIAL_MATCHES_BELOW = 10
 MAX_PAGE = 10_000             # deepest page served
 YEAR_RE = re.compile(r"[0-9]{4}")                            # ASCII digits only, as int() reads
 DATE_BOUND_RE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 # Relevance ranking: BM25 in the title and in the body, the two scores added, a title
 # match weighted by TITLE_WEIGHT. Measured on five IR test collections (bench/ir_eval.py):
-# BM25 k1/b matter little (k1 0.9-1.5, b 0.4-0.75 within 0.01 MAP); a title weight of 1
-# costs 0.02-0.05 MAP against 0.2, because a body holds its title too (and an article
-# without one gets its opening words as title), so a full-weight title counts it twice.
-BM25_K1 = 1.2
-BM25_B = 0.5
+# BM25 k1/b matter little alone (k1 0.9-1.5, b 0.4-0.75 within 0.01 MAP); 0.9 / 0.4, the
+# published baselines' parameters, are best with relevance feedback (feedback.py). A title
+# weight of 1 costs 0.02-0.05 MAP against 0.2, because a body holds its title too (and an
+# article without one gets its opening words as title), so a full-weight title counts it twice.
+BM25_K1 = 0.9
+BM25_B = 0.4
 TITLE_WEIGHT = 0.2
 
 
@@ -292,6 +297,8 @@ class QueryReading:
     # The query had words, but none that can be searched ("the", "*"): it matches nothing,
     # where an empty query lists the whole archive.
     unsearchable: bool = False
+    # A long query of plain words: a description, re-ranked by relevance feedback.
+    description: bool = False
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -441,17 +448,26 @@ class QueryReader:
         clauses = [clause if count == 1 else clause.with_boost(clause.boost * count)
                    for clause, count in counted.items()]
         if long:
-            return QueryReading(wq.Or(clauses), words, mode or "any word", notes)
+            return QueryReading(wq.Or(clauses), words, mode or "any word", notes,
+                                description=True)
         reading = QueryReading(wq.And(clauses), words, mode or "all words", notes)
         if len(clauses) > 1:
             reading.fallback = wq.Or(clauses)
         return reading
 
-    def any_word(self, reading: QueryReading) -> QueryReading:
-        """Return the reading that ranks by how many of the words match (none required)."""
-        notes = reading.notes + ["no article has all the words, so articles with any of them "
-                                 "are shown, those matching most first"]
-        return QueryReading(reading.fallback, reading.text, "any word", notes)
+    def any_word(self, reading: QueryReading, with_all: int = 0) -> QueryReading:
+        """Return the reading that ranks by how many of the words match (none required).
+
+        with_all is how many articles have all the words; the note says it.
+        """
+        if with_all:
+            note = (f"only {with_all} {'article has' if with_all == 1 else 'articles have'} "
+                    f"all the words; {'it comes' if with_all == 1 else 'they come'} first, "
+                    f"then articles with some of them, those matching most first")
+        else:
+            note = ("no article has all the words, so articles with any of them are shown, "
+                    "those matching most first")
+        return QueryReading(reading.fallback, reading.text, "any word", reading.notes + [note])
 
     def _parse(self, text: str, group: str) -> wq.Query | None:
         """Parse query syntax; None if the parser fails on it."""
@@ -734,11 +750,19 @@ class SearchService:
             matched = Matches.empty()
         else:
             matched = self._matching(searcher, columns, generation, reading.query, request)
-        if reading.fallback is not None and matched.docs.size == 0:
-            any_word = self._reader(searcher, generation).any_word(reading)
+        with_all = None     # the articles having every word, when others follow them
+        if reading.fallback is not None and matched.docs.size < PARTIAL_MATCHES_BELOW:
+            any_word = self._reader(searcher, generation).any_word(reading, matched.docs.size)
             found = self._matching(searcher, columns, generation, any_word.query, request)
-            if found.docs.size:
+            if found.docs.size > matched.docs.size:
+                with_all = matched.docs
                 reading, matched = any_word, found
+
+        marked = reading.query          # snippets mark the words searched for as typed
+        if (reading.description and request.sort == "relevance" and matched.docs.size
+                and matched.scores is not None):
+            reading, matched = self._with_feedback(searcher, columns, generation, reading,
+                                                   matched, request)
 
         outlet_ok, year_ok = self._facet_masks(columns, matched.docs, request)
         selected = matched.select(outlet_ok & year_ok)
@@ -747,19 +771,23 @@ class SearchService:
             "year": self._year_facet(columns, matched.docs[outlet_ok], request.years),
         }
         total = int(selected.docs.size)
+        ahead = None if with_all is None else _contains(with_all, selected.docs)
+        all_words = total if ahead is None else int(ahead.sum())
         first = (request.page - 1) * request.per_page
         page_docs, scores = self._page(searcher, columns, reading.query, selected, request,
-                                       first, total)
-        terms = query_terms(reading.query, searcher.reader())
+                                       first, total, ahead)
+        terms = query_terms(marked, searcher.reader())
         hits = [self._hit(searcher, docnum, score, terms)
                 for docnum, score in zip(page_docs, scores)]
         suggestion = None
-        if total < FEW_HITS and reading.query is not None:
-            suggestion = self._suggest(searcher, columns, generation, reading, request, total)
+        if all_words < FEW_HITS and reading.query is not None:
+            suggestion = self._suggest(searcher, columns, generation, reading, request,
+                                       all_words)
         return {
             "query": {"text": request.q, "read_as": reading.text, "mode": reading.mode,
                       "notes": reading.notes},
             "total": total,
+            "all_words": None if ahead is None else all_words,
             "page": request.page,
             "per_page": request.per_page,
             "pages": max(1, -(-total // request.per_page)),
@@ -772,6 +800,26 @@ class SearchService:
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "generation": generation,
         }
+
+    def _with_feedback(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                       reading: QueryReading, matched: Matches,
+                       request: SearchRequest) -> tuple[QueryReading, Matches]:
+        """Re-rank a description's matches with the words its best matches share (RM3).
+
+        The same articles match; only their order changes (see searchsvc.feedback).
+        """
+        best = top_ranked(matched.docs, matched.scores, FEEDBACK_DOCS)
+        terms = feedback_terms(searcher, [int(matched.docs[i]) for i in best],
+                               [float(matched.scores[i]) for i in best])
+        if not terms:
+            return reading, matched
+        query = expanded_query(reading.query, terms)
+        expanded = self._matching(searcher, columns, generation, query, request)
+        if expanded.scores is None:
+            return reading, matched
+        reranked = expanded.select(_contains(matched.docs, expanded.docs))
+        note = "articles are also ranked by the words the best matches share"
+        return replace(reading, query=query, notes=reading.notes + [note]), reranked
 
     # ---- matching and facets
 
@@ -849,15 +897,21 @@ class SearchService:
     # ---- ranking and paging
 
     def _page(self, searcher: Searcher, columns: FacetColumns, parsed: wq.Query | None,
-              matches: Matches, request: SearchRequest, first: int,
-              total: int) -> tuple[list[int], list[float | None]]:
-        """Return the docnums and scores of the requested page, in order."""
+              matches: Matches, request: SearchRequest, first: int, total: int,
+              ahead: np.ndarray | None = None) -> tuple[list[int], list[float | None]]:
+        """Return the docnums and scores of the requested page, in order.
+
+        By relevance, the matches where ahead (aligned with them) is true come first.
+        """
         if first >= total:
             return [], []
         last = min(first + request.per_page, total)
         docs = matches.docs
         if request.sort == "relevance" and parsed is not None and matches.scores is not None:
-            ranked = top_ranked(docs, matches.scores, last)[first:last]
+            keys = matches.scores
+            if ahead is not None and ahead.any():
+                keys = np.where(ahead, keys + keys.max() + 1.0, keys)
+            ranked = top_ranked(docs, keys, last)[first:last]
             return ([int(docs[i]) for i in ranked],
                     [round(float(matches.scores[i]), 4) for i in ranked])
         if request.sort == "relevance" and parsed is not None:

@@ -8,7 +8,7 @@ from searchsvc.search import IndexHandle, SearchService
 def jsonl_service(tmp_path, registry, records):
     """Build a real index of JSONL records (id, title, body, ...) and return its search service."""
     corpus = tmp_path / "c"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     (corpus / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
                                        encoding="utf-8")
     build_index(corpus, tmp_path / "ix", registry=registry)

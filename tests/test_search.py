@@ -39,8 +39,10 @@ def ids(result):
 ])
 def test_query_forms(seeds_service, q, expected):
     result = run(seeds_service, q)
-    assert ids(result) == expected
-    assert result["total"] == len(expected)
+    # Where fewer than a page of articles have all the words, those with some follow them.
+    matched = result["total"] if result["all_words"] is None else result["all_words"]
+    assert {hit["id"] for hit in result["hits"][:matched]} == expected
+    assert matched == len(expected)
 
 
 @pytest.mark.parametrize("q", ['"unbalanced', "asylum (", "asylum )", "AND", "OR asylum",
@@ -72,10 +74,39 @@ def test_long_natural_language_query_ranks_by_matching_terms(seeds_service):
         "000_63fb707cc87ede63", "001_239a778613941eab", "004_b08c682b17bd4db1"}
 
 
-def test_all_words_required_then_any_when_none_has_all(seeds_service):
-    assert run(seeds_service, "asylum geneva")["total"] == 2
+def test_all_words_first_then_articles_with_some_of_them(seeds_service):
+    # Two of the five articles say both words; the three that only say "asylum" follow.
+    result = run(seeds_service, "asylum geneva")
+    assert result["all_words"] == 2 and result["total"] == 5
+    assert {hit["id"] for hit in result["hits"][:2]} == {"000_63fb707cc87ede63",
+                                                         "004_b08c682b17bd4db1"}
+    assert result["query"]["notes"][-1].startswith("only 2 articles have all the words")
+    # None has both: all five have one of them, the note says so.
     fallback = run(seeds_service, "asylum xylophone")
     assert fallback["query"]["mode"] == "any word" and fallback["total"] == 5
+    assert fallback["all_words"] == 0
+    assert fallback["query"]["notes"][-1].startswith("no article has all the words")
+    # Sorted by date, the same articles, in date order only.
+    newest = run(seeds_service, "asylum geneva", sort="newest")
+    assert newest["total"] == 5 and ids(newest) == ids(result)
+
+
+def test_articles_with_all_the_words_stay_first_whatever_their_score(tmp_path, registry):
+    # The partial match says "storm" twenty times; the two with every word still lead.
+    service = jsonl_service(tmp_path, registry, [
+        {"id": "loud", "title": "Weather", "body": "storm " * 20 + FILLER},
+        {"id": "both1", "title": "Harbour", "body": f"a storm closed the harbour {FILLER}"},
+        {"id": "both2", "title": "Port", "body": f"the harbour storm {FILLER}"},
+    ])
+    result = run(service, "storm harbour")
+    assert [hit["id"] for hit in result["hits"]][2] == "loud"
+    assert result["all_words"] == 2
+    # With ten articles having every word, none of the others is shown.
+    many = jsonl_service(tmp_path / "many", registry, [
+        {"id": f"both{n}", "title": "Port", "body": f"the harbour storm {n} {FILLER}"}
+        for n in range(10)] + [{"id": "loud", "title": "Weather", "body": "storm " * 20}])
+    result = run(many, "storm harbour")
+    assert result["total"] == 10 and result["all_words"] is None
 
 
 def test_snippets_escape_markup_and_mark_matches(tmp_path, registry):
@@ -332,3 +363,33 @@ def test_stemming_conflates_forms_not_different_words(tmp_path, registry):
     ])
     assert ids(run(service, "generator")) == {"power"}
     assert ids(run(service, "generously")) == {"donor"}
+
+
+FEEDBACK_RECORDS = [
+    {"id": "best1", "title": "Winter storm",
+     "body": f"storm damage to coastal towns this winter; hurricane hurricane hurricane {FILLER}"},
+    {"id": "best2", "title": "Storm toll",
+     "body": f"the storm damage in coastal towns this winter, a hurricane hurricane {FILLER}"},
+    {"id": "plain", "title": "Local news",
+     "body": f"coastal roads were repaved during spring {FILLER}"},
+    {"id": "tagged", "title": "Local news",
+     "body": f"coastal hurricane hurricane hurricane shelters opened {FILLER}"},
+]
+
+
+def test_a_description_is_reranked_by_the_words_its_best_matches_share(tmp_path, registry):
+    service = jsonl_service(tmp_path, registry, FEEDBACK_RECORDS)
+    q = "storm damage to coastal towns this winter"
+    result = run(service, q)
+    order = [hit["id"] for hit in result["hits"]]
+    # "plain" and "tagged" match one typed word alike (same length, so the same score);
+    # the best matches' "hurricane" lifts the one that shares it.
+    assert order[:2] == ["best1", "best2"] or order[:2] == ["best2", "best1"]
+    assert order.index("tagged") < order.index("plain")
+    assert "ranked by the words the best matches share" in result["query"]["notes"][-1]
+    # Only the order changes: the same articles, the same total (date order has no feedback).
+    assert ids(run(service, q, sort="newest")) == set(order) and result["total"] == 4
+    # Snippets mark the words typed, not the words feedback added.
+    tagged = next(hit for hit in result["hits"] if hit["id"] == "tagged")
+    assert "<mark>coastal</mark>" in tagged["snippets"][0]["html"]
+    assert "<mark>hurricane" not in tagged["snippets"][0]["html"]

@@ -145,3 +145,17 @@ def test_long_facet_lists_fold_the_rest(tmp_path, registry):
     html = client.get("/search?q=storm").get_data(as_text=True)
     assert "<summary>8 more</summary>" in html
     assert html.count('<span class="value">Outlet') == 20
+
+
+def test_articles_with_some_of_the_words_are_set_apart(client):
+    html = client.get("/search?q=asylum+geneva").get_data(as_text=True)
+    assert "2 with all the words" in html
+    first, rest = html.split('<h2 class="partial-heading">Articles with some of the words</h2>')
+    assert first.count('<li class="hit">') == 2 and rest.count('<li class="hit">') == 3
+    assert '<ol class="hits partial" start="3">' in rest
+    # On the second page of one-per-page results, the heading comes before its first hit.
+    page = client.get("/search?q=asylum+geneva&per_page=1&page=3").get_data(as_text=True)
+    assert '<ol class="hits partial" start="3">' in page
+    # In date order the heading has no place.
+    assert "partial-heading" not in client.get("/search?q=asylum+geneva&sort=newest").get_data(
+        as_text=True)
