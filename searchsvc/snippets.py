@@ -257,10 +257,11 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     """Return up to max_passages non-overlapping passages holding the most distinct terms.
 
     A window is placed at each match and scored by the distinct query terms inside it
-    (plus a tenth per match); the best win, earlier ones first on ties. Only the windows
-    taken are cut at word boundaries, and a match inside a passage already taken is passed
-    over: a common word can match thousands of times in a long article. Returns (start,
-    end, distinct terms in the window as scored), in text order.
+    (plus a tenth per match); the best win, earlier ones first on ties, except that a
+    window showing a word no chosen window shows yet goes before the others. Only the
+    windows taken are cut at word boundaries, and a match inside a passage already taken
+    is passed over: a common word can match thousands of times in a long article. Returns
+    (start, end, distinct terms in the window as scored), in text order.
     """
     length = len(text)
     # Spans are words of one scan, so they do not overlap: sorted by start, they are sorted
@@ -279,18 +280,36 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
             start = max(0, end - PASSAGE_CHARS)
         low, high = bisect_left(starts, start), bisect_right(ends, end)
         distinct = 1 if one_term else len(set(terms[low:high]))
-        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end))
+        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end, low, high))
     ranked.sort()
     chosen: list[tuple[int, int, int]] = []
-    for _, start, index, distinct, end in ranked:
+
+    def take(start: int, index: int, distinct: int, end: int) -> tuple[int, int] | None:
+        """Choose the window cut at words, unless its match is shown or it overlaps another."""
         span_start, span_end, _ = spans[index]
         if any(s <= span_start and span_end <= e for s, e, _ in chosen):
-            continue
+            return None
         start, end = _cut_at_words(text, start, end)
-        if all(end <= s or start >= e for s, e, _ in chosen):
-            chosen.append((start, end, distinct))
-            if len(chosen) == max_passages:
-                break
+        if not all(end <= s or start >= e for s, e, _ in chosen):
+            return None
+        chosen.append((start, end, distinct))
+        return start, end
+
+    # The best passage first; then, while some matched word is in no passage yet, the best
+    # passage showing one; then the best of the rest. A query of two words that never meet
+    # shows both, not three passages of the more frequent one.
+    wanted = set(terms)
+    covered: set[str] = set()
+    for _, start, index, distinct, end, _, _ in ranked:
+        if len(covered) == len(wanted) or len(chosen) == max_passages:
+            break
+        if terms[index] not in covered and (window := take(start, index, distinct, end)):
+            covered.update(terms[bisect_left(starts, window[0]):bisect_right(ends, window[1])])
+            covered.add(terms[index])
+    for _, start, index, distinct, end, _, _ in ranked:
+        if len(chosen) == max_passages:
+            break
+        take(start, index, distinct, end)
     return sorted(chosen)
 
 

@@ -198,14 +198,15 @@ def test_sorting_and_paging_are_stable(seeds_service):
     assert dates[0] == "2022-03-25" and dates[-1] == "2011-07"
     oldest = [hit["id"] for hit in run(seeds_service, "", sort="oldest")["hits"]]
     assert oldest[0] == "001_239a778613941eab"   # July 2011 sorts as its first day
-    for sort in ("relevance", "newest", "oldest"):
-        whole = [hit["id"] for hit in run(seeds_service, "diplomat OR asylum", sort=sort,
-                                          per_page=5)["hits"]]
-        paged = []
-        for page in (1, 2, 3):
-            paged += [hit["id"] for hit in run(seeds_service, "diplomat OR asylum", sort=sort,
-                                               per_page=2, page=page)["hits"]]
-        assert paged == whole and len(set(paged)) == len(paged) == 5
+    # "asylum geneva": two articles with both words, then three with one of them.
+    for q in ("diplomat OR asylum", "asylum geneva"):
+        for sort in ("relevance", "newest", "oldest"):
+            whole = [hit["id"] for hit in run(seeds_service, q, sort=sort, per_page=5)["hits"]]
+            paged = []
+            for page in (1, 2, 3):
+                paged += [hit["id"] for hit in run(seeds_service, q, sort=sort,
+                                                   per_page=2, page=page)["hits"]]
+            assert paged == whole and len(set(paged)) == len(paged) == 5
 
 
 def test_suggestion_when_query_finds_little(seeds_service):

@@ -101,3 +101,17 @@ def test_a_term_only_found_late_makes_reading_go_on():
     text = "storm " + "filler " * 12_000 + "flood and storm together"
     snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"})))
     assert any("<mark>flood</mark>" in s.html for s in snippets)
+
+
+def test_passages_show_every_matched_word_before_repeating_one():
+    # "asylum" three times early, "geneva" once at the end, never in one passage together:
+    # the passages show geneva too, not three passages of asylum alone.
+    filler = " ".join(f"word{n}" for n in range(40))
+    text = f"asylum {filler} asylum {filler} asylum {filler} {filler} he served in geneva."
+    snippets = make_snippets(text, QueryTerms(frozenset({"asylum", "geneva"})))
+    assert len(snippets) == 3
+    assert sum("<mark>asylum</mark>" in s.html for s in snippets) == 2
+    assert "<mark>geneva</mark>" in snippets[-1].html
+    # One word: its three best passages, as before.
+    single = make_snippets(text, QueryTerms(frozenset({"asylum"})))
+    assert all("<mark>asylum</mark>" in s.html for s in single) and len(single) == 3
