@@ -159,7 +159,9 @@ def openapi_document(max_per_page: int = 100) -> dict:
             "/api/articles/{article_id}": {"get": {
                 "summary": "One article", "operationId": "article",
                 "parameters": [{"name": "article_id", "in": "path", "required": True,
-                                "schema": {"type": "string"}},
+                                "schema": {"type": "string"},
+                                # An article of the bundled corpus.
+                                "example": "003_33987ea7448e5f2a"},
                                {"name": "q", "in": "query", "schema": {"type": "string"}}],
                 "responses": {**_ok("Article"), **_error_responses(404, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",

@@ -6,6 +6,7 @@ written is searched as plain words, and the result says so.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import math
@@ -50,7 +51,8 @@ FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 PARTIAL_MATCHES_BELOW = 10
 MAX_PAGE = 10_000             # deepest page served
 YEAR_RE = re.compile(r"[0-9]{4}")                            # ASCII digits only, as int() reads
-DATE_BOUND_RE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
+DATE_BOUND_RE = re.compile(
+    r"([1-9][0-9]{3})(?:-(0?[1-9]|1[0-2])(?:-(0?[1-9]|[12][0-9]|3[01]))?)?")
 
 # Relevance ranking: BM25 in the title and in the body, the two scores added, a title
 # match weighted by TITLE_WEIGHT. Measured on five IR test collections (bench/ir_eval.py):
@@ -655,23 +657,21 @@ def top_ranked(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
 
 
 def parse_bound(text: str, end: bool) -> dt.date | None:
-    """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day."""
-    match = DATE_BOUND_RE.fullmatch(text.strip())
+    """Parse a date-range bound (YYYY, YYYY-MM or YYYY-MM-DD) to its first or last day.
+
+    A day past the end of its month is read as the month's last day (2011-02-30 is
+    2011-02-28), so that every bound DATE_BOUND_RE (and the OpenAPI document) accepts is read.
+    """
+    match = DATE_BOUND_RE.fullmatch(text)
     if not match:
         return None
     year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        if day:
-            return dt.date(year, month, day)
-        if month:
-            first = dt.date(year, month, 1)
-            if not end:
-                return first
-            following = dt.date(year + (month == 12), month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+    if month is None:
         return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-    except ValueError:
-        return None
+    last_day = calendar.monthrange(year, month)[1]
+    if day is None:
+        day = last_day if end else 1
+    return dt.date(year, month, min(day, last_day))
 
 
 class SearchService:

@@ -80,7 +80,8 @@ def test_method_not_allowed_is_json(client, method, url):
 
 @pytest.mark.parametrize("name, good, bad", [
     ("year", ["2011", "unknown"], ["abc", "²²²²", "20111", ""]),
-    ("date_from", ["2011", "2011-07", "2011-07-04"], ["yesterday", "07/04/2011"]),
+    ("date_from", ["2011", "2011-07", "2011-07-04", "2011-02-30"],
+     ["yesterday", "07/04/2011", "0000", "2011-13", "2011-07-32", " 2011"]),
     ("page", [1, 10000], [0, 10001]),
     ("per_page", [1, 100], [0, 101]),
     ("sort", ["relevance", "newest", "oldest"], ["", "sideways"]),
@@ -97,6 +98,14 @@ def test_openapi_parameters_state_the_limits_the_server_enforces(client, name, g
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(value, spec)
         assert client.get("/api/search", query_string={name: value}).status_code == 400
+
+
+def test_a_day_past_its_month_end_is_the_last_day(client):
+    # 2011-02-30 is read as 2011-02-28: the Post's 4 July 2011 lies between it and 4 July,
+    # and no seed article is dated before it.
+    inside = client.get("/api/search?date_from=2011-02-30&date_to=2011-07-04").get_json()
+    assert "004_b08c682b17bd4db1" in {hit["id"] for hit in inside["hits"]}
+    assert client.get("/api/search?date_to=2011-02-30").get_json()["total"] == 0
 
 
 def test_a_query_of_only_common_words_matches_nothing(client):
