@@ -991,14 +991,27 @@ class SearchService:
                 "generation": generation}
 
     def more_like_this(self, article_id: str, limit: int = 5) -> list[dict]:
-        """Return the articles most similar to one article (other coverage of the story)."""
-        searcher, _, _ = self.handle.searcher()
+        """Return the articles most similar to one article (other coverage of the story).
+
+        Whoosh's more_like(): the article's 25 key words (Bo1) as an OR, the article itself
+        left out; matched and scored on the posting arrays (Whoosh's own matchers took
+        about 0.3-1 s a call on the news index).
+        """
+        searcher, columns, generation = self.handle.searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "body", top=limit, numterms=25)
-        return [{**article_metadata(hit.fields()), "score": round(float(hit.score), 4)}
-                for hit in results]
+        key_terms = searcher.key_terms([docnum], "body", numterms=25)
+        if not key_terms:
+            return []
+        query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
+        matches = self._matching(searcher, columns, generation, query, SearchRequest())
+        others = matches.select(matches.docs != docnum)
+        if others.scores is None:
+            return []
+        best = top_ranked(others.docs, others.scores, limit)
+        return [{**article_metadata(stored_fields(searcher, int(others.docs[i]))),
+                 "score": round(float(others.scores[i]), 4)} for i in best]
 
 
 def article_metadata(stored: dict) -> dict:

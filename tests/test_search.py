@@ -230,6 +230,14 @@ def test_more_like_this_finds_other_coverage(seeds_service):
     assert related[0]["id"] in {"004_b08c682b17bd4db1", "002_b799067c995269f7"}
 
 
+@pytest.mark.parametrize("article_id", sorted(SEEDS))
+def test_more_like_this_ranks_as_whoosh_more_like(seeds_service, article_id):
+    searcher, _, _ = seeds_service.handle.searcher()
+    docnum = searcher.document_number(id=article_id)
+    expected = [hit["id"] for hit in searcher.more_like(docnum, "body", top=4, numterms=25)]
+    assert [item["id"] for item in seeds_service.more_like_this(article_id, limit=4)] == expected
+
+
 def test_result_shape(seeds_service):
     result = run(seeds_service, "asylum")
     assert set(result) >= {"total", "hits", "facets", "suggestion", "took_ms", "generation"}
