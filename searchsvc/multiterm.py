@@ -5,9 +5,10 @@ and scoring every term it finds through its own (slow) matchers: on a news archi
 ``ab*`` took 10 s and ``government~9`` ran into the server's timeout. Here each such word
 becomes an OR of at most a bounded number of concrete terms, chosen as Lucene and
 Elasticsearch choose them (``max_expansions``): for a fuzzy word the nearest terms first,
-then the most frequent; for a prefix or wildcard the most frequent. The OR of terms is then
-matched and scored on the posting arrays like any typed word, and the reading says when a
-word had more terms than were searched.
+then the most frequent, within as many edits as the word's length allows; for a prefix
+or wildcard the most frequent. The OR of terms is then matched and scored on the posting
+arrays like any typed word, and the reading says when a word had more terms than were
+searched.
 """
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ from .spelling import Lexicon
 MAX_EXPANSIONS = 50          # terms one expanded word is searched as (Lucene's fuzzy default)
 QUERY_EXPANSIONS = 250       # terms all expanded words of one query are searched as, at most
 MAX_FUZZY_DISTANCE = 2       # Lucene's limit: beyond two edits nearly everything matches
+
+
+def fuzzy_distance_allowed(word: str) -> int:
+    """Return the most edits a fuzzy word of this length may be searched with.
+
+    Elasticsearch's AUTO fuzziness: none up to 2 letters, one up to 5, then two
+    (MAX_FUZZY_DISTANCE); a~2 would otherwise match nearly every short word.
+    """
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else MAX_FUZZY_DISTANCE
 SCAN_LIMIT = 20_000          # dictionary terms a prefix or wildcard is checked against
 
 
@@ -50,7 +60,10 @@ def expand_multiterms(query: wq.Query | None, reader, lexicon: Lexicon,
         replaced[id(node)] = _as_terms(node, terms)
         written = _written(node)
         if capped:
-            notes.append(f"{written}: edit distance capped at {MAX_FUZZY_DISTANCE}")
+            allowed = fuzzy_distance_allowed(node.text)
+            notes.append(f"{written}: searched within {allowed} "
+                         f"edit{'' if allowed == 1 else 's'}, the most a word of "
+                         f"{len(node.text)} letters allows")
         if more:
             notes.append(f"{written} matches more words than are searched; the "
                          f"{len(terms)} {'nearest' if _fuzzy(node) else 'most common'} "
@@ -82,7 +95,7 @@ def _choose(node: wq.Query, reader, lexicon: Lexicon, text_fields: tuple[str, ..
     """Return (chosen terms, whether more matched, whether the fuzzy distance was capped)."""
     fieldname = node.fieldname
     if _fuzzy(node):
-        distance = min(node.maxdist, MAX_FUZZY_DISTANCE)
+        distance = min(node.maxdist, fuzzy_distance_allowed(node.text))
         tiers = _fuzzy_tiers(node, reader, lexicon, text_fields, distance)
         chosen: list[str] = []
         more = False
@@ -93,7 +106,7 @@ def _choose(node: wq.Query, reader, lexicon: Lexicon, text_fields: tuple[str, ..
             chosen.extend(_most_frequent(reader, fieldname, tier, room))
             if more:
                 break
-        return chosen, more, node.maxdist > MAX_FUZZY_DISTANCE
+        return chosen, more, node.maxdist > distance
     candidates = []
     scanned_all = True
     for count, btext in enumerate(node._btexts(reader)):

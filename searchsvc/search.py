@@ -150,6 +150,9 @@ class Synonyms:
         applied: list[str] = []
 
         def replace(match: re.Match) -> str:
+            # An excluded word means that word: NOT Burma keeps articles saying Myanmar.
+            if re.search(r"\b(?:AND)?NOT\s+$", match.string[:match.start()]):
+                return match.group(0)
             written = re.sub(r"\s+", " ", match.group(1)).lower()
             group = alternatives[written]
             applied.append(f"{written} → {' | '.join(t for t in group if t != written)}")
@@ -324,10 +327,13 @@ def _syntax_problems(text: str) -> list[str]:
         problems.append("an unbalanced bracket")
     if text.count("[") != text.count("]") or text.count("{") != text.count("}"):
         problems.append("an unbalanced range bracket")
-    unquoted = re.sub(r'"[^"]*"', " ", text)
+    # A phrase stands in as one word, so that an operator beside it has something to join.
+    unquoted = re.sub(r'"[^"]*"(?:~\d+)?', "_phrase_", text)
     for name in _FIELD_RE.findall(unquoted):
         if name.lower() not in QUERY_FIELDS:
             problems.append(f"an unknown field '{name}:'")
+    if re.search(r"(?<![\w\"])[A-Za-z_]\w*:(?=\s|$|\))", unquoted):
+        problems.append("a field name with nothing after it")
     words = unquoted.split()
     if words and (words[0] in OPERATORS - {"NOT"} or words[-1] in OPERATORS):
         problems.append("an operator with nothing to join")
@@ -342,6 +348,56 @@ def _syntax_problems(text: str) -> list[str]:
     if re.search(r"(?:^|\s)[-+](?:\s|$)", unquoted):
         problems.append("a lone + or -")
     return problems
+
+
+_MINUS_RE = re.compile(r"(?:^|(?<=[\s(]))-(?=[\w\"(])")
+_KNOWN_FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):", re.ASCII)
+_DATE = r"[0-9]{4}(?:-[0-9]{1,2}){0,2}"
+_DATE_CLAUSE_RE = re.compile(
+    rf"\bdate:(?:(>=|<=|>|<)?({_DATE})(?![\w-])"
+    rf"|([\[{{])\s*({_DATE}|\*)?\s+TO\s+({_DATE}|\*)?\s*([\]}}]))")
+
+
+def _canonical_fields(text: str) -> str:
+    """Lowercase known field names and write every date clause as a range of whole days.
+
+    Whoosh reads date:2011-07-04 as the year 2011 without the words 07 and 04, date:>2011
+    as including 2011, and date:{a TO b} as [a TO b]; as [first day TO last day] each means
+    what it says (a day past its month's end is the month's last day, as for date_from).
+    """
+    text = _KNOWN_FIELD_RE.sub(lambda m: m.group(1).lower() + ":"
+                               if m.group(1).lower() in QUERY_FIELDS else m.group(0), text)
+    return _DATE_CLAUSE_RE.sub(_date_range, text)
+
+
+def _date_range(match: re.Match) -> str:
+    """Return one date clause as date:[YYYY-MM-DD TO YYYY-MM-DD] (an end may be open)."""
+    comparison, single, opening, low, high, closing = match.groups()
+    day = dt.timedelta(days=1)
+    try:
+        if single:
+            first, last = parse_bound(single, end=False), parse_bound(single, end=True)
+            if first is None:
+                return match.group(0)
+            start, end = {">": (last + day, None), ">=": (first, None), "<": (None, first - day),
+                          "<=": (None, last), None: (first, last)}[comparison]
+        else:
+            start = end = None
+            if low and low != "*":
+                start = parse_bound(low, end=opening == "{")
+                if start is None:
+                    return match.group(0)
+                start += day if opening == "{" else dt.timedelta(0)
+            if high and high != "*":
+                end = parse_bound(high, end=closing == "]")
+                if end is None:
+                    return match.group(0)
+                end -= day if closing == "}" else dt.timedelta(0)
+    except OverflowError:       # a day before 0001-01-01 or after 9999-12-31
+        return match.group(0)
+    low_text = start.isoformat() + " " if start else ""
+    high_text = " " + end.isoformat() if end else ""
+    return f"date:[{low_text}TO{high_text}]"
 
 
 def _has_syntax(text: str) -> bool:
@@ -386,7 +442,8 @@ class QueryReader:
         """Read query text: syntax where it is well-formed, plain words otherwise."""
         notes: list[str] = []
         original = text or ""
-        text = unicodedata.normalize("NFC", original)
+        # NFKC: ligatures and full-width forms become the letters the index holds (ﬁ -> fi).
+        text = unicodedata.normalize("NFKC", original)
         if _CONTROL_RE.search(text):
             text = _CONTROL_RE.sub(" ", text)
             notes.append("control characters were removed")
@@ -398,6 +455,7 @@ class QueryReader:
         if not text:
             return QueryReading(None, "", "empty", notes)
 
+        text = _canonical_fields(text)
         problems = _syntax_problems(text) if _has_syntax(text) else []
         if problems:
             words = " ".join(_PLAIN_WORD_RE.findall(text))
@@ -417,6 +475,9 @@ class QueryReader:
                        if w not in OPERATORS]
             group = "or" if len(written) >= LONG_QUERY_WORDS else "and"
             parsed = self._parse(expanded, group)
+            if isinstance(parsed, wq.qcore._NullQuery) and _MINUS_RE.search(expanded):
+                # Only excluded words (-asylum): Whoosh reads nothing; NOT reads "all but".
+                parsed = self._parse(_MINUS_RE.sub("NOT ", expanded), "and")
             if parsed is None or _has_errors(parsed):
                 words = " ".join(_PLAIN_WORD_RE.findall(text))
                 notes.append(f"part of the query could not be read, so it was searched as "
@@ -430,7 +491,8 @@ class QueryReader:
         tokens = _PLAIN_WORD_RE.findall(words)
         words = " ".join(tokens)
         if not tokens:
-            return QueryReading(None, "", "empty", notes)
+            return QueryReading(None, "", "empty", notes + ["the query has no words to search "
+                                                            "for"], unsearchable=True)
         groups, applied = self.synonyms.group_words(tokens)
         notes.extend(f"also searched: {entry}" for entry in applied)
         long = len(tokens) >= LONG_QUERY_WORDS
@@ -457,18 +519,23 @@ class QueryReader:
             reading.fallback = wq.Or(clauses)
         return reading
 
-    def any_word(self, reading: QueryReading, with_all: int = 0) -> QueryReading:
+    def any_word(self, reading: QueryReading, with_all: int = 0,
+                 by_relevance: bool = True) -> QueryReading:
         """Return the reading that ranks by how many of the words match (none required).
 
-        with_all is how many articles have all the words; the note says it.
+        with_all is how many articles have all the words; the note says it, and how the
+        others are ordered.
         """
         if with_all:
             note = (f"only {with_all} {'article has' if with_all == 1 else 'articles have'} "
-                    f"all the words; {'it comes' if with_all == 1 else 'they come'} first, "
-                    f"then articles with some of them, those matching most first")
+                    f"all the words, so articles with some of them are shown too")
+            if by_relevance:
+                note += (f"; {'it comes' if with_all == 1 else 'they come'} first, then "
+                         f"those matching most")
         else:
-            note = ("no article has all the words, so articles with any of them are shown, "
-                    "those matching most first")
+            note = "no article has all the words, so articles with any of them are shown"
+            if by_relevance:
+                note += ", those matching most first"
         return QueryReading(reading.fallback, reading.text, "any word", reading.notes + [note])
 
     def _parse(self, text: str, group: str) -> wq.Query | None:
@@ -744,6 +811,9 @@ class SearchService:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
+        # An outlet filter may name the outlet as the registry knows it (RFA, rfa.org).
+        request = replace(request, outlets=tuple(dict.fromkeys(
+            self.handle.registry.find_in(outlet) or outlet for outlet in request.outlets)))
         searcher, columns, generation = self.handle.searcher()
         reading = self._read(searcher, generation, request.q)
         if reading.unsearchable:
@@ -752,7 +822,8 @@ class SearchService:
             matched = self._matching(searcher, columns, generation, reading.query, request)
         with_all = None     # the articles having every word, when others follow them
         if reading.fallback is not None and matched.docs.size < PARTIAL_MATCHES_BELOW:
-            any_word = self._reader(searcher, generation).any_word(reading, matched.docs.size)
+            any_word = self._reader(searcher, generation).any_word(
+                reading, matched.docs.size, by_relevance=request.sort == "relevance")
             found = self._matching(searcher, columns, generation, any_word.query, request)
             if found.docs.size > matched.docs.size:
                 with_all = matched.docs

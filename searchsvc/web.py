@@ -27,13 +27,17 @@ def _params(args, drop: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
 
 def _facet_view(result: dict, args) -> dict:
     """Add each facet value's toggle URL (select or remove it, back to page 1)."""
+    registry = get_service().handle.registry
     facets = {}
     for name, values in result["facets"].items():
         rows = []
         for row in values:
             base = _params(args)
             if row["selected"]:
-                pairs = [(k, v) for k, v in base if not (k == name and v == row["value"])]
+                # The parameter may name the outlet by an alias (outlet=RFA).
+                pairs = [(k, v) for k, v in base if not (
+                    k == name and row["value"] in (v, registry.find_in(v) if k == "outlet"
+                                                   else None))]
             else:
                 pairs = base + [(name, row["value"])]
             rows.append({**row, "toggle_url": _url("web.search", pairs)})

@@ -14,6 +14,8 @@ WORD_RECORDS = [
     {"id": "color", "title": "Ink", "body": "the color of the ink was chosen"},
     {"id": "colder", "title": "Weather", "body": "a colder week is forecast"},
     {"id": "table", "title": "Furniture", "body": "a table and four chairs"},
+    {"id": "ion", "title": "Physics", "body": "an ion beam"},
+    {"id": "ink", "title": "Pens", "body": "blue ink"},
 ]
 
 
@@ -54,8 +56,18 @@ def test_fuzzy_distance_is_capped_at_two(tmp_path, registry):
     result = service.search(SearchRequest(q="colour~7"))
     # Within two edits of "colour": colour, color (one), colder (two); never "table".
     assert _ids(result) == {"colour", "color", "colder"}
-    assert "colour~7: edit distance capped at 2" in result["query"]["notes"]
+    assert ("colour~7: searched within 2 edits, the most a word of 6 letters allows"
+            in result["query"]["notes"])
     assert _ids(service.search(SearchRequest(q="colour~1"))) == {"colour", "color"}
+
+
+def test_short_fuzzy_words_get_fewer_edits(tmp_path, registry):
+    # Three letters allow one edit (Elasticsearch's AUTO): "ion" is two from "ink".
+    service = jsonl_service(tmp_path, registry, WORD_RECORDS)
+    result = service.search(SearchRequest(q="ink~2"))
+    assert _ids(result) == {"ink", "color"}          # "the color of the ink"
+    assert result["query"]["notes"] == [
+        "ink~2: searched within 1 edit, the most a word of 3 letters allows"]
 
 
 def test_many_fuzzy_words_stay_bounded(tmp_path, registry):

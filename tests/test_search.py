@@ -36,6 +36,25 @@ def ids(result):
     ("asylum -australia", SEEDS - {"002_b799067c995269f7", "003_33987ea7448e5f2a"}),
     ("Naypyid*", {"002_b799067c995269f7", "004_b08c682b17bd4db1"}),
     ("Ponnudurrai~", {"000_63fb707cc87ede63"}),
+    # A phrase beside an operator is still syntax (it was read as plain words).
+    ('asylum -"Kyaw Win"', {"003_33987ea7448e5f2a"}),
+    ('Clinton OR "deputy chief"', SEEDS - {"003_33987ea7448e5f2a"}),
+    # Only excluded words: every article without them.
+    ("-australia", {"000_63fb707cc87ede63", "001_239a778613941eab", "004_b08c682b17bd4db1"}),
+    ("-asylum", set()),
+    # An excluded word is not widened by its synonyms: Myanmar NOT Burma keeps the
+    # Irrawaddy's article, which never says Burma.
+    ("Myanmar AND NOT Burma", {"003_33987ea7448e5f2a"}),
+    ("Myanmar -Burma", {"003_33987ea7448e5f2a"}),
+    # Dates: a single day, comparisons, exclusive bounds; field names in any case.
+    ("date:2011-07-04", {"004_b08c682b17bd4db1"}),
+    ("DATE:2011-07-13", {"000_63fb707cc87ede63"}),
+    ("date:>2011", {"003_33987ea7448e5f2a"}),
+    ("date:<2011-07-05", {"004_b08c682b17bd4db1", "001_239a778613941eab"}),
+    ("date:{2011-07-04 TO 2011-07-13}", {"002_b799067c995269f7"}),
+    ("date:[2011-07-12 TO *]", {"000_63fb707cc87ede63", "003_33987ea7448e5f2a"}),
+    ("Title:diplomat", {"000_63fb707cc87ede63", "001_239a778613941eab", "004_b08c682b17bd4db1"}),
+    ("ａｓｙｌｕｍ", SEEDS),                              # full-width letters (NFKC)
 ])
 def test_query_forms(seeds_service, q, expected):
     result = run(seeds_service, q)
@@ -53,6 +72,24 @@ def test_malformed_queries_never_raise_and_say_how_they_were_read(seeds_service,
     result = run(seeds_service, q)
     assert isinstance(result["total"], int)
     assert result["query"]["mode"] in {"plain words", "empty", "all words", "any word", "syntax"}
+
+
+@pytest.mark.parametrize("q", ["!!!", "-", "\\", "()", "~", "the", "*"])
+def test_a_query_without_searchable_words_finds_nothing_and_says_so(seeds_service, q):
+    result = run(seeds_service, q)
+    assert result["total"] == 0 and result["query"]["notes"]
+
+
+def test_an_empty_field_is_read_as_a_word(seeds_service):
+    result = run(seeds_service, "title:")
+    assert "a field name with nothing after it" in result["query"]["notes"][0]
+
+
+def test_outlet_filters_take_the_registry_s_aliases(seeds_service):
+    result = run(seeds_service, "asylum", outlets=("RFA",))
+    assert ids(result) == {"000_63fb707cc87ede63"}
+    assert [row for row in result["facets"]["outlet"] if row["selected"]] == [
+        {"value": "Radio Free Asia", "count": 1, "selected": True}]
 
 
 def test_malformed_query_is_searched_as_plain_words(seeds_service):
@@ -86,9 +123,11 @@ def test_all_words_first_then_articles_with_some_of_them(seeds_service):
     assert fallback["query"]["mode"] == "any word" and fallback["total"] == 5
     assert fallback["all_words"] == 0
     assert fallback["query"]["notes"][-1].startswith("no article has all the words")
-    # Sorted by date, the same articles, in date order only.
+    # Sorted by date, the same articles, in date order only, and the note says no more.
     newest = run(seeds_service, "asylum geneva", sort="newest")
     assert newest["total"] == 5 and ids(newest) == ids(result)
+    assert newest["query"]["notes"][-1] == ("only 2 articles have all the words, so articles "
+                                            "with some of them are shown too")
 
 
 def test_articles_with_all_the_words_stay_first_whatever_their_score(tmp_path, registry):

@@ -159,3 +159,8 @@ def test_articles_with_some_of_the_words_are_set_apart(client):
     # In date order the heading has no place.
     assert "partial-heading" not in client.get("/search?q=asylum+geneva&sort=newest").get_data(
         as_text=True)
+
+
+def test_a_filter_named_by_an_alias_is_removable(client):
+    html = client.get("/search?q=asylum&outlet=RFA").get_data(as_text=True)
+    assert 'href="/search?q=asylum" title="Remove this filter"' in html
