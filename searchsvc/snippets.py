@@ -280,15 +280,12 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
             start = max(0, end - PASSAGE_CHARS)
         low, high = bisect_left(starts, start), bisect_right(ends, end)
         distinct = 1 if one_term else len(set(terms[low:high]))
-        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end, low, high))
+        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end))
     ranked.sort()
     chosen: list[tuple[int, int, int]] = []
 
-    def take(start: int, index: int, distinct: int, end: int) -> tuple[int, int] | None:
-        """Choose the window cut at words, unless its match is shown or it overlaps another."""
-        span_start, span_end, _ = spans[index]
-        if any(s <= span_start and span_end <= e for s, e, _ in chosen):
-            return None
+    def take(start: int, end: int, distinct: int) -> tuple[int, int] | None:
+        """Choose the window cut at words, unless it overlaps a chosen one."""
         start, end = _cut_at_words(text, start, end)
         if not all(end <= s or start >= e for s, e, _ in chosen):
             return None
@@ -298,18 +295,28 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     # The best passage first; then, while some matched word is in no passage yet, the best
     # passage showing one; then the best of the rest. A query of two words that never meet
     # shows both, not three passages of the more frequent one.
-    wanted = set(terms)
-    covered: set[str] = set()
-    for _, start, index, distinct, end, _, _ in ranked:
-        if len(covered) == len(wanted) or len(chosen) == max_passages:
-            break
-        if terms[index] not in covered and (window := take(start, index, distinct, end)):
-            covered.update(terms[bisect_left(starts, window[0]):bisect_right(ends, window[1])])
-            covered.add(terms[index])
-    for _, start, index, distinct, end, _, _ in ranked:
+    if not one_term:
+        wanted = set(terms)
+        covered: set[str] = set()
+        for _, start, index, distinct, end in ranked:
+            if len(covered) == len(wanted) or len(chosen) == max_passages:
+                break
+            if terms[index] in covered or any(s <= starts[index] and ends[index] <= e
+                                              for s, e, _ in chosen):
+                continue
+            window = take(start, end, distinct)
+            if window:
+                covered.update(terms[bisect_left(starts, window[0]):
+                                     bisect_right(ends, window[1])])
+                covered.add(terms[index])
+    for _, start, index, distinct, end in ranked:
         if len(chosen) == max_passages:
             break
-        take(start, index, distinct, end)
+        # A match inside a chosen passage: the common case in a long text, checked inline.
+        span_start, span_end = starts[index], ends[index]
+        if any(s <= span_start and span_end <= e for s, e, _ in chosen):
+            continue
+        take(start, end, distinct)
     return sorted(chosen)
 
 
