@@ -134,7 +134,14 @@ class Synonyms:
                     group = table[key]
                     written = " ".join(key)
                     applied.append(f"{written} → {' | '.join(t for t in group if t != written)}")
-                    clauses.append(list(group))
+                    if size == 1:
+                        clauses.append(list(group))
+                    else:
+                        # The words as typed stay words (all required, each with its own
+                        # synonyms), beside the phrases they are synonyms of: "Myanmar
+                        # military" is myanmar|burma AND military, or "tatmadaw", ...
+                        typed = [list(table.get((word,), (word,))) for word in key]
+                        clauses.append([typed if term == written else term for term in group])
                     index += size
                     break
             else:
@@ -610,10 +617,19 @@ class FunctionWordsPlugin(qparser.Plugin):
                     or isinstance(after, (syntax.InfixOperator, syntax.PostfixOperator)))
 
 
-def _words_query(alternatives: Sequence[str]) -> wq.Query | None:
-    """Return a query matching any alternative (word or phrase) in the title or body."""
+def _words_query(alternatives: Sequence) -> wq.Query | None:
+    """Return a query matching any alternative (word or phrase) in the title or body.
+
+    An alternative may also be a list of clauses (each a list of alternatives), all
+    required: the words of a multi-word synonym as typed.
+    """
     options: list[wq.Query] = []
     for alternative in alternatives:
+        if isinstance(alternative, list):
+            required = [_words_query(clause) for clause in alternative]
+            if all(required):
+                options.append(wq.And(required))
+            continue
         terms = [term for word in _PLAIN_WORD_RE.findall(alternative)
                  for term in analyze_word(word).split()]
         for fieldname in TEXT_FIELDS:

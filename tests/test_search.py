@@ -441,3 +441,15 @@ def test_a_description_is_reranked_by_the_words_its_best_matches_share(tmp_path,
     tagged = next(hit for hit in result["hits"] if hit["id"] == "tagged")
     assert "<mark>coastal</mark>" in tagged["snippets"][0]["html"]
     assert "<mark>hurricane" not in tagged["snippets"][0]["html"]
+
+
+def test_words_of_a_multi_word_synonym_stay_words(tmp_path, registry):
+    # "Myanmar military" is a synonym of "tatmadaw"; typed as two words it still finds an
+    # article that has both words apart (and Burma for Myanmar), as well as the synonyms.
+    service = jsonl_service(tmp_path, registry, [
+        {"id": "apart", "title": "Border",
+         "body": f"the military fired on villages in Burma {FILLER}"},
+        {"id": "synonym", "title": "Coup", "body": f"the tatmadaw seized power {FILLER}"},
+        {"id": "neither", "title": "Trade", "body": f"Burma exports rice {FILLER}"},
+    ], synonyms=Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    assert ids(run(service, "Myanmar military")) == {"apart", "synonym"}
