@@ -354,6 +354,8 @@ def _syntax_problems(text: str) -> list[str]:
         problems.append("a wildcard with too short a prefix")
     if re.search(r"(?:^|\s)[-+](?:\s|$)", unquoted):
         problems.append("a lone + or -")
+    if re.search(r"(?:^|[\s(])[\[{][^\]}]*\bTO\b", unquoted):
+        problems.append("a range without a field name")
     return problems
 
 
@@ -411,7 +413,7 @@ def _has_syntax(text: str) -> bool:
     """Return True if the query uses any query-language feature."""
     unquoted = re.sub(r'"[^"]*"', " ", text)
     return ('"' in text or any(word in OPERATORS for word in text.split())
-            or bool(re.search(r"[()\[\]{}*~^:<>=]|(?:^|\s)[-+]\w", unquoted)))
+            or bool(re.search(r"[()\[\]{}*~^:<>=]|(?:^|\s)[-+](?:\w|\s|$)", unquoted)))
 
 
 class QueryReader:

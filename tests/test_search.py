@@ -80,6 +80,16 @@ def test_a_query_without_searchable_words_finds_nothing_and_says_so(seeds_servic
     assert result["total"] == 0 and result["query"]["notes"]
 
 
+@pytest.mark.parametrize("q, problem", [
+    ("- asylum", "a lone + or -"), ("asylum - Clinton", "a lone + or -"),
+    ("{2011 TO 2022}", "a range without a field name"),
+])
+def test_stray_syntax_is_read_as_words_and_noted(seeds_service, q, problem):
+    result = run(seeds_service, q)
+    assert problem in result["query"]["notes"][0]
+    assert result["total"] > 0
+
+
 def test_an_empty_field_is_read_as_a_word(seeds_service):
     result = run(seeds_service, "title:")
     assert "a field name with nothing after it" in result["query"]["notes"][0]
