@@ -464,10 +464,10 @@ class QueryReader:
         if not text:
             return QueryReading(None, "", "empty", notes)
 
-        text = _canonical_fields(text)
+        typed, text = text, _canonical_fields(text)
         problems = _syntax_problems(text) if _has_syntax(text) else []
         if problems:
-            words = " ".join(_PLAIN_WORD_RE.findall(text))
+            words = " ".join(_PLAIN_WORD_RE.findall(typed))
             notes.append(f"the query has {', '.join(dict.fromkeys(problems))}, "
                          f"so it was searched as plain words: {words or '(none)'}")
             if not words:
@@ -488,7 +488,7 @@ class QueryReader:
                 # Only excluded words (-asylum): Whoosh reads nothing; NOT reads "all but".
                 parsed = self._parse(_MINUS_RE.sub("NOT ", expanded), "and")
             if parsed is None or _has_errors(parsed):
-                words = " ".join(_PLAIN_WORD_RE.findall(text))
+                words = " ".join(_PLAIN_WORD_RE.findall(typed))
                 notes.append(f"part of the query could not be read, so it was searched as "
                              f"plain words: {words}")
                 return self._plain(words, notes, mode="plain words")
@@ -829,7 +829,7 @@ class SearchService:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
-        # An outlet filter may name the outlet as the registry knows it (RFA, rfa.org).
+        # An outlet filter may name the outlet by one of the registry's aliases (RFA).
         request = replace(request, outlets=tuple(dict.fromkeys(
             self.handle.registry.find_in(outlet) or outlet for outlet in request.outlets)))
         searcher, columns, generation = self.handle.searcher()
@@ -1096,8 +1096,9 @@ class SearchService:
         query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
         matches = self._matching(searcher, columns, generation, query, SearchRequest())
         others = matches.select(matches.docs != docnum)
-        if others.scores is None:
-            return []
+        if others.scores is None:       # not matched on the posting arrays: Whoosh's own way
+            return [{**article_metadata(hit.fields()), "score": round(float(hit.score), 4)}
+                    for hit in searcher.search(query, limit=limit, mask={docnum})]
         best = top_ranked(others.docs, others.scores, limit)
         return [{**article_metadata(stored_fields(searcher, int(others.docs[i]))),
                  "score": round(float(others.scores[i]), 4)} for i in best]
