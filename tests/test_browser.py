@@ -91,6 +91,23 @@ def test_search_facet_and_article_flow(browser, live_server):
     browser.save_screenshot(str(SCREENSHOTS / "article.png"))
     assert (SCREENSHOTS / "article.png").stat().st_size > 10_000
 
+    # Back to exactly those results, then a bar of the year chart narrows them to its year.
+    browser.find_element(By.LINK_TEXT, "← Back to results").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.hits li.hit")))
+    assert parse_qs(urlsplit(browser.current_url).query) == {
+        "q": ["asylum"], "sort": ["relevance"], "outlet": ["CNN"]}
+    browser.find_element(By.CSS_SELECTOR, "figure.chart svg a").click()
+    wait.until(EC.url_contains("year=2011"))
+    assert browser.find_element(By.CSS_SELECTOR, ".summary").text.startswith("1 article")
+
+
+def test_articles_with_some_of_the_words_are_set_apart(browser, live_server):
+    browser.get(live_server + "/search?q=asylum+geneva")
+    heading = browser.find_element(By.CSS_SELECTOR, "h2.partial-heading")
+    assert heading.is_displayed() and heading.text == "Articles with some of the words"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits:not(.partial) li.hit")) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits.partial li.hit")) == 3
+
 
 def test_phone_width_layout(browser, live_server):
     browser.set_window_size(390, 844)
@@ -108,6 +125,7 @@ AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.mi
 
 
 @pytest.mark.parametrize("path", ["/search?q=asylum&outlet=CNN", "/search?q=diplomta",
+                                  "/search?q=asylum+geneva",
                                   "/articles/000_63fb707cc87ede63?q=defect"])
 def test_pages_have_no_accessibility_violations(browser, live_server, path):
     """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
