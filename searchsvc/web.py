@@ -28,19 +28,24 @@ def _params(args, drop: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
 def _facet_view(result: dict, args) -> dict:
     """Add each facet value's toggle URL (select or remove it, back to page 1)."""
     registry = get_service().handle.registry
+    base = _params(args)
+    # Selecting a value appends it to the page's own parameters: that query string is
+    # encoded once, not once per value (an archive's outlet facet has hundreds).
+    page_url = _url("web.search", base)
+    joiner = "&" if "?" in page_url else "?"
     facets = {}
     for name, values in result["facets"].items():
         rows = []
         for row in values:
-            base = _params(args)
             if row["selected"]:
                 # The parameter may name the outlet by an alias (outlet=RFA).
                 pairs = [(k, v) for k, v in base if not (
                     k == name and row["value"] in (v, registry.find_in(v) if k == "outlet"
                                                    else None))]
+                url = _url("web.search", pairs)
             else:
-                pairs = base + [(name, row["value"])]
-            rows.append({**row, "toggle_url": _url("web.search", pairs)})
+                url = page_url + joiner + urlencode([(name, row["value"])])
+            rows.append({**row, "toggle_url": url})
         facets[name] = rows
     return facets
 
