@@ -162,6 +162,31 @@ def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return sorted_values[found] == wanted
 
 
+def _sloppy_starts(starts: np.ndarray, following: list[np.ndarray], slop: int) -> np.ndarray:
+    """Return the start positions (keys) of the spans holding the words in order, near.
+
+    Whoosh's Phrase with a slop is SpanNear2(ordered=True, mindist=1): each next word
+    lies 1 to slop positions after the previous one, and every such chain counts. Spans
+    are kept as (start, end) pairs of position keys, and for each next word every one of
+    its positions within reach of a span's end extends that span.
+    """
+    ends = starts
+    for positions in following:
+        low = np.searchsorted(positions, ends + 1, side="left")
+        high = np.searchsorted(positions, ends + slop, side="right")
+        counts = high - low
+        if not counts.any():
+            return starts[:0]
+        # Every (span, reachable position) pair: positions low[i] .. high[i] - 1 of span i.
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        starts = np.repeat(starts, counts)
+        ends = positions[np.repeat(low, counts) + offsets]
+        # Spans reached by several routes are one span, as in Whoosh's set of spans.
+        pairs = np.unique(np.stack([starts, ends], axis=1), axis=0)
+        starts, ends = pairs[:, 0], pairs[:, 1]
+    return starts
+
+
 class PostingCache:
     """Decoded postings of one index generation, least recently used dropped first."""
 
@@ -302,8 +327,6 @@ class QueryEvaluator:
         if node.fieldname not in self.schema:
             return Matches.empty()
         self._text_field(node.fieldname)
-        if node.slop != 1:
-            raise Unsupported("sloppy phrase")
         words = list(node.words)
         if not words:
             return Matches.empty()
@@ -324,11 +347,17 @@ class QueryEvaluator:
         in_common[common] = True
         starts = terms[0].positions
         starts = starts[in_common[starts >> POSITION_BITS]]
-        # Word i of the phrase at position p + i, for every start p of the first word.
-        for offset, term in enumerate(terms[1:], start=1):
-            starts = starts[_contains(term.positions, starts + offset)]
+        if node.slop == 1:
+            # Word i of the phrase at position p + i, for every start p of the first word.
+            for offset, term in enumerate(terms[1:], start=1):
+                starts = starts[_contains(term.positions, starts + offset)]
+                if not starts.size:
+                    return Matches.empty()
+        else:
+            starts = _sloppy_starts(starts, [term.positions for term in terms[1:]], node.slop)
             if not starts.size:
                 return Matches.empty()
+            starts.sort()
         docs = starts >> POSITION_BITS           # sorted: keep the first of each run
         docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
         # Whoosh scores a phrase as the intersection of its terms: the sum of their scores.

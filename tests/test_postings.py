@@ -56,7 +56,10 @@ QUERIES = ["market", "market election", "storm river bridge", '"market election"
            "market -election", "NOT market", "(market OR bank) AND NOT (vote OR trade)",
            "title:market", "author:lee", "outlet:reuters", "zephyr", "nonexistentword",
            '"walrus zephyr"', "market AND (glacier OR volcano) -lantern", "meadow^2 quarry",
-           "Myanmar", "burma election", "u.s vote", "united states"]
+           "Myanmar", "burma election", "u.s vote", "united states",
+           # Proximity: Whoosh's SpanNear2 semantics (in order, each word 1..slop after).
+           '"market election"~3', '"election market"~2', '"market court vote"~4',
+           '"storm bridge"~10', '"market market"~5', '"walrus zephyr"~30 OR "bank trade"~2']
 
 
 def _services(index_dir, registry):
@@ -153,7 +156,7 @@ def test_block_reader_matches_matcher_interface(generated_index, registry):
 
 @pytest.mark.parametrize("parsed", [
     wq.Wildcard("body", "mark*"), wq.FuzzyTerm("body", "markte"),
-    wq.Phrase("body", ["market", "election"], slop=3), wq.NumericRange("year", 2011, 2015),
+    wq.NumericRange("year", 2011, 2015),
     wq.Every(), wq.Or([wq.Term("body", "market"), wq.Term("body", "vote")], scale=0.5),
 ])
 def test_other_queries_are_left_to_whoosh(parsed, generated_index, registry):
