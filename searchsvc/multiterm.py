@@ -22,6 +22,7 @@ from .spelling import Lexicon
 MAX_EXPANSIONS = 50          # terms one expanded word is searched as (Lucene's fuzzy default)
 QUERY_EXPANSIONS = 250       # terms all expanded words of one query are searched as, at most
 MAX_FUZZY_DISTANCE = 2       # Lucene's limit: beyond two edits nearly everything matches
+SCAN_LIMIT = 20_000          # dictionary terms a prefix or wildcard is checked against
 
 
 def fuzzy_distance_allowed(word: str) -> int:
@@ -31,7 +32,6 @@ def fuzzy_distance_allowed(word: str) -> int:
     (MAX_FUZZY_DISTANCE); a~2 would otherwise match nearly every short word.
     """
     return 0 if len(word) <= 2 else 1 if len(word) <= 5 else MAX_FUZZY_DISTANCE
-SCAN_LIMIT = 20_000          # dictionary terms a prefix or wildcard is checked against
 
 
 @dataclass
