@@ -47,7 +47,7 @@ def expand_multiterms(query: wq.Query | None, reader, lexicon: Lexicon,
     """Return the query with every Prefix, Wildcard and FuzzyTerm as an OR of index terms."""
     if query is None:
         return Expansion(None)
-    nodes = [node for node in _walk(query) if _expandable(node, reader.schema)]
+    nodes = [node for node in query.leaves() if _expandable(node, reader.schema)]
     if not nodes:
         return Expansion(query)
     per_word = max(5, min(MAX_EXPANSIONS, QUERY_EXPANSIONS // len(nodes)))
@@ -170,8 +170,3 @@ def _rebuild(node: wq.Query, replaced: dict[int, wq.Query]) -> wq.Query:
         return node
     return node.apply(lambda child: _rebuild(child, replaced))
 
-
-def _walk(node: wq.Query):
-    yield node
-    for child in node.children():
-        yield from _walk(child)

@@ -778,15 +778,19 @@ class SearchService:
                                                      self.max_query_length)}
         return self._readers[generation]
 
+    def outlet_names(self, outlets: Sequence[str]) -> tuple[str, ...]:
+        """Return outlet filter values as the registry names them (RFA: Radio Free Asia)."""
+        return tuple(dict.fromkeys(self.handle.registry.find_in(outlet) or outlet
+                                   for outlet in outlets))
+
     def _read(self, searcher: Searcher, generation: str, text: str) -> QueryReading:
         """Read query text, with prefix, wildcard and fuzzy words as bounded sets of terms."""
         reading = self._reader(searcher, generation).read(text)
         expansion = expand_multiterms(reading.query, searcher.reader(),
                                       self._lexicon(searcher, generation), TEXT_FIELDS)
-        if expansion.query is not reading.query:
-            reading.query = expansion.query
-            reading.notes = reading.notes + expansion.notes
-        return reading
+        if expansion.query is reading.query:
+            return reading
+        return replace(reading, query=expansion.query, notes=reading.notes + expansion.notes)
 
     def _posting_cache(self, columns: FacetColumns, generation: str) -> PostingCache:
         """Return the decoded postings of a generation (a new, empty cache for a new one)."""
@@ -829,9 +833,7 @@ class SearchService:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
-        # An outlet filter may name the outlet by one of the registry's aliases (RFA).
-        request = replace(request, outlets=tuple(dict.fromkeys(
-            self.handle.registry.find_in(outlet) or outlet for outlet in request.outlets)))
+        request = replace(request, outlets=self.outlet_names(request.outlets))
         searcher, columns, generation = self.handle.searcher()
         reading = self._read(searcher, generation, request.q)
         if reading.unsearchable:

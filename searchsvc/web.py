@@ -27,7 +27,6 @@ def _params(args, drop: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
 
 def _facet_view(result: dict, args) -> dict:
     """Add each facet value's toggle URL (select or remove it, back to page 1)."""
-    registry = get_service().handle.registry
     base = _params(args)
     # Selecting a value appends it to the page's own parameters: that query string is
     # encoded once, not once per value (an archive's outlet facet has hundreds).
@@ -38,10 +37,7 @@ def _facet_view(result: dict, args) -> dict:
         rows = []
         for row in values:
             if row["selected"]:
-                # The parameter may name the outlet by an alias (outlet=RFA).
-                pairs = [(k, v) for k, v in base if not (
-                    k == name and row["value"] in (v, registry.find_in(v) if k == "outlet"
-                                                   else None))]
+                pairs = [(k, v) for k, v in base if not (k == name and v == row["value"])]
                 url = _url("web.search", pairs)
             else:
                 url = page_url + joiner + urlencode([(name, row["value"])])
@@ -111,12 +107,16 @@ KEPT_BY_CLEAR = ("q", "sort", "per_page")
 
 
 def _valid_args(args) -> tuple[MultiDict, str | None]:
-    """Return the parameters without invalid ones, and the first one's error message.
+    """Return the parameters, valid ones only and outlets by name, and the first error.
 
     The page then shows the results of what was valid beside the message, and its links
     carry only valid parameters.
     """
     valid = MultiDict(args)
+    # Outlets as the registry names them (outlet=RFA: Radio Free Asia), as the search
+    # reads them, so that a selected facet value's link removes its parameter.
+    if "outlet" in valid:
+        valid.setlist("outlet", list(get_service().outlet_names(valid.getlist("outlet"))))
     error = None
     for _ in range(len(KNOWN_PARAMETERS)):
         try:
