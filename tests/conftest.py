@@ -1,6 +1,7 @@
 """Shared fixtures: real indexes in temporary directories, the Flask app, client and CLI runner."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from searchsvc.search import IndexHandle, SearchService, Synonyms
 
 CORPUS = PROJECT_ROOT / "corpus"
 SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    """Drop the caller's SEARCHSVC_* settings: each test states the settings it runs with."""
+    for name in [name for name in os.environ if name.startswith("SEARCHSVC_")]:
+        del os.environ[name]
 
 
 @pytest.fixture(scope="session")
