@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from searchsvc.indexer import BUILD_PROCESSES, build_index
-from searchsvc.metadata import OutletRegistry
+from searchsvc.outlets import OutletRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "news" / "combined_news_v1.jsonl.gz"

@@ -44,8 +44,8 @@ from dateutil import parser as date_parser
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from searchsvc import htmlpage  # noqa: E402
-from searchsvc.corpus import decode_bytes  # noqa: E402
+from searchsvc.ingest import htmlpage  # noqa: E402
+from searchsvc.ingest.corpus import decode_bytes  # noqa: E402
 
 FIELDS = ("title", "date", "site", "author")
 

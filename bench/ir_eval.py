@@ -38,7 +38,7 @@ from pathlib import Path
 
 from searchsvc.config import load_settings
 from searchsvc.indexer import build_index
-from searchsvc.metadata import OutletRegistry
+from searchsvc.outlets import OutletRegistry
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ir"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from searchsvc.analysis import STOP_WORDS
 from searchsvc.config import PACKAGE_DATA
-from searchsvc.metadata import OutletRegistry
+from searchsvc.outlets import OutletRegistry
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
 
 HERE = Path(__file__).resolve().parent

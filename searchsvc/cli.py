@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from .config import load_settings
-from .corpus import field_map_with
+from .ingest.corpus import field_map_with
 from .indexer import (BuildError, BuildReport, analysis_current, build_index, build_info,
                       current_generation)
-from .metadata import OutletRegistry
+from .outlets import OutletRegistry
 from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
 
 

@@ -27,7 +27,8 @@ from whoosh.searching import Searcher
 from . import indexer
 from .analysis import FUNCTION_WORDS, analyze_word
 from .feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
-from .metadata import UNKNOWN, OutletRegistry, PartialDate
+from .dates import PartialDate
+from .outlets import UNKNOWN, OutletRegistry
 from .multiterm import expand_multiterms
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, _contains
 from .schema import UNKNOWN_YEAR

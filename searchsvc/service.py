@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from .metadata import OutletRegistry
+from .outlets import OutletRegistry
 from .search import IndexHandle, SearchService, Synonyms
 
 SECURITY_HEADERS = {

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from searchsvc.corpus import Article, CorpusReader, Skipped, decode_bytes, NotText
+from searchsvc.ingest.corpus import Article, CorpusReader, Skipped, decode_bytes, NotText
 from conftest import CORPUS
 
 SEED_FACTS = {

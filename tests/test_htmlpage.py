@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc import htmlpage
+from searchsvc.ingest import htmlpage
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "

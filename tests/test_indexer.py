@@ -81,7 +81,7 @@ def test_killed_build_leaves_served_index(corpus_copy, tmp_path, registry):
             encoding="utf-8")
     script = textwrap.dedent(f"""
         from searchsvc.indexer import build_index
-        from searchsvc.metadata import OutletRegistry
+        from searchsvc.outlets import OutletRegistry
         build_index({str(corpus_copy)!r}, {str(index_dir)!r}, registry=OutletRegistry())
     """)
     process = subprocess.Popen([sys.executable, "-c", script])

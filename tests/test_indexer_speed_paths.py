@@ -9,9 +9,9 @@ from whoosh.writing import SegmentWriter
 
 from searchsvc.analysis import english_analyzer, english_term_positions
 from searchsvc.bulkwrite import BulkSegmentWriter, ParallelWriter
-from searchsvc.corpus import Article, CorpusReader
+from searchsvc.ingest.corpus import Article, CorpusReader
 from searchsvc.indexer import article_document, content_hash
-from searchsvc.metadata import OutletRegistry
+from searchsvc.outlets import OutletRegistry
 from searchsvc.schema import build_schema
 
 TEXTS = [

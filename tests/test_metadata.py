@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from searchsvc.metadata import OutletRegistry, PartialDate, derive_title, domain_of, parse_date
+from searchsvc.dates import PartialDate, parse_date
+from searchsvc.ingest.metadata import derive_title
+from searchsvc.outlets import OutletRegistry, domain_of
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -1,20 +1,15 @@
-"""Normalising article metadata: outlet names, dates and titles.
+"""Calendar dates known to the day, the month or only the year, and how they are written.
 
-Every rule about what a metadata value means lives here, so the readers in
-``corpus`` and the HTML extractor agree on it. A value that cannot be trusted
-becomes unknown (``None``), never a guess.
+Shared vocabulary of every layer: the readers normalise dates with it, the query reader
+reads date bounds with it, the pages display it. A date that cannot be trusted (before 1800,
+in the future) is unknown (``None``), never a guess.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
-UNKNOWN = "unknown"
 EARLIEST_PLAUSIBLE_YEAR = 1800
 
 _MONTH_SPELLINGS = [
@@ -27,8 +22,6 @@ MONTHS = {name: number for number, names in enumerate(_MONTH_SPELLINGS, start=1)
 MONTH_NAMES = tuple(names[0].capitalize() for names in _MONTH_SPELLINGS)
 _MONTH_RE = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
-
-# --------------------------------------------------------------------------- dates
 
 @dataclass(frozen=True)
 class PartialDate:
@@ -139,97 +132,3 @@ def parse_date(text: object, today: dt.date | None = None) -> PartialDate | None
         month, year = match.groups()
         return _build(int(year), MONTHS[month.lower()], None, today)
     return None
-
-
-# --------------------------------------------------------------------------- outlets
-
-def _fold(name: str) -> str:
-    """Fold an outlet name for comparison: case, accents, punctuation, a leading 'the'."""
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold()
-    name = re.sub(r"[^\w]+", " ", name).strip()
-    return re.sub(r"^the ", "", name)
-
-
-def domain_of(url_or_domain: str) -> str:
-    """Return the bare host of a URL or domain, without 'www.' and a port."""
-    text = (url_or_domain or "").strip().lower()
-    if not text:
-        return ""
-    if "//" not in text:
-        text = "//" + text
-    host = urlsplit(text).hostname or ""
-    return host[4:] if host.startswith("www.") else host
-
-
-@dataclass
-class OutletRegistry:
-    """Canonical outlet names with their aliases and web domains."""
-
-    by_alias: dict[str, str] = field(default_factory=dict)
-    by_domain: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: str | Path | None) -> "OutletRegistry":
-        """Read a registry TOML file of [[outlet]] tables (name, aliases, domains)."""
-        registry = cls()
-        if path is None or not Path(path).is_file():
-            return registry
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-        for entry in data.get("outlet", []):
-            name = entry["name"]
-            for alias in [name, *entry.get("aliases", [])]:
-                registry.by_alias[_fold(alias)] = name
-            for domain in entry.get("domains", []):
-                registry.by_domain[domain_of(domain)] = name
-        return registry
-
-    def canonical(self, name: str | None = None, url_or_domain: str | None = None) -> str | None:
-        """Return the registry name for an outlet name or domain; a cleaned name if unlisted."""
-        if name:
-            folded = _fold(name)
-            if folded in self.by_alias:
-                return self.by_alias[folded]
-            if re.fullmatch(r"[\w-]+(\.[\w-]+)+", name.strip()) and not url_or_domain:
-                url_or_domain = name     # a bare domain written as the outlet's name
-        if url_or_domain:
-            host = domain_of(url_or_domain)
-            while host:
-                if host in self.by_domain:
-                    return self.by_domain[host]
-                host = host.partition(".")[2] if host.count(".") > 1 else ""
-        if name:
-            cleaned = re.sub(r"\s+", " ", name).strip()
-            if cleaned and _fold(cleaned) and _fold(cleaned) != UNKNOWN:
-                return cleaned[:200]
-        return None
-
-    def find_in(self, text: str) -> str | None:
-        """Return the registry outlet named exactly by ``text`` (e.g. a byline), if any."""
-        return self.by_alias.get(_fold(text))
-
-
-# --------------------------------------------------------------------------- titles
-
-def derive_title(body: str, max_chars: int = 90) -> str:
-    """Return a readable title made from the opening words of the body."""
-    text = re.sub(r"\s+", " ", body or "").strip()
-    if not text:
-        return "(untitled article)"
-    sentence_end = re.search(r"(?<=[a-z0-9”\"')])[.!?](?=\s|$)", text)
-    first = text[:sentence_end.end()] if sentence_end else text
-    if len(first) <= max_chars:
-        return first.rstrip(".")
-    cut = text[:max_chars].rsplit(" ", 1)[0].rstrip(",;:—–-")
-    return cut + "…"
-
-
-def clean_text_value(value: object, max_chars: int = 500) -> str | None:
-    """Return a one-line, whitespace-folded string, or None when empty."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(item) for item in value if item)
-    text = re.sub(r"\s+", " ", str(value)).strip()
-    return text[:max_chars] if text else None

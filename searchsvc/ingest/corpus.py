@@ -21,8 +21,9 @@ from typing import Iterable, Iterator, Mapping
 from charset_normalizer import from_bytes
 
 from . import htmlpage
-from .metadata import (OutletRegistry, PartialDate, clean_text_value, derive_title,
-                       parse_date)
+from ..dates import PartialDate, parse_date
+from ..outlets import OutletRegistry
+from .metadata import clean_text_value, derive_title
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")

@@ -1,0 +1,81 @@
+"""The outlet registry: canonical outlet names with their aliases and web domains.
+
+Shared vocabulary of every layer: the readers name an article's outlet with it, the query
+reader resolves ``outlet:RFA`` with it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+UNKNOWN = "unknown"
+
+def _fold(name: str) -> str:
+    """Fold an outlet name for comparison: case, accents, punctuation, a leading 'the'."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold()
+    name = re.sub(r"[^\w]+", " ", name).strip()
+    return re.sub(r"^the ", "", name)
+
+
+def domain_of(url_or_domain: str) -> str:
+    """Return the bare host of a URL or domain, without 'www.' and a port."""
+    text = (url_or_domain or "").strip().lower()
+    if not text:
+        return ""
+    if "//" not in text:
+        text = "//" + text
+    host = urlsplit(text).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass
+class OutletRegistry:
+    """Canonical outlet names with their aliases and web domains."""
+
+    by_alias: dict[str, str] = field(default_factory=dict)
+    by_domain: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> "OutletRegistry":
+        """Read a registry TOML file of [[outlet]] tables (name, aliases, domains)."""
+        registry = cls()
+        if path is None or not Path(path).is_file():
+            return registry
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        for entry in data.get("outlet", []):
+            name = entry["name"]
+            for alias in [name, *entry.get("aliases", [])]:
+                registry.by_alias[_fold(alias)] = name
+            for domain in entry.get("domains", []):
+                registry.by_domain[domain_of(domain)] = name
+        return registry
+
+    def canonical(self, name: str | None = None, url_or_domain: str | None = None) -> str | None:
+        """Return the registry name for an outlet name or domain; a cleaned name if unlisted."""
+        if name:
+            folded = _fold(name)
+            if folded in self.by_alias:
+                return self.by_alias[folded]
+            if re.fullmatch(r"[\w-]+(\.[\w-]+)+", name.strip()) and not url_or_domain:
+                url_or_domain = name     # a bare domain written as the outlet's name
+        if url_or_domain:
+            host = domain_of(url_or_domain)
+            while host:
+                if host in self.by_domain:
+                    return self.by_domain[host]
+                host = host.partition(".")[2] if host.count(".") > 1 else ""
+        if name:
+            cleaned = re.sub(r"\s+", " ", name).strip()
+            if cleaned and _fold(cleaned) and _fold(cleaned) != UNKNOWN:
+                return cleaned[:200]
+        return None
+
+    def find_in(self, text: str) -> str | None:
+        """Return the registry outlet named exactly by ``text`` (e.g. a byline), if any."""
+        return self.by_alias.get(_fold(text))
