@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from searchsvc.indexer import BUILD_PROCESSES, build_index
+from searchsvc.backends.whoosh.indexer import BUILD_PROCESSES, build_index
 from searchsvc.outlets import OutletRegistry
 
 ROOT = Path(__file__).resolve().parent.parent

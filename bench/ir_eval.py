@@ -2,7 +2,7 @@
 
 For each collection (cacm, npl, cisi, med, cran) in ``../shared/data/ir`` this
 converts the documents to a JSONL corpus, builds a real index with
-:func:`searchsvc.indexer.build_index` in a temporary directory, runs every
+:func:`searchsvc.backends.whoosh.indexer.build_index` in a temporary directory, runs every
 query's text as typed through :meth:`SearchService.search` (the call the web
 page, the JSON API and the CLI make), pages 1 to 10 of 100 hits, and scores the
 ranking against the qrels:
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from searchsvc.config import load_settings
-from searchsvc.indexer import build_index
+from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.outlets import OutletRegistry
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
 

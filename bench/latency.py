@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from searchsvc.analysis import STOP_WORDS
+from searchsvc.backends.whoosh.analysis import STOP_WORDS
 from searchsvc.config import PACKAGE_DATA
 from searchsvc.outlets import OutletRegistry
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms

@@ -11,7 +11,7 @@ import click
 
 from .config import load_settings
 from .ingest.corpus import field_map_with
-from .indexer import (BuildError, BuildReport, analysis_current, build_index, build_info,
+from .backends.whoosh.indexer import (BuildError, BuildReport, analysis_current, build_index, build_info,
                       current_generation)
 from .outlets import OutletRegistry
 from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
@@ -216,7 +216,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             print_report(run_build(corpus, settings["INDEX_DIR"], wait=True))
         except BuildError as error:
             raise click.ClickException(str(error)) from None
-    from .server import run_server
+    from .web.server import run_server
     click.echo(f"serving on http://{settings['HOST']}:{settings['PORT']}/ "
                f"with {settings['WORKERS']} workers")
     run_server(settings["HOST"], settings["PORT"], settings["WORKERS"])

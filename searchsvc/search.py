@@ -24,18 +24,18 @@ from whoosh import qparser, query as wq, scoring
 from whoosh.qparser import syntax
 from whoosh.searching import Searcher
 
-from . import indexer
-from .analysis import FUNCTION_WORDS, analyze_word
-from .feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
+from .backends.whoosh import indexer
+from .backends.whoosh.analysis import FUNCTION_WORDS, analyze_word
+from .backends.whoosh.feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
 from .dates import PartialDate
 from .outlets import UNKNOWN, OutletRegistry
-from .multiterm import expand_multiterms
-from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, _contains
-from .schema import UNKNOWN_YEAR
+from .backends.whoosh.multiterm import expand_multiterms
+from .backends.whoosh.postings import Matches, PostingCache, QueryEvaluator, Unsupported, _contains
+from .backends.whoosh.schema import UNKNOWN_YEAR
 from .snippets import QueryTerms, highlight_all, make_snippets
-from .spelling import Lexicon
-from .storedfields import stored_fields
-from .whoosh_fixes import apply as apply_whoosh_fixes
+from .backends.whoosh.spelling import Lexicon
+from .backends.whoosh.storedfields import stored_fields
+from .backends.whoosh.whoosh_fixes import apply as apply_whoosh_fixes
 
 apply_whoosh_fixes()
 

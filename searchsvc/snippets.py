@@ -14,7 +14,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .analysis import analyze_word
+from .backends.whoosh.analysis import analyze_word
 
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts

@@ -1,7 +1,7 @@
 """Building small real indexes for tests."""
 import json
 
-from searchsvc.indexer import build_index
+from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.search import IndexHandle, SearchService, Synonyms
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from searchsvc import create_app
 from searchsvc.config import PACKAGE_DATA, PROJECT_ROOT
-from searchsvc.indexer import build_index
+from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.outlets import OutletRegistry
 from searchsvc.search import IndexHandle, SearchService, Synonyms
 

@@ -1,7 +1,7 @@
 import pytest
 
 from searchsvc import create_app
-from searchsvc.openapi import openapi_document
+from searchsvc.web.openapi import openapi_document
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from searchsvc.cli import main
-from searchsvc.analysis import ANALYSIS_VERSION
-from searchsvc.indexer import (BuildError, BuildLocked, build_index, build_lock,
+from searchsvc.backends.whoosh.analysis import ANALYSIS_VERSION
+from searchsvc.backends.whoosh.indexer import (BuildError, BuildLocked, build_index, build_lock,
                                current_generation, open_current)
 
 
@@ -80,7 +80,7 @@ def test_killed_build_leaves_served_index(corpus_copy, tmp_path, registry):
             f"Headline {number}\n\n" + ("Words about the talks number %d. " % number) * 200,
             encoding="utf-8")
     script = textwrap.dedent(f"""
-        from searchsvc.indexer import build_index
+        from searchsvc.backends.whoosh.indexer import build_index
         from searchsvc.outlets import OutletRegistry
         build_index({str(corpus_copy)!r}, {str(index_dir)!r}, registry=OutletRegistry())
     """)

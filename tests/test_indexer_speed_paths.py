@@ -7,12 +7,12 @@ import pytest
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from searchsvc.analysis import english_analyzer, english_term_positions
-from searchsvc.bulkwrite import BulkSegmentWriter, ParallelWriter
+from searchsvc.backends.whoosh.analysis import english_analyzer, english_term_positions
+from searchsvc.backends.whoosh.bulkwrite import BulkSegmentWriter, ParallelWriter
 from searchsvc.ingest.corpus import Article, CorpusReader
-from searchsvc.indexer import article_document, content_hash
+from searchsvc.backends.whoosh.indexer import article_document, content_hash
 from searchsvc.outlets import OutletRegistry
-from searchsvc.schema import build_schema
+from searchsvc.backends.whoosh.schema import build_schema
 
 TEXTS = [
     "",

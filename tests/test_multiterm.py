@@ -2,7 +2,7 @@
 import pytest
 
 from builders import jsonl_service
-from searchsvc.multiterm import MAX_EXPANSIONS
+from searchsvc.backends.whoosh.multiterm import MAX_EXPANSIONS
 from searchsvc.search import SearchRequest
 
 # Term zetaNN is in NN // 10 + 1 documents: 60 terms sharing a prefix, with frequencies 1-6.

@@ -8,8 +8,8 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
 from searchsvc.config import PACKAGE_DATA
-from searchsvc.indexer import build_index
-from searchsvc.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
+from searchsvc.backends.whoosh.indexer import build_index
+from searchsvc.backends.whoosh.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
                                 _read_one_by_one, read_postings)
 from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms, top_ranked
 

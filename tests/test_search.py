@@ -1,7 +1,7 @@
 import pytest
 
 from builders import jsonl_service
-from searchsvc.indexer import build_index
+from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.search import IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
 from searchsvc.snippets import QueryTerms, make_snippets
 from searchsvc.config import PACKAGE_DATA

@@ -3,7 +3,7 @@ import threading
 
 from searchsvc import create_app
 from searchsvc.config import load_settings
-from searchsvc.indexer import build_index
+from searchsvc.backends.whoosh.indexer import build_index
 
 
 def test_rebuilt_index_is_picked_up_without_restart(corpus_copy, tmp_path, registry):

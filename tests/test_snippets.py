@@ -3,7 +3,7 @@ import pytest
 
 import sys
 
-from searchsvc.analysis import analyze_word
+from searchsvc.backends.whoosh.analysis import analyze_word
 from searchsvc.snippets import (QueryTerms, _candidate_regex, _candidate_words, _prefix,
                                 _word_boundary, find_matches, make_snippets)
 

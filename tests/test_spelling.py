@@ -2,8 +2,8 @@
 import random
 
 
-from searchsvc.indexer import build_index
-from searchsvc.spelling import Lexicon
+from searchsvc.backends.whoosh.indexer import build_index
+from searchsvc.backends.whoosh.spelling import Lexicon
 
 WORDS = ("diplomat diplomats diploma asylum ambassador embassy australia austria geneva "
          "government governor generous general parliament protest protester president "
@@ -21,7 +21,7 @@ def _misspellings(rng: random.Random, word: str) -> set[str]:
 
 
 def _check(index_dir, words):
-    from searchsvc.indexer import open_current
+    from searchsvc.backends.whoosh.indexer import open_current
     ix, _ = open_current(index_dir)
     with ix.searcher() as searcher:
         corrector = searcher.corrector("body")

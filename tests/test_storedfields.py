@@ -1,8 +1,8 @@
 """Stored fields read straight from the segment columns equal Whoosh's own reading."""
 from __future__ import annotations
 
-from searchsvc.indexer import build_index, open_current
-from searchsvc.storedfields import stored_fields
+from searchsvc.backends.whoosh.indexer import build_index, open_current
+from searchsvc.backends.whoosh.storedfields import stored_fields
 
 
 def test_direct_read_equals_whoosh_on_every_segment(corpus_copy, tmp_path, registry):

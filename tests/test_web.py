@@ -76,7 +76,7 @@ def test_year_chart_bars_select_their_year(client):
 
 def test_only_web_addresses_are_linked_as_the_original(tmp_path, registry):
     from searchsvc import create_app
-    from searchsvc.indexer import build_index
+    from searchsvc.backends.whoosh.indexer import build_index
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "set.jsonl").write_text(
@@ -134,7 +134,7 @@ def test_every_setting_is_documented():
 
 def test_long_facet_lists_fold_the_rest(tmp_path, registry):
     from searchsvc import create_app
-    from searchsvc.indexer import build_index
+    from searchsvc.backends.whoosh.indexer import build_index
     corpus = tmp_path / "c"
     corpus.mkdir()
     lines = [f'{{"id": "a{n}", "title": "T{n}", "body": "Storm news {n}.", "outlet": "Outlet {n:02d}"}}'

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from .outlets import OutletRegistry
-from .search import IndexHandle, SearchService, Synonyms
+from ..outlets import OutletRegistry
+from ..search import IndexHandle, SearchService, Synonyms
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self' data:; "

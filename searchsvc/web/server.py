@@ -6,7 +6,7 @@ import json
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
-from .service import SECURITY_HEADERS
+from .extension import SECURITY_HEADERS
 
 
 class SearchServer(BaseApplication):
@@ -64,7 +64,7 @@ def _warm_worker(worker) -> None:
     """Warm each worker's caches before it takes requests (each worker has its own)."""
     import logging
 
-    from .search import SearchService
+    from ..search import SearchService
     service: SearchService = worker.wsgi.extensions["searchsvc"]
     try:
         loaded = service.warm()

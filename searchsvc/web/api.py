@@ -6,7 +6,7 @@ from werkzeug.exceptions import NotFound
 
 from .openapi import openapi_document
 from .params import search_request_from_args
-from .service import get_service
+from .extension import get_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

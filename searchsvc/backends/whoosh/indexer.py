@@ -32,8 +32,8 @@ from whoosh import index as whoosh_index
 
 from .analysis import ANALYSIS_VERSION
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
-from .ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
-from .outlets import UNKNOWN, OutletRegistry
+from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
+from ...outlets import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
 
 CURRENT_FILE = "CURRENT"
