@@ -39,7 +39,10 @@ from pathlib import Path
 from searchsvc.config import load_settings
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.outlets import OutletRegistry
-from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
+from searchsvc.backends.whoosh.backend import WhooshBackend
+from searchsvc.query.reader import QueryReader
+from searchsvc.query.synonyms import Synonyms
+from searchsvc.service import SearchRequest, SearchService
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ir"
 COLLECTIONS = ("cacm", "npl", "cisi", "med", "cran")
@@ -151,8 +154,8 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
     report = build_index(corpus, index, registry=registry)
     for source, reason in report.skipped:
         print(f"  {name}: not indexed {source}: {reason}", file=sys.stderr)
-    service = SearchService(IndexHandle(index, registry, synonyms),
-                            max_query_length=max_query_length)
+    service = SearchService(WhooshBackend(index),
+                            QueryReader(synonyms, registry, max_length=max_query_length))
 
     ap, p10, nd, cut = [], [], [], 0
     for query in queries:

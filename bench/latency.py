@@ -28,8 +28,7 @@ from pathlib import Path
 
 from searchsvc.backends.whoosh.analysis import STOP_WORDS
 from searchsvc.config import PACKAGE_DATA
-from searchsvc.outlets import OutletRegistry
-from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms
+from searchsvc.service import SearchRequest, SearchService, open_service
 
 HERE = Path(__file__).resolve().parent
 QUERIES_FILE = HERE / "queries.txt"
@@ -106,7 +105,7 @@ def load_queries() -> list[str]:
 
 def fts_database(service: SearchService, cache_dir: Path) -> Path:
     """Return an FTS5 database of the index's documents, built once per index generation."""
-    searcher, _, generation = service.handle.searcher()
+    searcher, _, generation = service.backend.handle.searcher()
     path = cache_dir / f"fts5-{generation}.sqlite"
     if path.exists():
         return path
@@ -203,11 +202,10 @@ def main() -> None:
     if not args.index_dir:
         parser.error("--index-dir is required (an index of the news dataset)")
     queries = load_queries()
-    registry = OutletRegistry.load(PACKAGE_DATA / "outlets.toml")
-    handle = IndexHandle(args.index_dir, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
-    service = SearchService(handle)
+    service = open_service(args.index_dir, outlets_file=PACKAGE_DATA / "outlets.toml",
+                           synonyms_file=PACKAGE_DATA / "synonyms.txt")
     started = time.perf_counter()
-    searcher, _, generation = handle.searcher()
+    searcher, _, generation = service.backend.handle.searcher()
     print(f"opened {generation} ({searcher.doc_count():,} documents) in "
           f"{time.perf_counter() - started:.1f} s")
     started = time.perf_counter()

@@ -11,10 +11,12 @@ import click
 
 from .config import load_settings
 from .ingest.corpus import field_map_with
-from .backends.whoosh.indexer import (BuildError, BuildReport, analysis_current, build_index, build_info,
-                      current_generation)
+from .backends.whoosh.generations import (BuildError, analysis_current, build_info,
+                                          current_generation)
+from .backends.whoosh.indexer import BuildReport, build_index
+from .backends.contract import SORTS
 from .outlets import OutletRegistry
-from .search import SORTS, IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
+from .service import SearchError, SearchRequest, open_service
 
 
 def _settings(**overrides) -> dict:
@@ -143,10 +145,10 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
     settings = _settings(INDEX_DIR=index_dir)
-    handle = IndexHandle(settings["INDEX_DIR"], OutletRegistry.load(settings["OUTLETS_FILE"]),
-                         Synonyms.load(settings["SYNONYMS_FILE"]))
-    service = SearchService(handle, max_query_length=settings["MAX_QUERY_LENGTH"],
-                            max_per_page=settings["MAX_PER_PAGE"])
+    service = open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
+                           synonyms_file=settings["SYNONYMS_FILE"],
+                           max_query_length=settings["MAX_QUERY_LENGTH"],
+                           max_per_page=settings["MAX_PER_PAGE"])
     request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
                             per_page=per_page)
     try:

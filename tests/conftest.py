@@ -12,7 +12,8 @@ from searchsvc import create_app
 from searchsvc.config import PACKAGE_DATA, PROJECT_ROOT
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.outlets import OutletRegistry
-from searchsvc.search import IndexHandle, SearchService, Synonyms
+from searchsvc.query.synonyms import Synonyms
+from builders import whoosh_service
 
 CORPUS = PROJECT_ROOT / "corpus"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -38,9 +39,8 @@ def seeds_index(tmp_path_factory, registry) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_service(seeds_index, registry) -> SearchService:
-    handle = IndexHandle(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
-    return SearchService(handle)
+def seeds_service(seeds_index, registry):
+    return whoosh_service(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
 
 
 @pytest.fixture

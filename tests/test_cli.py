@@ -39,7 +39,8 @@ def test_serve_rebuilds_an_older_analysis_index_from_its_own_corpus(tmp_path, re
     import pytest
 
     from searchsvc.cli import build_needed
-    from searchsvc.backends.whoosh.indexer import BUILD_INFO, build_index, current_generation
+    from searchsvc.backends.whoosh.generations import BUILD_INFO, current_generation
+    from searchsvc.backends.whoosh.indexer import build_index
 
     corpus = tmp_path / "news"
     corpus.mkdir()

@@ -10,8 +10,9 @@ import pytest
 
 from searchsvc.cli import main
 from searchsvc.backends.whoosh.analysis import ANALYSIS_VERSION
-from searchsvc.backends.whoosh.indexer import (BuildError, BuildLocked, build_index, build_lock,
-                               current_generation, open_current)
+from searchsvc.backends.whoosh.generations import (BuildError, BuildLocked, build_lock,
+                                                  current_generation, open_current)
+from searchsvc.backends.whoosh.indexer import build_index
 
 
 def doc_ids(index_dir):

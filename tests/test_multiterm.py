@@ -3,7 +3,8 @@ import pytest
 
 from builders import jsonl_service
 from searchsvc.backends.whoosh.multiterm import MAX_EXPANSIONS
-from searchsvc.search import SearchRequest
+from searchsvc.backends.whoosh.translate import to_whoosh
+from searchsvc.service import SearchRequest
 
 # Term zetaNN is in NN // 10 + 1 documents: 60 terms sharing a prefix, with frequencies 1-6.
 ZETA_RECORDS = [{"id": f"z{k:02d}-{copy}", "title": f"Report {k}",
@@ -25,8 +26,8 @@ def _ids(result):
 
 def _whoosh_ids(service, q):
     """Return the ids Whoosh itself matches for the query as the reader parses it."""
-    searcher, _, generation = service.handle.searcher()
-    parsed = service._reader(searcher, generation).read(q).query
+    searcher, _, _ = service.backend.handle.searcher()
+    parsed = to_whoosh(service.reader.read(q).tree, searcher.schema)
     return {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(parsed)}
 
 

@@ -11,7 +11,11 @@ from searchsvc.config import PACKAGE_DATA
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.backends.whoosh.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
                                 _read_one_by_one, read_postings)
-from searchsvc.search import IndexHandle, SearchRequest, SearchService, Synonyms, top_ranked
+from searchsvc.backends.whoosh.backend import top_ranked
+from searchsvc.backends.whoosh.translate import to_whoosh
+from searchsvc.query.synonyms import Synonyms
+from searchsvc.service import SearchRequest
+from builders import whoosh_service
 
 # Zipf-like vocabulary: early words are common (hundreds of postings, several blocks).
 WORDS = ("market election minister court police storm vote bank trade union health school "
@@ -63,8 +67,8 @@ QUERIES = ["market", "market election", "storm river bridge", '"market election"
 
 
 def _services(index_dir, registry):
-    handle = IndexHandle(index_dir, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
-    return handle, SearchService(handle)
+    service = whoosh_service(index_dir, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    return service.backend.handle, service
 
 
 def _whoosh_scores(searcher, parsed):
@@ -86,12 +90,12 @@ def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index
     assert QueryEvaluator.usable(searcher)      # the service's ranking takes the fast path
     if which == "generated":
         assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
-    reader = service._reader(searcher, generation)
     evaluator = QueryEvaluator(PostingCache(columns.live), searcher)
     checked = 0
     for q in QUERIES + ["asylum", '"Kyaw Win"', "asylum NOT Irrawaddy", "diplomat asylum"]:
-        reading = reader.read(q)
-        for parsed in (reading.query, reading.fallback):
+        reading = service.reader.read(q)
+        for parsed in (to_whoosh(reading.tree, searcher.schema),
+                       to_whoosh(reading.fallback, searcher.schema)):
             if parsed is None:
                 continue
             matches = evaluator.evaluate(parsed)
@@ -108,7 +112,7 @@ def test_search_ranks_by_whoosh_scores_with_docnum_ties(generated_index, registr
     searcher, _, generation = handle.searcher()
     for q in ["market", "storm bridge", '"market election"', "walrus OR zephyr"]:
         result = service.search(SearchRequest(q=q, per_page=25))
-        parsed = service._reader(searcher, generation).read(q).query
+        parsed = to_whoosh(service.reader.read(q).tree, searcher.schema)
         docs, scores = _whoosh_scores(searcher, parsed)
         expected = sorted(zip(-scores, docs))[:25]
         assert [hit["score"] for hit in result["hits"]] == [round(-s, 4) for s, _ in expected]
@@ -191,7 +195,7 @@ def test_not_excludes_a_first_match_that_the_excluded_word_reaches_late(tmp_path
     from whoosh import fields
     from whoosh.filedb.filestore import RamStorage
 
-    import searchsvc.search  # noqa: F401  (installs the correction)
+    import searchsvc.backends.whoosh.backend  # noqa: F401  (installs the correction)
 
     ix = RamStorage().create_index(fields.Schema(body=fields.TEXT))
     with ix.writer() as writer:

@@ -2,8 +2,12 @@ import pytest
 
 from builders import jsonl_service
 from searchsvc.backends.whoosh.indexer import build_index
-from searchsvc.search import IndexHandle, SearchError, SearchRequest, SearchService, Synonyms
-from searchsvc.snippets import QueryTerms, make_snippets
+from searchsvc.query.synonyms import Synonyms
+from searchsvc.service import SearchError, SearchRequest
+from builders import whoosh_service
+from searchsvc.backends.contract import QueryTerms
+from searchsvc.backends.whoosh.analysis import analyze_word
+from searchsvc.service.snippets import make_snippets
 from searchsvc.config import PACKAGE_DATA
 
 SEEDS = {"000_63fb707cc87ede63", "001_239a778613941eab", "002_b799067c995269f7",
@@ -164,7 +168,7 @@ def test_snippets_escape_markup_and_mark_matches(tmp_path, registry):
     (corpus / "x.txt").write_text("Script Story\n\nThe page contained <script>alert('x')</script> "
                                   "and the diplomats defected.\n", encoding="utf-8")
     build_index(corpus, tmp_path / "ix", registry=registry)
-    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    service = whoosh_service(tmp_path / "ix", registry)
     hit = run(service, "script defects")["hits"][0]
     html = hit["snippets"][0]["html"]
     assert "<script>" not in html
@@ -175,14 +179,14 @@ def test_snippets_escape_markup_and_mark_matches(tmp_path, registry):
 
 def test_phrase_marks_the_phrase_only():
     text = "Win went home. Later Kyaw Win spoke, and Kyaw left."
-    snippet = make_snippets(text, QueryTerms(frozenset(), (("kyaw", "win"),)))[0]
+    snippet = make_snippets(text, QueryTerms(frozenset(), (("kyaw", "win"),), analyze=analyze_word))[0]
     assert snippet.html.count("<mark>") == 2
     assert "<mark>Kyaw</mark> <mark>Win</mark> spoke" in snippet.html
 
 
 def test_snippets_deep_in_long_articles():
     text = ("filler words here. " * 3000) + "the rare zeugma appears here."
-    snippets = make_snippets(text, QueryTerms(frozenset({"zeugma"})))
+    snippets = make_snippets(text, QueryTerms(frozenset({"zeugma"}), analyze=analyze_word))
     assert len(text) > 32_000
     assert "<mark>zeugma</mark>" in snippets[0].html
     assert len(snippets[0].text) <= 210
@@ -194,13 +198,13 @@ def test_title_only_match_shows_opening(tmp_path, registry):
     (corpus / "z.txt").write_text("Zeppelin Report\n\nThe airship flew over the city at dawn. "
                                   + "More words follow here. " * 30, encoding="utf-8")
     build_index(corpus, tmp_path / "ix", registry=registry)
-    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    service = whoosh_service(tmp_path / "ix", registry)
     hit = run(service, "title:zeppelin")["hits"][0]
     assert hit["title_html"] == "<mark>Zeppelin</mark> Report"
     # The body holds the headline too, so the opening is what matches.
     assert hit["snippets"][0]["text"].startswith("Zeppelin Report The airship flew")
     opening = make_snippets("The airship flew over the city at dawn. " * 20,
-                            QueryTerms(frozenset({"zeppelin"})))
+                            QueryTerms(frozenset({"zeppelin"}), analyze=analyze_word))
     assert opening[0].text.startswith("The airship flew over the city at dawn.")
 
 
@@ -234,7 +238,7 @@ def test_unknown_is_a_facet_value(tmp_path, registry):
     corpus.mkdir()
     (corpus / "a.txt").write_text("Headline\n\nAn undated article about asylum.\n", "utf-8")
     build_index(corpus, tmp_path / "ix", registry=registry)
-    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    service = whoosh_service(tmp_path / "ix", registry)
     result = run(service, "asylum")
     assert result["facets"]["outlet"] == [{"value": "unknown", "count": 1, "selected": False}]
     assert result["facets"]["year"] == [{"value": "unknown", "count": 1, "selected": False}]
@@ -281,7 +285,7 @@ def test_more_like_this_finds_other_coverage(seeds_service):
 
 @pytest.mark.parametrize("article_id", sorted(SEEDS))
 def test_more_like_this_ranks_as_whoosh_more_like(seeds_service, article_id):
-    searcher, _, _ = seeds_service.handle.searcher()
+    searcher, _, _ = seeds_service.backend.handle.searcher()
     docnum = searcher.document_number(id=article_id)
     expected = [hit["id"] for hit in searcher.more_like(docnum, "body", top=4, numterms=25)]
     assert [item["id"] for item in seeds_service.more_like_this(article_id, limit=4)] == expected
@@ -298,12 +302,12 @@ def test_result_shape(seeds_service):
 def test_synonym_file_is_editable(tmp_path, seeds_index, registry):
     path = tmp_path / "syn.txt"
     path.write_text("# comment\nzebra, kyaw win\n", encoding="utf-8")
-    service = SearchService(IndexHandle(seeds_index, registry, Synonyms.load(path)))
+    service = whoosh_service(seeds_index, registry, Synonyms.load(path))
     assert run(service, "zebra")["total"] == 4
 
 
 def test_handle_follows_each_new_generation(corpus_copy, tmp_path, registry):
-    service = SearchService(IndexHandle(tmp_path / "ix", registry))
+    service = whoosh_service(tmp_path / "ix", registry)
     first = build_index(corpus_copy, tmp_path / "ix", registry=registry).generation
     assert run(service, "asylum")["generation"] == first
     assert run(service, "asylum")["total"] == 5
@@ -314,10 +318,8 @@ def test_handle_follows_each_new_generation(corpus_copy, tmp_path, registry):
 
 
 def test_warm_loads_frequent_terms_and_search_still_agrees(seeds_index, registry):
-    service = SearchService(IndexHandle(seeds_index, registry,
-                                        Synonyms.load(PACKAGE_DATA / "synonyms.txt")))
-    cold = SearchService(IndexHandle(seeds_index, registry,
-                                     Synonyms.load(PACKAGE_DATA / "synonyms.txt")))
+    service = whoosh_service(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    cold = whoosh_service(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
     loaded = service.warm(frequent_terms=20)
     assert loaded["terms"] == 40
     for q in ("said", "Kyaw Win", "embassy OR asylum"):

@@ -1,10 +1,10 @@
 """Snippet internals: the fast candidate scan finds exactly what the candidate regex finds."""
 import pytest
 
-import sys
 
 from searchsvc.backends.whoosh.analysis import analyze_word
-from searchsvc.snippets import (QueryTerms, _candidate_regex, _candidate_words, _prefix,
+from searchsvc.backends.contract import QueryTerms
+from searchsvc.service.snippets import (_candidate_regex, _candidate_words, _prefix,
                                 _word_boundary, find_matches, make_snippets)
 
 TEXTS = [
@@ -45,9 +45,9 @@ def test_word_boundary_moves_to_whitespace(text):
 
 def test_many_matches_pick_passages_with_most_distinct_words():
     text = ("filler " * 60 + "storm ") * 5 + "storm flood storm flood " + "filler " * 60
-    snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"})))
+    snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word))
     assert any("<mark>flood</mark>" in snippet.html for snippet in snippets)
-    assert len(find_matches(text, QueryTerms(frozenset({"storm"})))) == 7
+    assert len(find_matches(text, QueryTerms(frozenset({"storm"}), analyze=analyze_word))) == 7
 
 
 WORD_FORMS = ["day", "days", "Friday", "making", "make", "probability", "probabilities",
@@ -72,7 +72,7 @@ def test_short_stems_keep_their_whole_length():
 
 def test_a_match_inside_a_passage_taken_gives_no_second_passage():
     text = " ".join(["storm"] * 20) + " filler" * 200 + " storm calm" + " filler" * 200
-    snippets = make_snippets(text, QueryTerms(frozenset({"storm"})))
+    snippets = make_snippets(text, QueryTerms(frozenset({"storm"}), analyze=analyze_word))
     assert len(snippets) == 2
     assert all(snippet.html.count("<mark>") >= 1 for snippet in snippets)
 
@@ -81,16 +81,16 @@ def test_a_match_inside_a_passage_taken_gives_no_second_passage():
                                   "\ue000<b>storm</b>\ue001 storm & more"])
 def test_marked_text_is_escaped_whatever_it_holds(text):
     from markupsafe import escape
-    html = make_snippets(text, QueryTerms(frozenset({"storm"})))[0].html
+    html = make_snippets(text, QueryTerms(frozenset({"storm"}), analyze=analyze_word))[0].html
     assert html.replace("<mark>", "").replace("</mark>", "") == str(escape(text))
     assert html.count("<mark>") == html.count("</mark>") == 2
 
 
 def test_long_text_stops_reading_once_passages_hold_every_term():
-    from searchsvc.snippets import SCAN_CHARS
+    from searchsvc.service.snippets import SCAN_CHARS
     early = " ".join(f"storm flood {'filler ' * 40}" for _ in range(3))
     late = "filler " * (SCAN_CHARS // 7) + "storm flood storm flood storm flood " * 3
-    snippets = make_snippets(early + late, QueryTerms(frozenset({"storm", "flood"})))
+    snippets = make_snippets(early + late, QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word))
     assert len(snippets) == 3
     assert all("<mark>storm</mark> <mark>flood</mark>" in s.html for s in snippets)
     # The early passages are taken although a denser one lies further on.
@@ -99,7 +99,7 @@ def test_long_text_stops_reading_once_passages_hold_every_term():
 
 def test_a_term_only_found_late_makes_reading_go_on():
     text = "storm " + "filler " * 12_000 + "flood and storm together"
-    snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"})))
+    snippets = make_snippets(text, QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word))
     assert any("<mark>flood</mark>" in s.html for s in snippets)
 
 
@@ -108,10 +108,10 @@ def test_passages_show_every_matched_word_before_repeating_one():
     # the passages show geneva too, not three passages of asylum alone.
     filler = " ".join(f"word{n}" for n in range(40))
     text = f"asylum {filler} asylum {filler} asylum {filler} {filler} he served in geneva."
-    snippets = make_snippets(text, QueryTerms(frozenset({"asylum", "geneva"})))
+    snippets = make_snippets(text, QueryTerms(frozenset({"asylum", "geneva"}), analyze=analyze_word))
     assert len(snippets) == 3
     assert sum("<mark>asylum</mark>" in s.html for s in snippets) == 2
     assert "<mark>geneva</mark>" in snippets[-1].html
     # One word: its three best passages, as before.
-    single = make_snippets(text, QueryTerms(frozenset({"asylum"})))
+    single = make_snippets(text, QueryTerms(frozenset({"asylum"}), analyze=analyze_word))
     assert all("<mark>asylum</mark>" in s.html for s in single) and len(single) == 3

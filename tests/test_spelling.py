@@ -21,7 +21,7 @@ def _misspellings(rng: random.Random, word: str) -> set[str]:
 
 
 def _check(index_dir, words):
-    from searchsvc.backends.whoosh.indexer import open_current
+    from searchsvc.backends.whoosh.generations import open_current
     ix, _ = open_current(index_dir)
     with ix.searcher() as searcher:
         corrector = searcher.corrector("body")

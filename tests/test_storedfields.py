@@ -1,7 +1,8 @@
 """Stored fields read straight from the segment columns equal Whoosh's own reading."""
 from __future__ import annotations
 
-from searchsvc.backends.whoosh.indexer import build_index, open_current
+from searchsvc.backends.whoosh.generations import open_current
+from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.backends.whoosh.storedfields import stored_fields
 
 

@@ -41,7 +41,7 @@ def article(article_id: str):
 @bp.get("/health")
 def health():
     """Return the served index's document count, generation and build time."""
-    return jsonify({"status": "ok", **get_service().handle.info()})
+    return jsonify({"status": "ok", **get_service().info()})
 
 
 @bp.get("/openapi.json")

@@ -7,7 +7,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .params import BadParameter
-from ..search import SearchError
+from ..service import SearchError
 
 log = logging.getLogger(__name__)
 NO_INDEX_MESSAGE = "the search index has not been built yet; run `searchsvc index`"

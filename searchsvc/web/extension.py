@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from ..outlets import OutletRegistry
-from ..search import IndexHandle, SearchService, Synonyms
+from ..service import SearchService, open_service
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -20,12 +19,11 @@ SECURITY_HEADERS = {
 
 def init_app(app: Flask) -> None:
     """Attach the search service (shared by all requests) and the security headers."""
-    registry = OutletRegistry.load(app.config["OUTLETS_FILE"])
-    handle = IndexHandle(app.config["INDEX_DIR"], registry,
-                         Synonyms.load(app.config["SYNONYMS_FILE"]))
-    app.extensions["searchsvc"] = SearchService(handle,
-                                                max_query_length=app.config["MAX_QUERY_LENGTH"],
-                                                max_per_page=app.config["MAX_PER_PAGE"])
+    app.extensions["searchsvc"] = open_service(
+        app.config["INDEX_DIR"], outlets_file=app.config["OUTLETS_FILE"],
+        synonyms_file=app.config["SYNONYMS_FILE"],
+        max_query_length=app.config["MAX_QUERY_LENGTH"],
+        max_per_page=app.config["MAX_PER_PAGE"])
 
     @app.after_request
     def add_security_headers(response):

@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from ..search import DATE_BOUND_RE, MAX_PAGE, SORTS, YEAR_RE
+from ..backends.contract import SORTS
+from ..query.bounds import DATE_BOUND_RE, YEAR_RE
+from ..service.search import MAX_PAGE
 
 
 def _string_or_null() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from ..search import SearchError, SearchRequest
+from ..service import SearchError, SearchRequest
 
 KNOWN_PARAMETERS = {"q", "outlet", "year", "sort", "page", "per_page", "date_from", "date_to"}
 

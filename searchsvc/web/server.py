@@ -64,7 +64,7 @@ def _warm_worker(worker) -> None:
     """Warm each worker's caches before it takes requests (each worker has its own)."""
     import logging
 
-    from ..search import SearchService
+    from ..service import SearchService
     service: SearchService = worker.wsgi.extensions["searchsvc"]
     try:
         loaded = service.warm()

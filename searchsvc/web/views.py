@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from werkzeug.datastructures import MultiDict
 
 from .params import KNOWN_PARAMETERS, BadParameter, search_request_from_args
-from ..search import SORTS
+from ..backends.contract import SORTS
 from .extension import get_service
 
 bp = Blueprint("web", __name__)

@@ -153,7 +153,7 @@ def _decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:
     return keys
 
 
-def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
     if not sorted_values.size:
         return np.zeros(wanted.size, dtype=bool)
@@ -303,7 +303,7 @@ class QueryEvaluator:
             return self._boosted(self._not(self.evaluate(node.query)), node.boost)
         if kind is wq.AndNot:
             positive, negative = self.evaluate(node.a), self.evaluate(node.b)
-            keep = ~_contains(negative.docs, positive.docs)
+            keep = ~contains(negative.docs, positive.docs)
             return Matches(positive.docs[keep], positive.scores[keep])
         raise Unsupported(kind.__name__)
 
@@ -338,7 +338,7 @@ class QueryEvaluator:
         # Only documents holding every word can hold the phrase.
         common = terms[0].docs
         for term in terms[1:]:
-            common = common[_contains(term.docs, common)]
+            common = common[contains(term.docs, common)]
         if not common.size:
             return Matches.empty()
         # The first word's positions in those documents: a lookup in a per-document mask
@@ -350,7 +350,7 @@ class QueryEvaluator:
         if node.slop == 1:
             # Word i of the phrase at position p + i, for every start p of the first word.
             for offset, term in enumerate(terms[1:], start=1):
-                starts = starts[_contains(term.positions, starts + offset)]
+                starts = starts[contains(term.positions, starts + offset)]
                 if not starts.size:
                     return Matches.empty()
         else:
@@ -378,7 +378,7 @@ class QueryEvaluator:
         docs, scores = parts[0].docs, parts[0].scores
         for part in parts[1:]:
             # Look the smaller list up in the larger (both sorted): m log n, no sorting.
-            found = _contains(part.docs, docs)
+            found = contains(part.docs, docs)
             docs = docs[found]
             scores = scores[found] + part.scores[np.searchsorted(part.docs, docs)]
         return Matches(docs, scores)

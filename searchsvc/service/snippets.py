@@ -14,7 +14,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .backends.whoosh.analysis import analyze_word
+from ..backends.contract import QueryTerms
 
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
@@ -23,17 +23,6 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters bracketing matches 
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
 SCAN_CHARS = 8_000             # a long text is read this far first, then further if needed
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """What to mark: single analysed terms, and phrases as sequences of analysed terms."""
-
-    terms: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases)
 
 
 @dataclass(frozen=True)
@@ -153,7 +142,7 @@ def _term_spans(text: str, query_terms: QueryTerms,
     for start, end, word in _candidate_words(text, found, limit):
         stem = stems.get(word)
         if stem is None:
-            stem = stems[word] = analyze_word(word)
+            stem = stems[word] = query_terms.analyze(word)
         if stem in wanted:
             hits.append((start, end, stem))
     spans = [hit for hit in hits if hit[2] in query_terms.terms]

@@ -1,0 +1,1 @@
+"""Search backends behind one contract (``contract``); Whoosh (``whoosh``) is the default."""

@@ -1,0 +1,120 @@
+"""What a search backend does, in terms every backend shares.
+
+A backend holds an index of articles in generations: a build writes a new generation and
+switches to it atomically (searches in flight finish on the old one), an update changes
+articles by id. It runs a query tree (``searchsvc.query.tree``) with filters, sort and
+paging, counts facets, returns stored fields, says which analysed terms to highlight, and
+offers a spelling lexicon. The search service (``searchsvc.service``) calls nothing else.
+
+The Whoosh backend (``searchsvc.backends.whoosh``) is the embedded default; the contract
+suite in ``tests/backends/`` runs the same tests against every backend.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from ..query.tree import Node
+
+SORTS = ("relevance", "newest", "oldest")
+UNKNOWN = "unknown"          # the facet value of an unknown outlet or year
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What to mark: single analysed terms, phrases as sequences of analysed terms.
+
+    ``analyze`` is the backend's analysis of one word, so that a passage's words can be
+    matched against the terms (a stemmed match marks the word as written).
+    """
+
+    terms: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+    analyze: Callable[[str], str] = str.lower
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet filters (each disjunctive within itself) and an inclusive day range."""
+
+    outlets: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()          # four-digit years or "unknown"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """One search as a backend runs it."""
+
+    tree: Node | None                    # None: every article
+    filters: Filters = Filters()
+    sort: str = "relevance"              # one of SORTS
+    offset: int = 0
+    limit: int = 10
+    # When fewer than fallback_below articles match the tree, the fallback (the same words,
+    # none required) is searched instead, the tree's matches ranked first.
+    fallback: Node | None = None
+    fallback_below: int = 10
+    # A long description: the backend may re-rank its matches by relevance feedback.
+    feedback: bool = False
+    match_nothing: bool = False          # the query had words, none that can be searched
+
+
+@dataclass
+class Found:
+    """One article of a result: its stored display fields and its score (None if unscored)."""
+
+    fields: dict
+    score: float | None
+
+
+@dataclass
+class Outcome:
+    """What a backend found for a SearchSpec."""
+
+    total: int                           # articles matching the query and every filter
+    hits: list[Found]                    # the requested page, in order
+    # Facet counts as (value, count); each facet counts with every filter but its own.
+    facets: dict[str, list[tuple[str, int]]]
+    highlight: QueryTerms                # the terms the typed query looks for
+    generation: str
+    # Set when the fallback was searched: how many of `total` match the tree.
+    all_words: int | None = None
+    tree_matches: int = 0                # articles matching the tree (before facet filters)
+    notes: list[str] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    """The operations the search service needs from an index."""
+
+    def search(self, spec: SearchSpec) -> Outcome:
+        """Run one search: matches, facets, the page of hits, the terms to highlight."""
+
+    def count(self, tree: Node | None, filters: Filters = Filters()) -> int:
+        """Return how many articles match a tree and the day range of the filters."""
+
+    def article(self, article_id: str) -> dict | None:
+        """Return the stored fields of one article (with its body), or None."""
+
+    def similar(self, article_id: str, limit: int = 5) -> list[Found]:
+        """Return the articles most like one article, best first, itself left out."""
+
+    def highlight_terms(self, tree: Node | None) -> QueryTerms:
+        """Return the analysed terms and phrases a tree looks for (not those it excludes)."""
+
+    def document_frequency(self, word: str) -> int:
+        """Return how many articles' text holds a word (after analysis)."""
+
+    def suggest_word(self, word: str, maxdist: int) -> str | None:
+        """Return the index word within maxdist edits that most articles use, if any."""
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+
+    def warm(self) -> dict:
+        """Load what the first searches would otherwise pay for; return what was loaded."""

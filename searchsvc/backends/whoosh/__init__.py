@@ -1,0 +1,1 @@
+"""The Whoosh backend: the only package that imports Whoosh."""

@@ -1,0 +1,331 @@
+"""The Whoosh backend: the contract of ``searchsvc.backends.contract`` over a local index.
+
+Queries of terms, exact phrases and Boolean operators are matched and scored on cached
+posting arrays (``postings``); anything else by Whoosh's own matchers, without scores.
+Facets and sorting are array operations over the generation's columns (``handle``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from ...query import tree as t
+from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
+from .analysis import analyze_word
+from .feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
+from .handle import FacetColumns, IndexHandle
+from .multiterm import expand_multiterms
+from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
+from .schema import UNKNOWN_YEAR
+from .spelling import Lexicon
+from .storedfields import stored_fields
+from .translate import TEXT_FIELDS, query_terms, to_whoosh
+from .whoosh_fixes import apply as apply_whoosh_fixes
+
+apply_whoosh_fixes()
+FEEDBACK_NOTE = "articles are also ranked by the words the best matches share"
+TOO_COMMON_NOTE = "every word is too common to search on its own"
+
+
+class WhooshBackend:
+    """A Whoosh index directory of generations, searched through the backend contract."""
+
+    def __init__(self, index_dir: str | os.PathLike) -> None:
+        self.handle = IndexHandle(index_dir)
+        self._postings: dict[str, PostingCache] = {}
+        self._lexicons: dict[str, Lexicon] = {}
+
+    # ---- the contract
+
+    def search(self, spec: SearchSpec) -> Outcome:
+        """Run one search: matches, facets, the page of hits, the terms to highlight."""
+        searcher, columns, generation = self.handle.searcher()
+        notes: list[str] = []
+        query = self._query(searcher, generation, spec.tree, notes)
+        if spec.tree is not None and query is None:
+            # Words, but none that is indexed (stop words): nothing matches, where no
+            # query at all lists the archive.
+            notes.append(TOO_COMMON_NOTE)
+        if spec.match_nothing or (spec.tree is not None and query is None):
+            matched = Matches.empty()
+        else:
+            matched = self._matching(searcher, columns, generation, query, spec.filters)
+        tree_matches = int(matched.docs.size)
+        with_all = None     # the articles having every word, when others follow them
+        if spec.fallback is not None and matched.docs.size < spec.fallback_below:
+            fallback = self._query(searcher, generation, spec.fallback, [])
+            found = (Matches.empty() if fallback is None else
+                     self._matching(searcher, columns, generation, fallback, spec.filters))
+            if found.docs.size > matched.docs.size:
+                with_all = matched.docs
+                query, matched = fallback, found
+
+        marked = query          # snippets mark the words searched for as typed
+        if (spec.feedback and spec.sort == "relevance" and matched.docs.size
+                and matched.scores is not None):
+            query, matched = self._with_feedback(searcher, columns, generation, query,
+                                                 matched, spec.filters, notes)
+
+        outlet_ok, year_ok = self._facet_masks(columns, matched.docs, spec.filters)
+        selected = matched.select(outlet_ok & year_ok)
+        facets = {"outlet": self._outlet_facet(columns, matched.docs[year_ok]),
+                  "year": self._year_facet(columns, matched.docs[outlet_ok])}
+        total = int(selected.docs.size)
+        ahead = None if with_all is None else contains(with_all, selected.docs)
+        page_docs, scores = self._page(searcher, columns, query, selected, spec, total, ahead)
+        hits = [Found(_fields(stored_fields(searcher, docnum)), score)
+                for docnum, score in zip(page_docs, scores)]
+        return Outcome(total=total, hits=hits, facets=facets,
+                       highlight=query_terms(marked, searcher.reader()),
+                       generation=generation,
+                       all_words=None if ahead is None else int(ahead.sum()),
+                       tree_matches=tree_matches, notes=notes)
+
+    def count(self, tree: t.Node | None, filters: Filters = Filters()) -> int:
+        """Return how many articles match a tree and the day range of the filters."""
+        searcher, columns, generation = self.handle.searcher()
+        query = self._query(searcher, generation, tree, [])
+        return int(self._matching(searcher, columns, generation, query, filters).docs.size)
+
+    def article(self, article_id: str) -> dict | None:
+        """Return the stored fields of one article (with its body), or None."""
+        searcher, _, generation = self.handle.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        return {**_fields(stored_fields(searcher, docnum)), "generation": generation}
+
+    def similar(self, article_id: str, limit: int = 5) -> list[Found]:
+        """Return the articles most similar to one article (other coverage of the story).
+
+        Whoosh's more_like(): the article's 25 key words (Bo1) as an OR, the article itself
+        left out; matched and scored on the posting arrays (Whoosh's own matchers took
+        about 0.3-1 s a call on the news index).
+        """
+        searcher, columns, generation = self.handle.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        key_terms = searcher.key_terms([docnum], "body", numterms=25)
+        if not key_terms:
+            return []
+        query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
+        matches = self._matching(searcher, columns, generation, query, Filters())
+        others = matches.select(matches.docs != docnum)
+        if others.scores is None:       # not matched on the posting arrays: Whoosh's own way
+            return [Found(_fields(hit.fields()), round(float(hit.score), 4))
+                    for hit in searcher.search(query, limit=limit, mask={docnum})]
+        best = top_ranked(others.docs, others.scores, limit)
+        return [Found(_fields(stored_fields(searcher, int(others.docs[i]))),
+                      round(float(others.scores[i]), 4)) for i in best]
+
+    def highlight_terms(self, tree: t.Node | None) -> QueryTerms:
+        """Return the analysed terms and phrases a tree looks for (not those it excludes)."""
+        searcher, _, generation = self.handle.searcher()
+        return query_terms(self._query(searcher, generation, tree, []), searcher.reader())
+
+    def document_frequency(self, word: str) -> int:
+        """Return how many articles' bodies hold a word (after analysis)."""
+        searcher, _, _ = self.handle.searcher()
+        term = analyze_word(word)
+        return searcher.doc_frequency("body", term) if term else 0
+
+    def suggest_word(self, word: str, maxdist: int) -> str | None:
+        """Return the body word within maxdist edits that most articles use, if any."""
+        searcher, _, generation = self.handle.searcher()
+        return self._lexicon(searcher, generation).suggest(word, maxdist=maxdist)
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+        return self.handle.info()
+
+    def warm(self, frequent_terms: int = 200) -> dict:
+        """Load what the first searches would otherwise pay for, and return what was loaded.
+
+        Opens the current generation, reads its facet columns, field lengths and spelling
+        lexicon, and decodes the postings of the most frequent title and body terms (the
+        slowest to read cold). A server calls this once per worker before taking requests.
+        """
+        started = time.perf_counter()
+        searcher, columns, generation = self.handle.searcher()
+        cache = self._posting_cache(columns, generation)
+        self._lexicon(searcher, generation)
+        terms = 0
+        for fieldname in TEXT_FIELDS:
+            cache.field_lengths(searcher, fieldname)
+            for _, text in searcher.reader().most_frequent_terms(fieldname, frequent_terms):
+                cache.term(searcher, fieldname, text.decode("utf-8")
+                           if isinstance(text, bytes) else text)
+                terms += 1
+        return {"generation": generation, "terms": terms,
+                "seconds": round(time.perf_counter() - started, 2)}
+
+    # ---- queries
+
+    def _query(self, searcher: Searcher, generation: str, tree: t.Node | None,
+               notes: list[str]) -> wq.Query | None:
+        """Return a tree as a Whoosh query, prefix, wildcard and fuzzy words bounded."""
+        query = to_whoosh(tree, searcher.schema)
+        expansion = expand_multiterms(query, searcher.reader(),
+                                      self._lexicon(searcher, generation), TEXT_FIELDS)
+        notes.extend(expansion.notes)
+        return expansion.query
+
+    def _posting_cache(self, columns: FacetColumns, generation: str) -> PostingCache:
+        """Return the decoded postings of a generation (a new, empty cache for a new one)."""
+        cache = self._postings.get(generation)
+        if cache is None:
+            cache = PostingCache(columns.live)
+            self._postings = {generation: cache}
+        return cache
+
+    def _lexicon(self, searcher: Searcher, generation: str) -> Lexicon:
+        """Return the body terms of a generation for spelling suggestions (built once)."""
+        lexicon = self._lexicons.get(generation)
+        if lexicon is None:
+            lexicon = Lexicon(searcher.reader(), "body")
+            self._lexicons = {generation: lexicon}
+        return lexicon
+
+    def _with_feedback(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                       query: wq.Query, matched: Matches, filters: Filters,
+                       notes: list[str]) -> tuple[wq.Query, Matches]:
+        """Re-rank a description's matches with the words its best matches share (RM3).
+
+        The same articles match; only their order changes (see feedback.py).
+        """
+        best = top_ranked(matched.docs, matched.scores, FEEDBACK_DOCS)
+        terms = feedback_terms(searcher, [int(matched.docs[i]) for i in best],
+                               [float(matched.scores[i]) for i in best])
+        if not terms:
+            return query, matched
+        expanded_q = expanded_query(query, terms)
+        expanded = self._matching(searcher, columns, generation, expanded_q, filters)
+        if expanded.scores is None:
+            return query, matched
+        notes.append(FEEDBACK_NOTE)
+        return expanded_q, expanded.select(contains(matched.docs, expanded.docs))
+
+    # ---- matching and facets
+
+    def _matching(self, searcher: Searcher, columns: FacetColumns, generation: str,
+                  query: wq.Query | None, filters: Filters) -> Matches:
+        """Return the docs matching the query and the date range (not the facets), sorted."""
+        if query is None:
+            matches = Matches(np.flatnonzero(columns.live).astype(np.int64), None)
+        else:
+            matches = None
+            if QueryEvaluator.usable(searcher):
+                evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher)
+                try:
+                    matches = evaluator.evaluate(query)
+                except Unsupported:
+                    matches = None
+            if matches is None:
+                docs = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+                docs.sort()
+                matches = Matches(docs, None)
+        if filters.date_from or filters.date_to:
+            epoch = dt.date(1, 1, 1)
+            low = (filters.date_from - epoch).days if filters.date_from else 0
+            high = ((filters.date_to - epoch).days if filters.date_to
+                    else np.iinfo(np.int64).max)
+            days = columns.days[matches.docs]
+            matches = matches.select((days >= low) & (days <= high))
+        return matches
+
+    @staticmethod
+    def _facet_masks(columns: FacetColumns, matched: np.ndarray,
+                     filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per matched doc, whether it passes the outlet filter and the year filter."""
+        outlet_ok = np.ones(matched.size, dtype=bool)
+        if filters.outlets:
+            wanted = [code for code, label in enumerate(columns.outlet_labels)
+                      if label in set(filters.outlets)]
+            outlet_ok = np.isin(columns.outlet_codes[matched], wanted)
+        year_ok = np.ones(matched.size, dtype=bool)
+        if filters.years:
+            wanted_years = [UNKNOWN_YEAR if y == UNKNOWN else int(y) for y in filters.years]
+            year_ok = np.isin(columns.years[matched], wanted_years)
+        return outlet_ok, year_ok
+
+    @staticmethod
+    def _outlet_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:
+        """Return outlet counts, largest first then by name ("unknown" last among equals)."""
+        counts = np.bincount(columns.outlet_codes[docs], minlength=len(columns.outlet_labels))
+        codes = np.flatnonzero(counts)
+        codes = codes[np.lexsort((columns.outlet_rank[codes], -counts[codes]))]
+        labels = columns.outlet_labels
+        return [(labels[code], count)
+                for code, count in zip(codes.tolist(), counts[codes].tolist())]
+
+    @staticmethod
+    def _year_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:
+        """Return year counts in year order, 'unknown' last."""
+        years, counts = np.unique(columns.years[docs], return_counts=True)
+        values = [(UNKNOWN if year == UNKNOWN_YEAR else str(int(year)), int(count))
+                  for year, count in zip(years, counts)]
+        return sorted(values, key=lambda item: (item[0] == UNKNOWN, item[0]))
+
+    # ---- ranking and paging
+
+    @staticmethod
+    def _page(searcher: Searcher, columns: FacetColumns, query: wq.Query | None,
+              matches: Matches, spec: SearchSpec, total: int,
+              ahead: np.ndarray | None = None) -> tuple[list[int], list[float | None]]:
+        """Return the docnums and scores of the requested page, in order.
+
+        By relevance, the matches where ahead (aligned with them) is true come first.
+        """
+        first = spec.offset
+        if first >= total:
+            return [], []
+        last = min(first + spec.limit, total)
+        docs = matches.docs
+        if spec.sort == "relevance" and query is not None and matches.scores is not None:
+            keys = matches.scores
+            if ahead is not None and ahead.any():
+                keys = np.where(ahead, keys + keys.max() + 1.0, keys)
+            ranked = top_ranked(docs, keys, last)[first:last]
+            return ([int(docs[i]) for i in ranked],
+                    [round(float(matches.scores[i]), 4) for i in ranked])
+        if spec.sort == "relevance" and query is not None:
+            allowed = None if docs.size == searcher.doc_count() else set(docs.tolist())
+            results = searcher.search(query, limit=last, filter=allowed)
+            ranked = [(hit.docnum, hit.score) for hit in results][first:last]
+            return [d for d, _ in ranked], [round(float(s), 4) for _, s in ranked]
+        days = columns.days[docs]
+        if spec.sort == "oldest":
+            key = np.where(days < 0, np.iinfo(np.int64).max, days)
+        else:   # newest, and relevance without a query: newest first
+            key = np.where(days < 0, np.iinfo(np.int64).max, -days)
+        order = np.lexsort((docs, key))[first:last]
+        return [int(d) for d in docs[order]], [None] * len(order)
+
+
+def _fields(stored: dict) -> dict:
+    """Return stored fields as the contract gives them: an unknown year is None."""
+    if stored.get("year") == UNKNOWN_YEAR:
+        stored = {**stored, "year": None}
+    return stored
+
+
+def top_ranked(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """Return the indexes of the `count` best scores, best first, ties by lower docnum.
+
+    This is Whoosh's collector order; only the candidates at or above the count-th best
+    score are sorted.
+    """
+    if count < scores.size:
+        threshold = np.partition(scores, scores.size - count)[scores.size - count]
+        candidates = np.flatnonzero(scores >= threshold)
+    else:
+        candidates = np.arange(scores.size)
+    order = np.lexsort((docs[candidates], -scores[candidates]))
+    return candidates[order[:count]]
+

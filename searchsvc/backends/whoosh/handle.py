@@ -1,0 +1,144 @@
+"""The served Whoosh index: the current generation opened once per change, its columns."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from ..contract import UNKNOWN
+from . import generations
+from .schema import UNKNOWN_YEAR
+
+# BM25 in the title and in the body, the two scores added (translate.TITLE_WEIGHT). Measured
+# on five IR test collections (bench/ir_eval.py): k1/b matter little alone (k1 0.9-1.5,
+# b 0.4-0.75 within 0.01 MAP); 0.9 / 0.4, the published baselines' parameters, are best with
+# relevance feedback (feedback.py).
+BM25_K1 = 0.9
+BM25_B = 0.4
+
+
+class BM25(scoring.BM25F):
+    """Whoosh's BM25F with the idf of Lucene's BM25, log(1 + (N - n + 0.5) / (n + 0.5)).
+
+    Whoosh's own idf, log(N / (n + 1)) + 1, is a tf-idf idf: its added 1 flattens the
+    difference between rare and common words, so common words weigh too much.
+    """
+
+    def idf(self, searcher, fieldname: str, text) -> float:
+        """Return the inverse document frequency of a term in a field."""
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        return math.log(1 + (parent.doc_count_all() - n + 0.5) / (n + 0.5))
+
+
+def ranking_model() -> scoring.WeightingModel:
+    """Return the weighting every relevance-sorted search uses."""
+    return BM25(B=BM25_B, K1=BM25_K1)
+
+
+@dataclass
+class FacetColumns:
+    """Per-document facet and sort values of one index generation, as arrays."""
+
+    outlet_codes: np.ndarray     # int32 code per docnum into outlet_labels
+    outlet_labels: list[str]
+    years: np.ndarray            # int32 per docnum; UNKNOWN_YEAR when unknown
+    days: np.ndarray             # int64 day number per docnum; -1 when unknown
+    live: np.ndarray             # bool per docnum: not deleted
+    outlet_rank: np.ndarray      # per code: its place in name order, "unknown" last
+
+    @classmethod
+    def load(cls, reader) -> "FacetColumns":
+        """Read the sortable columns of every document into arrays."""
+        count = reader.doc_count_all()
+        outlets = reader.column_reader("outlet")
+        years = reader.column_reader("year")
+        dates = reader.column_reader("date")
+        labels: dict[str, int] = {}
+        outlet_codes = np.fromiter((labels.setdefault(outlets[n], len(labels))
+                                    for n in range(count)), dtype=np.int32, count=count)
+        year_values = np.fromiter((years[n] for n in range(count)), dtype=np.int32, count=count)
+        epoch = dt.datetime(1, 1, 1)
+        day_values = np.fromiter(
+            ((dates[n] - epoch).days if year_values[n] != UNKNOWN_YEAR and dates[n] else -1
+             for n in range(count)), dtype=np.int64, count=count)
+        live = np.ones(count, dtype=bool)
+        if reader.has_deletions():
+            for docnum in range(count):
+                live[docnum] = not reader.is_deleted(docnum)
+        names = list(labels)
+        by_name = sorted(range(len(names)), key=lambda code: (names[code] == UNKNOWN,
+                                                            names[code].casefold()))
+        outlet_rank = np.empty(len(names), dtype=np.int64)
+        outlet_rank[by_name] = np.arange(len(names))
+        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank)
+
+
+class IndexHandle:
+    """The served index: opened once, reopened when a new generation is switched in."""
+
+    def __init__(self, index_dir: str | os.PathLike) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._current_stat: tuple[int, int, int] | None = None
+        self._index = None
+        self._columns: FacetColumns | None = None
+        self._local = threading.local()
+        self._built_at: tuple[str, str | None] | None = None   # (generation, built_at)
+
+    def _refresh(self) -> None:
+        """Open the current generation if it changed since the last call.
+
+        The CURRENT file is replaced (a new inode) at every switch, so one stat() tells
+        whether it can have changed; it is read only then.
+        """
+        try:
+            stat = os.stat(self.index_dir / generations.CURRENT_FILE)
+            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except (FileNotFoundError, NotADirectoryError):
+            signature = None
+        if signature is not None and signature == self._current_stat:
+            return
+        generation = generations.current_generation(self.index_dir)
+        if generation is None:
+            raise FileNotFoundError(f"no index has been built in {self.index_dir}")
+        if generation == self._generation:
+            self._current_stat = signature
+            return
+        with self._lock:
+            if generation != self._generation:
+                index, generation = generations.open_current(self.index_dir)
+                with index.searcher() as searcher:
+                    columns = FacetColumns.load(searcher.reader())
+                self._index, self._columns, self._generation = index, columns, generation
+            self._current_stat = signature
+
+    def searcher(self) -> tuple[Searcher, FacetColumns, str]:
+        """Return this thread's searcher on the current generation, its columns and its name."""
+        self._refresh()
+        generation, index, columns = self._generation, self._index, self._columns
+        cached = getattr(self._local, "entry", None)
+        if cached is None or cached[0] != generation:
+            if cached is not None:
+                cached[1].close()
+            cached = (generation, index.searcher(weighting=ranking_model()))
+            self._local.entry = cached
+        return cached[1], columns, generation
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+        searcher, _, generation = self.searcher()
+        # build.json lists every skipped record (large for a big corpus): read it once.
+        if self._built_at is None or self._built_at[0] != generation:
+            report = generations.build_info(self.index_dir, generation).get("report", {})
+            self._built_at = (generation, report.get("built_at"))
+        return {"generation": generation, "documents": searcher.doc_count(),
+                "built_at": self._built_at[1]}

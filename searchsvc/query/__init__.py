@@ -1,0 +1,1 @@
+"""Reading a user's query, once, into a backend-neutral query tree (``tree``)."""

@@ -1,0 +1,222 @@
+"""The one search call: a query read into a tree, run by a backend, rendered as plain data.
+
+The web page, the JSON endpoint, the command line and the Python API all render the dict
+:meth:`SearchService.search` returns. It never raises on the query text: a query that cannot
+be read as written is searched as plain words, and the result says so.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchSpec
+from ..dates import PartialDate
+from ..query.bounds import YEAR_RE, parse_bound
+from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
+from .snippets import highlight_all, make_snippets
+
+FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+# Fewer articles than this having all the words of a query (a page): articles having some
+# of them follow, those having all first.
+PARTIAL_MATCHES_BELOW = 10
+MAX_PAGE = 10_000             # deepest page served
+
+
+class SearchError(ValueError):
+    """A search parameter is invalid (not the query text, which never fails)."""
+
+
+@dataclass
+class SearchRequest:
+    """Everything a search may ask for; validated by :meth:`validate`."""
+
+    q: str = ""
+    outlets: Sequence[str] = ()
+    years: Sequence[str] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def validate(self, max_per_page: int = 100) -> None:
+        """Raise SearchError naming the first invalid parameter."""
+        if self.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise SearchError("page must be a whole number of 1 or more")
+        if self.page > MAX_PAGE:
+            raise SearchError(f"page must be {MAX_PAGE} or less")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= max_per_page:
+            raise SearchError(f"per_page must be between 1 and {max_per_page}")
+        for year in self.years:
+            if year != UNKNOWN and not YEAR_RE.fullmatch(str(year)):
+                raise SearchError(f"year must be a four-digit year or 'unknown', not {year!r}")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and parse_bound(value, end=name == "date_to") is None:
+                raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
+
+
+class SearchService:
+    """The search function over a backend, with its query reader."""
+
+    def __init__(self, backend: Backend, reader: QueryReader | None = None,
+                 max_per_page: int = 100) -> None:
+        self.backend = backend
+        self.reader = reader or QueryReader()
+        self.max_per_page = max_per_page
+
+    def outlet_names(self, outlets: Sequence[str]) -> tuple[str, ...]:
+        """Return outlet filter values as the registry names them (RFA: Radio Free Asia)."""
+        return tuple(dict.fromkeys(self.reader.outlet_name(outlet) for outlet in outlets))
+
+    def warm(self, **options) -> dict:
+        """Load what the first searches would otherwise pay for (see the backend's warm)."""
+        return self.backend.warm(**options)
+
+    def search(self, request: SearchRequest) -> dict:
+        """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
+        started = time.perf_counter()
+        request.validate(self.max_per_page)
+        outlets = self.outlet_names(request.outlets)
+        filters = Filters(outlets=outlets, years=tuple(request.years),
+                          date_from=parse_bound(request.date_from, end=False)
+                          if request.date_from else None,
+                          date_to=parse_bound(request.date_to, end=True)
+                          if request.date_to else None)
+        reading = self.reader.read(request.q)
+        spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
+                          offset=(request.page - 1) * request.per_page, limit=request.per_page,
+                          fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
+                          feedback=reading.description, match_nothing=reading.unsearchable)
+        outcome = self.backend.search(spec)
+        notes = list(reading.notes)
+        mode = reading.mode
+        if outcome.all_words is not None:
+            mode = "any word"
+            notes.append(any_word_note(outcome.tree_matches, request.sort == "relevance"))
+        notes.extend(outcome.notes)
+        all_words = outcome.total if outcome.all_words is None else outcome.all_words
+        hits = [self._hit(found, outcome.highlight) for found in outcome.hits]
+        suggestion = None
+        if all_words < FEW_HITS and reading.tree is not None:
+            suggestion = self._suggest(reading.text, filters, all_words)
+        total = outcome.total
+        return {
+            "query": {"text": request.q, "read_as": reading.text, "mode": mode,
+                      "notes": notes},
+            "total": total,
+            "all_words": outcome.all_words,
+            "page": request.page,
+            "per_page": request.per_page,
+            "pages": max(1, -(-total // request.per_page)),
+            "sort": request.sort,
+            "hits": hits,
+            "facets": {"outlet": _facet(outcome.facets["outlet"], outlets, by_count=True),
+                       "year": _facet(outcome.facets["year"], tuple(request.years),
+                                      by_count=False)},
+            "filters": {"outlet": list(outlets), "year": list(request.years),
+                        "date_from": request.date_from, "date_to": request.date_to},
+            "suggestion": suggestion,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "generation": outcome.generation,
+        }
+
+    def _hit(self, found: Found, terms) -> dict:
+        """Return one hit as plain data, with snippets."""
+        stored = found.fields
+        snippets = make_snippets(stored.get("body", ""), terms)
+        title_spans = highlight_all(stored.get("title", ""), terms)
+        return {**article_metadata(stored), "score": found.score,
+                "title_html": str(title_spans),
+                "snippets": [{"html": s.html, "text": s.text} for s in snippets]}
+
+    def _suggest(self, text: str, filters: Filters, total: int) -> dict | None:
+        """Return a corrected query that finds more, if a small spelling change gives one."""
+        words = PLAIN_WORD_RE.findall(text)
+        if not words or len(words) > 6:
+            return None
+        changed = False
+        corrected = []
+        for word in words:
+            if len(word) < 3 or self.backend.document_frequency(word) > 0:
+                corrected.append(word)
+                continue
+            option = self.backend.suggest_word(word.lower(), maxdist=1 if len(word) < 6 else 2)
+            if option:
+                corrected.append(option)
+                changed = True
+            else:
+                corrected.append(word)
+        if not changed:
+            return None
+        better = " ".join(corrected)
+        found = self.backend.count(self.reader.read(better).tree, filters)
+        if found <= total:
+            return None
+        return {"text": better, "total": int(found)}
+
+    def article(self, article_id: str, q: str = "") -> dict | None:
+        """Return one article with its full text (highlighted for q) and related coverage."""
+        stored = self.backend.article(article_id)
+        if stored is None:
+            return None
+        terms = self.backend.highlight_terms(self.reader.read(q).tree if q else None)
+        paragraphs = [p for p in re.split(r"\n\s*\n|\n", stored.get("body", "")) if p.strip()]
+        if paragraphs and paragraphs[0].strip() == (stored.get("title") or "").strip():
+            paragraphs = paragraphs[1:]    # the page shows the headline already
+        return {**article_metadata(stored),
+                "body": stored.get("body", ""),
+                "paragraphs_html": [str(highlight_all(p, terms)) for p in paragraphs],
+                "source": stored.get("source"),
+                "provenance": stored.get("provenance", {}),
+                "related": self.more_like_this(article_id),
+                "generation": stored.get("generation")}
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[dict]:
+        """Return the articles most similar to one article (other coverage of the story)."""
+        return [{**article_metadata(found.fields), "score": found.score}
+                for found in self.backend.similar(article_id, limit)]
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+        return self.backend.info()
+
+
+def _facet(counts: list[tuple[str, int]], selected: Sequence[str], by_count: bool
+           ) -> list[dict]:
+    """Return facet values as plain data; a selected value is always listed."""
+    facet = [{"value": value, "count": count, "selected": value in selected}
+             for value, count in counts]
+    listed = {value for value, _ in counts}
+    unlisted = [{"value": str(value), "count": 0, "selected": True}
+                for value in selected if str(value) not in listed]
+    if by_count:
+        unlisted.sort(key=lambda entry: (entry["value"] == UNKNOWN, entry["value"].casefold()))
+        return facet + unlisted
+    return sorted(facet + unlisted, key=lambda entry: (entry["value"] == UNKNOWN,
+                                                       entry["value"]))
+
+
+def article_metadata(stored: dict) -> dict:
+    """Return the display metadata of a stored article (unknown values as None)."""
+    date_iso = stored.get("date_iso")
+    date = None
+    if date_iso:
+        parts = [int(part) for part in date_iso.split("-")]
+        date = PartialDate(*parts)
+    year = stored.get("year")
+    outlet = stored.get("outlet")
+    return {
+        "id": stored.get("id"),
+        "title": stored.get("title"),
+        "outlet": None if outlet == UNKNOWN else outlet,
+        "date": date_iso,
+        "date_display": date.display() if date else None,
+        "year": None if year is None else int(year),
+        "author": stored.get("author") or None,
+        "url": stored.get("url"),
+    }
