@@ -1,0 +1,56 @@
+"""Backends under the contract suite: each builds the same corpus and is searched the same way.
+
+A new backend adds a builder here: (corpus folder, work folder) -> a Backend over its index.
+"""
+import json
+
+import pytest
+
+from searchsvc.backends.whoosh.backend import WhooshBackend
+from searchsvc.backends.whoosh.indexer import build_index
+
+RECORDS = [
+    {"id": "a1", "title": "Diplomat seeks asylum in Geneva", "outlet": "Reuters",
+     "date": "2011-07-04", "authors": ["Ann Lee"],
+     "body": "A senior diplomat asked for asylum in Geneva on Monday. The diplomat said the "
+             "regime had ordered a crackdown."},
+    {"id": "a2", "title": "Embassy staff defect", "outlet": "Reuters", "date": "2011-08-15",
+     "body": "Two members of the embassy staff defected and asked for asylum abroad."},
+    {"id": "a3", "title": "Harvest festival opens", "outlet": "CNN", "date": "2022-03-25",
+     "body": "The harvest festival opened with music. Farmers sold apples and pears."},
+    {"id": "a4", "title": "Ambassador recalled", "outlet": "CNN", "date": "2022-03-01",
+     "body": "The ambassador was recalled after the diplomat's defection became public."},
+    {"id": "a5", "title": "Markets fall", "outlet": "BBC News",
+     "body": "Markets fell sharply on Tuesday; no date is known for this article."},
+]
+
+
+def whoosh_backend(corpus, work):
+    """Build the corpus into a Whoosh index and return the backend over it."""
+    from searchsvc.outlets import OutletRegistry
+    build_index(corpus, work / "index", registry=OutletRegistry())
+    return WhooshBackend(work / "index")
+
+
+BUILDERS = {"whoosh": whoosh_backend}
+
+
+@pytest.fixture(scope="session", params=sorted(BUILDERS))
+def backend(request, tmp_path_factory):
+    """Each backend, built once per session over RECORDS."""
+    work = tmp_path_factory.mktemp(f"backend-{request.param}")
+    write_corpus(work / "corpus", RECORDS)
+    return BUILDERS[request.param](work / "corpus", work)
+
+
+@pytest.fixture(params=sorted(BUILDERS))
+def builder(request):
+    """Each backend's builder: called again on the same work folder, it rebuilds."""
+    return BUILDERS[request.param]
+
+
+def write_corpus(folder, records):
+    """Write records as one JSON-lines file in a corpus folder."""
+    folder.mkdir(exist_ok=True)
+    (folder / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                       encoding="utf-8")

@@ -1,0 +1,132 @@
+"""The backend contract: the same tests, through the contract only, for every backend."""
+import datetime as dt
+
+from searchsvc.backends.contract import Filters, SearchSpec
+from searchsvc.query import tree as t
+
+
+def ids(outcome):
+    return [found.fields["id"] for found in outcome.hits]
+
+
+def test_a_word_matches_title_and_body_ranked_by_relevance(backend):
+    outcome = backend.search(SearchSpec(t.Word("asylum")))
+    assert outcome.total == 2 and set(ids(outcome)) == {"a1", "a2"}
+    assert ids(outcome)[0] == "a1"          # in the title and twice in the body
+    assert all(found.score > 0 for found in outcome.hits)
+
+
+def test_no_tree_lists_every_article_newest_first(backend):
+    outcome = backend.search(SearchSpec(None, limit=10))
+    assert outcome.total == 5
+    assert ids(outcome) == ["a3", "a4", "a2", "a1", "a5"]    # unknown date last
+
+
+def test_sort_oldest_and_paging(backend):
+    first = backend.search(SearchSpec(None, sort="oldest", offset=0, limit=2))
+    second = backend.search(SearchSpec(None, sort="oldest", offset=2, limit=2))
+    assert ids(first) == ["a1", "a2"] and ids(second) == ["a4", "a3"]
+    assert backend.search(SearchSpec(None, offset=10, limit=2)).hits == []
+
+
+def test_phrase_all_any_and_not(backend):
+    assert ids(backend.search(SearchSpec(t.Phrase(("embassy", "staff"))))) == ["a2"]
+    both = t.All((t.Word("diplomat"), t.Word("asylum")))
+    assert ids(backend.search(SearchSpec(both))) == ["a1"]
+    either = t.Any((t.Word("festival"), t.Word("ambassador")))
+    assert set(ids(backend.search(SearchSpec(either)))) == {"a3", "a4"}
+    without = t.All((t.Word("diplomat"), t.Not(t.Word("asylum"))))
+    assert ids(backend.search(SearchSpec(without))) == ["a4"]
+
+
+def test_fields_and_ranges(backend):
+    assert ids(backend.search(SearchSpec(t.Word("asylum", field="title")))) == ["a1"]
+    assert ids(backend.search(SearchSpec(t.Word("lee", field="author")))) == ["a1"]
+    assert set(ids(backend.search(SearchSpec(t.Word("cnn", field="outlet"))))) == {"a3", "a4"}
+    assert set(ids(backend.search(SearchSpec(t.YearRange(2022, 2022))))) == {"a3", "a4"}
+    march = t.DateRange(dt.date(2022, 3, 1), dt.date(2022, 3, 24))
+    assert ids(backend.search(SearchSpec(march))) == ["a4"]
+
+
+def test_prefix_and_fuzzy_words(backend):
+    assert set(ids(backend.search(SearchSpec(t.Prefix("defect"))))) == {"a2", "a4"}
+    assert set(ids(backend.search(SearchSpec(t.Fuzzy("diplomet", edits=1))))) == {"a1", "a4"}
+
+
+def test_synonym_group_matches_any_alternative(backend):
+    group = t.Synonyms((t.Word("festival"), t.Word("markets")))
+    assert set(ids(backend.search(SearchSpec(group)))) == {"a3", "a5"}
+
+
+def test_facets_are_disjunctive(backend):
+    outcome = backend.search(SearchSpec(None, filters=Filters(outlets=("CNN",))))
+    assert outcome.total == 2
+    assert dict(outcome.facets["outlet"]) == {"Reuters": 2, "CNN": 2, "BBC News": 1}
+    assert dict(outcome.facets["year"]) == {"2022": 2}
+    years = backend.search(SearchSpec(None, filters=Filters(years=("2011", "unknown"))))
+    assert years.total == 3 and dict(years.facets["year"]) == {"2011": 2, "2022": 2,
+                                                                "unknown": 1}
+    assert years.facets["year"][-1][0] == "unknown"
+
+
+def test_day_range_filter(backend):
+    filters = Filters(date_from=dt.date(2011, 8, 1), date_to=dt.date(2022, 3, 10))
+    assert set(ids(backend.search(SearchSpec(None, filters=filters)))) == {"a2", "a4"}
+    assert backend.count(None, filters) == 2
+
+
+def test_fallback_when_few_match_every_word(backend):
+    tree = t.All((t.Word("asylum"), t.Word("festival")))
+    spec = SearchSpec(tree, fallback=t.Any(tree.parts), fallback_below=10)
+    outcome = backend.search(spec)
+    assert outcome.all_words == 0 and outcome.tree_matches == 0
+    assert set(ids(outcome)) == {"a1", "a2", "a3"}
+
+
+def test_a_tree_of_stop_words_matches_nothing(backend):
+    outcome = backend.search(SearchSpec(t.Word("the")))
+    assert outcome.total == 0 and outcome.notes
+    assert backend.search(SearchSpec(t.Word("asylum"), match_nothing=True)).total == 0
+
+
+def test_highlight_terms_are_analysed_and_skip_exclusions(backend):
+    terms = backend.highlight_terms(t.All((t.Word("Diplomats"), t.Not(t.Word("asylum")),
+                                           t.Phrase(("embassy", "staff")))))
+    assert terms.analyze("Diplomats") in terms.terms
+    assert terms.analyze("asylum") not in terms.terms
+    assert tuple(terms.analyze(w) for w in ("embassy", "staff")) in terms.phrases
+
+
+def test_stored_fields_article_and_similar(backend):
+    article = backend.article("a1")
+    assert article["title"] == "Diplomat seeks asylum in Geneva"
+    assert article["outlet"] == "Reuters" and article["date_iso"] == "2011-07-04"
+    assert "asked for asylum" in article["body"]
+    assert backend.article("nope") is None
+    assert backend.article("a5")["year"] is None
+    similar = [found.fields["id"] for found in backend.similar("a1", limit=3)]
+    assert similar and "a1" not in similar and similar[0] in {"a2", "a4"}
+
+
+def test_spelling_lexicon_and_frequencies(backend):
+    assert backend.document_frequency("asylum") == 2
+    assert backend.document_frequency("zeppelin") == 0
+    assert backend.suggest_word("asylim", maxdist=1) == "asylum"
+
+
+def test_info_names_the_generation(backend):
+    info = backend.info()
+    assert info["documents"] == 5 and info["generation"]
+    assert backend.search(SearchSpec(None)).generation == info["generation"]
+
+
+def test_a_rebuild_switches_the_served_generation(builder, tmp_path):
+    from .conftest import RECORDS, write_corpus
+    write_corpus(tmp_path / "corpus", RECORDS)
+    backend = builder(tmp_path / "corpus", tmp_path)
+    before = backend.info()["generation"]
+    changed = [dict(RECORDS[0], title="Diplomat leaves", body="Nothing about that.")] + RECORDS[1:]
+    write_corpus(tmp_path / "corpus", changed)
+    builder(tmp_path / "corpus", tmp_path)
+    assert backend.info()["generation"] != before       # the open backend follows the switch
+    assert ids(backend.search(SearchSpec(t.Word("asylum")))) == ["a2"]
