@@ -20,9 +20,9 @@ _ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associa
          r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
          r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
          r"analyst|photographer|critic|intern|staff|author)s?")
-_TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|rss|e-?mail|twitter|x|"
-                             rf"facebook|linkedin|instagram|follow|bio|contact|more)$",
-                             re.IGNORECASE)
+_CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
+_TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
+_ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
 _LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -59,7 +59,7 @@ def clean_author(value: str | None) -> str | None:
         text = stripped
     text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
     if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
-            _ONLY_DATE.match(text):
+            _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
         return None
     return text
 
