@@ -20,9 +20,18 @@ names) / lenient (of the shorter one). Body: token F1 against a full expected bo
 truncated), and snippet precision / recall / F1 (trafilatura_eval_news, as its own
 evaluation does).
 
-Systems: ``ours`` (searchsvc.htmlpage.extract) and the reference ``union``: trafilatura's value,
-else the naive BeautifulSoup one (og:title or <title>, og:site_name, article:published_time or
-the first <time datetime>, meta name=author; body from trafilatura, else the <p> paragraphs).
+Systems, all given the page's URL where its set records one (trafilatura_eval_news, goose3):
+``ours`` (searchsvc's extract_article on the decoded page); ``before``, the extractor as it was at
+a git revision (``--before REV``, default main) loaded from that revision's htmlpage.py;
+``trafilatura`` (one ``trafilatura.extract(..., with_metadata=True)`` call, the speed reference);
+``htmldate`` (dates only); and the reference ``union``: trafilatura's value, else the naive
+BeautifulSoup one (og:title or <title>, og:site_name, article:published_time or the first
+<time datetime>, meta name=author; body from trafilatura, else the <p> paragraphs).
+Times are the median and mean ms per page of each system in this run.
+
+The title convention is the headline as the article states it, without the site name; the sets
+label titles by different conventions (some keep the site name), so both strict and lenient
+matches are reported.
 """
 from __future__ import annotations
 
@@ -30,8 +39,11 @@ import argparse
 import datetime as dt
 import json
 import re
+import statistics
+import subprocess
 import sys
 import time
+import types
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,8 +56,9 @@ from dateutil import parser as date_parser
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from searchsvc.ingest import htmlpage  # noqa: E402
-from searchsvc.ingest.corpus import decode_bytes  # noqa: E402
+from searchsvc.ingest.decoding import decode_bytes  # noqa: E402
+from searchsvc.ingest.extract import article_from_text  # noqa: E402
+from searchsvc.ingest.pagetree import declared_charset  # noqa: E402
 
 FIELDS = ("title", "date", "site", "author")
 
@@ -57,6 +70,7 @@ class Case:
     name: str
     html: str
     expected: dict[str, object] = field(default_factory=dict)
+    url: str | None = None
 
 
 @dataclass
@@ -74,7 +88,7 @@ class Extracted:
 
 def _read_html(path: Path) -> str:
     data = path.read_bytes()
-    return decode_bytes(data, htmlpage.declared_charset(data))[0]
+    return decode_bytes(data, declared_charset(data))[0]
 
 
 def load_mozilla(root: Path) -> list[Case]:
@@ -107,7 +121,7 @@ def load_trafilatura(root: Path) -> list[Case]:
         expected = {"title": item.get("title"), "date": item.get("date"),
                     "site": item.get("sitename"), "author": item.get("author"),
                     "with": item.get("with") or [], "without": item.get("without") or []}
-        cases.append(Case(item["file"], _read_html(path), expected))
+        cases.append(Case(item["file"], _read_html(path), expected, url))
     return cases
 
 
@@ -118,14 +132,15 @@ def load_goose3(root: Path) -> list[Case]:
         html_path = json_path.with_suffix(".html")
         if not html_path.exists():
             continue
-        given = json.loads(json_path.read_text(encoding="utf-8")).get("expected") or {}
+        record = json.loads(json_path.read_text(encoding="utf-8"))
+        given = record.get("expected") or {}
         authors = given.get("authors")
         expected = {"title": given.get("title"), "date": given.get("publish_date"),
                     "author": ", ".join(authors) if authors else None,
                     "prefix": given.get("cleaned_text")}
         if any(expected.values()):
             cases.append(Case(f"{json_path.parent.name}/{json_path.stem}",
-                              _read_html(html_path), expected))
+                              _read_html(html_path), expected, record.get("url")))
     return cases
 
 
@@ -138,13 +153,34 @@ SETS: dict[str, Callable[[Path], list[Case]]] = {
 
 # --------------------------------------------------------------------------- systems
 
-def run_ours(html: str) -> Extracted:
+def run_ours(html: str, url: str | None) -> Extracted:
     """Run our extractor."""
-    page = htmlpage.extract(html)
+    page = article_from_text(html, url)
+    return Extracted(page.title, page.date, page.outlet, ", ".join(page.authors) or None,
+                     page.body)
+
+
+_BEFORE: types.ModuleType | None = None
+
+
+def load_before(revision: str) -> types.ModuleType:
+    """Load the HTML extractor (searchsvc/ingest/htmlpage.py) as it was at a git revision."""
+    source = subprocess.run(["git", "-C", str(REPO), "show",
+                             f"{revision}:searchsvc/ingest/htmlpage.py"],
+                            check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType("htmlpage_before")
+    sys.modules[module.__name__] = module   # dataclasses look their module up there
+    exec(compile(source, f"{revision}:htmlpage.py", "exec"), module.__dict__)
+    return module
+
+
+def run_before(html: str, url: str | None) -> Extracted:
+    """Run the extractor of the --before revision (it took no URL)."""
+    page = _BEFORE.extract(html)
     return Extracted(page.title, page.date, page.site_name, page.author, page.body)
 
 
-def naive(html: str) -> Extracted:
+def naive(html: str, url: str | None = None) -> Extracted:
     """Run the naive BeautifulSoup baseline the reference file defines."""
     soup = BeautifulSoup(html, "lxml")
 
@@ -161,25 +197,35 @@ def naive(html: str) -> Extracted:
                      "\n".join(p for p in paragraphs if p))
 
 
-def run_trafilatura(html: str) -> Extracted:
-    """Run trafilatura: extract_metadata (dates by htmldate, extensive search) and its body."""
+def run_trafilatura(html: str, url: str | None) -> Extracted:
+    """Run trafilatura once, body and metadata (dates by htmldate, extensive search)."""
     import trafilatura
 
-    meta = trafilatura.extract_metadata(html)
-    document = trafilatura.bare_extraction(html)
-    return Extracted(meta.title, meta.date, meta.sitename, meta.author,
-                     (document.text if document is not None else None) or "")
+    found = trafilatura.extract(html, url=url, with_metadata=True, output_format="json")
+    if not found:
+        return Extracted()
+    data = json.loads(found)
+    return Extracted(data.get("title"), data.get("date"), data.get("source-hostname"),
+                     data.get("author"), data.get("text") or "")
 
 
-def run_union(html: str) -> Extracted:
+def run_htmldate(html: str, url: str | None) -> Extracted:
+    """Run htmldate (dates only), as trafilatura calls it."""
+    from htmldate import find_date
+
+    return Extracted(date=find_date(html, url=url, original_date=True, extensive_search=True))
+
+
+def run_union(html: str, url: str | None) -> Extracted:
     """Return trafilatura's value for each field, else the naive one."""
-    first, second = run_trafilatura(html), naive(html)
+    first, second = run_trafilatura(html, url), naive(html)
     return Extracted(*(getattr(first, key) or getattr(second, key)
                        for key in ("title", "date", "site", "author", "body")))
 
 
-SYSTEMS: dict[str, Callable[[str], Extracted]] = {"ours": run_ours, "union": run_union,
-                                                  "trafilatura": run_trafilatura, "naive": naive}
+SYSTEMS: dict[str, Callable[[str, str | None], Extracted]] = {
+    "before": run_before, "ours": run_ours, "trafilatura": run_trafilatura,
+    "htmldate": run_htmldate, "union": run_union, "naive": naive}
 
 
 # --------------------------------------------------------------------------- metrics
@@ -269,31 +315,33 @@ class Tally:
     hits: dict[str, list[tuple[bool, ...]]] = field(default_factory=dict)
     body: list[float] = field(default_factory=list)
     snippets: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-    pages: int = 0
+    seconds: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+
+    found: set[str] = field(default_factory=set)   # fields the system gave on some page
 
     def add(self, key: str, scores: tuple[bool, ...]) -> None:
         self.hits.setdefault(key, []).append(scores)
 
     def percent(self, key: str) -> str:
         rows = self.hits.get(key)
-        if not rows:
+        if not rows or key not in self.found:
             return "–"
         return " / ".join(f"{100 * sum(r[i] for r in rows) / len(rows):.1f}"
                           for i in range(len(rows[0])))
 
 
-def evaluate(cases: list[Case], system: Callable[[str], Extracted], verbose: bool) -> Tally:
+def evaluate(cases: list[Case], system: Callable[[str, str | None], Extracted],
+             verbose: bool) -> Tally:
     """Run one system over one set's pages and score every expected field."""
     tally = Tally()
     scorers = {"title": score_title, "date": score_date, "site": score_site,
                "author": score_author}
     for case in cases:
         start = time.perf_counter()
-        got = system(case.html)
-        tally.seconds += time.perf_counter() - start
-        tally.pages += 1
+        got = system(case.html, case.url)
+        tally.seconds.append(time.perf_counter() - start)
+        tally.found.update(key for key in (*scorers, "body") if getattr(got, key))
         for key, scorer in scorers.items():
             want = case.expected.get(key)
             if want:
@@ -316,6 +364,8 @@ def evaluate(cases: list[Case], system: Callable[[str], Extracted], verbose: boo
 
 def body_cell(name: str, tally: Tally) -> str:
     """Format the body score the set allows."""
+    if "body" not in tally.found:
+        return "–"
     if tally.snippets:
         s = tally.snippets
         precision = s["tp"] / max(1, s["tp"] + s["fp"])
@@ -333,11 +383,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("data", nargs="?", default=str(REPO.parent / "shared" / "data" / "html"),
                         help="directory holding the sets (default: ../shared/data/html)")
-    parser.add_argument("--systems", default="ours,union", help="comma-separated: " + ",".join(SYSTEMS))
+    parser.add_argument("--systems", default="before,ours,trafilatura,htmldate",
+                        help="comma-separated: " + ",".join(SYSTEMS))
+    parser.add_argument("--before", default="main",
+                        help="git revision whose extractor is the 'before' system (default main)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("-v", "--verbose", action="store_true", help="list strict misses")
     args = parser.parse_args(argv)
     data = Path(args.data)
+    global _BEFORE
+    if "before" in args.systems.split(","):
+        _BEFORE = load_before(args.before)
+    # warm up: the first call of each system loads its modules and dateparser's locales
+    warm = "<html><head><title>A</title></head><body><p>On 4 March 2021.</p></body></html>"
+    for system_name in args.systems.split(","):
+        SYSTEMS[system_name](warm, None)
+    all_times: dict[str, list[float]] = {}
     for set_name in args.sets.split(","):
         root = data / set_name
         if not root.is_dir():
@@ -348,14 +409,29 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n{set_name} ({len(cases)} pages; expected values: "
               + ", ".join(f"{key} {n}" for key, n in counts.items()) + ")")
         print("| system | title strict / lenient | date day / ±1d / year | site strict / contains"
-              " | author strict / lenient | body | ms/page |")
+              " | author strict / lenient | body | ms/page median (mean) |")
         print("|---|---|---|---|---|---|---|")
         for system_name in args.systems.split(","):
             tally = evaluate(cases, SYSTEMS[system_name], args.verbose)
+            all_times.setdefault(system_name, []).extend(tally.seconds)
             print(f"| {system_name} | " + " | ".join(tally.percent(key) for key in FIELDS)
-                  + f" | {body_cell(set_name, tally)} | {1000 * tally.seconds / tally.pages:.0f} |")
+                  + f" | {body_cell(set_name, tally)} | {ms(tally.seconds)} |")
             for line in tally.misses:
                 print(line)
+    if all_times:
+        print("\nall pages: median (mean) ms/page: " + "; ".join(
+            f"{name} {ms(times)}" for name, times in all_times.items()))
+        if "ours" in all_times and "trafilatura" in all_times:
+            ratio = (statistics.median(all_times["ours"])
+                     / statistics.median(all_times["trafilatura"]))
+            print(f"ours / trafilatura, median: {ratio:.2f}x")
+
+
+def ms(seconds: list[float]) -> str:
+    """Format the median and mean of per-page times in milliseconds."""
+    if not seconds:
+        return "–"
+    return f"{1000 * statistics.median(seconds):.1f} ({1000 * statistics.fmean(seconds):.1f})"
 
 
 if __name__ == "__main__":

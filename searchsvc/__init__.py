@@ -12,6 +12,7 @@ from .web import create_app
 
 if TYPE_CHECKING:
     from .backends.whoosh.indexer import BuildReport
+    from .ingest.extract import ExtractedArticle
     from .service.archive import Archive
 
 
@@ -41,4 +42,10 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                  field_map=field_map_with(fields) if fields else None)
 
 
-__all__ = ["build_index", "create_app", "open_index"]
+def extract_article(data: bytes, url: str | None = None) -> "ExtractedArticle":
+    """Return the article of an HTML page's bytes (see searchsvc.ingest.extract)."""
+    from .ingest.extract import extract_article as extract
+    return extract(data, url)
+
+
+__all__ = ["build_index", "create_app", "extract_article", "open_index"]

@@ -224,5 +224,49 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     run_server(settings["HOST"], settings["PORT"], settings["WORKERS"])
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", default=None, help="The URL the page(s) came from (domain, date in path).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+def extract(paths: tuple[Path, ...], url: str | None, as_json: bool) -> None:
+    """Print the article extracted from each HTML file: title, outlet, date, authors, text.
+
+    A file that cannot be read gets an error line and the others still print; the exit status
+    is 1 if any failed.
+    """
+    from .ingest.extract import NotText, extract_article
+
+    failed = 0
+    for path in paths:
+        try:
+            article = extract_article(path.read_bytes(), url)
+        except (OSError, NotText) as error:
+            failed += 1
+            reason = getattr(error, "strerror", None) or str(error)
+            if as_json:
+                click.echo(json.dumps({"path": str(path), "error": reason}, ensure_ascii=False))
+            else:
+                click.echo(f"{path}: error: {reason}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps({"path": str(path), **article.to_dict()}, ensure_ascii=False))
+            continue
+        click.echo(f"{path}")
+        for label, value in (("title", article.title), ("outlet", article.outlet),
+                             ("date", article.date), ("authors", ", ".join(article.authors)),
+                             ("url", article.url), ("language", article.language)):
+            source = article.provenance.get(label)
+            click.echo(f"  {label + ':':10}{value or '(unknown)'}"
+                       + (f"  [{source}]" if value and source else ""))
+        words = len(article.body.split())
+        opening = " ".join(article.body.split()[:40])
+        click.echo(f"  {'body:':10}{words:,} words"
+                   + (f"  [{article.provenance.get('body')}]" if words else ""))
+        if opening:
+            click.echo(f"            {opening}{' …' if words > 40 else ''}")
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.ingest import htmlpage
+from searchsvc.ingest import body as pagebody, htmlpage, pagedates, pagetree, titles
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "
@@ -78,12 +78,12 @@ def test_dates_from_time_and_meta(head, body, expected):
 
 
 def test_normalise_date_forms():
-    assert htmlpage.normalise_date("2023-02-16T12:51:09+00:00") == "2023-02-16"
-    assert htmlpage.normalise_date("1676551869") == "2023-02-16"
-    assert htmlpage.normalise_date("1676551869000") == "2023-02-16"
-    assert htmlpage.normalise_date("2021-04") == "2021-04"
-    assert htmlpage.normalise_date("3021-01-01") is None
-    assert htmlpage.normalise_date("not a date") is None
+    assert pagedates.normalise_date("2023-02-16T12:51:09+00:00") == "2023-02-16"
+    assert pagedates.normalise_date("1676551869") == "2023-02-16"
+    assert pagedates.normalise_date("1676551869000") == "2023-02-16"
+    assert pagedates.normalise_date("2021-04") == "2021-04"
+    assert pagedates.normalise_date("3021-01-01") is None
+    assert pagedates.normalise_date("not a date") is None
 
 
 def test_boilerplate_removed_from_body():
@@ -110,10 +110,10 @@ def test_boilerplate_removed_from_body():
 
 
 def test_fallback_body_removes_boilerplate():
-    tree = htmlpage.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
+    tree = pagetree.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
         <article><p>First real paragraph of the story about ferries.</p>
         <ul class="social-share"><li>Tweet this</li></ul><p>Second paragraph.</p></article>"""))
-    body = htmlpage.fallback_body(tree)
+    body = pagebody.fallback_body(tree)
     assert "First real paragraph" in body and "Second paragraph." in body
     assert "Menu entry" not in body and "Tweet this" not in body and "Side" not in body
 
@@ -147,17 +147,17 @@ def test_author_that_names_the_site_is_skipped():
 
 
 def test_strip_site_keeps_title_when_site_is_unknown():
-    assert htmlpage.strip_site("Ferries stop - the winter", None, None) == \
+    assert titles.strip_site("Ferries stop - the winter", None, None) == \
         "Ferries stop - the winter"
-    assert htmlpage.strip_site("Harbour Times | Ferries stop", "Harbour Times", None) == \
+    assert titles.strip_site("Harbour Times | Ferries stop", "Harbour Times", None) == \
         "Ferries stop"
-    assert htmlpage.strip_site("Ferries stop - harbourtimes.example", None,
+    assert titles.strip_site("Ferries stop - harbourtimes.example", None,
                                "https://harbourtimes.example/a") == "Ferries stop"
 
 
 def test_declared_charset():
-    assert htmlpage.declared_charset(b'<meta charset="iso-8859-1">') == "iso-8859-1"
-    assert htmlpage.declared_charset(b"<html></html>") is None
+    assert pagetree.declared_charset(b'<meta charset="iso-8859-1">') == "iso-8859-1"
+    assert pagetree.declared_charset(b"<html></html>") is None
 
 
 # --------------------------------------------------------------------------- titles and site names
@@ -171,12 +171,12 @@ def test_site_name_guessed_from_the_title_is_not_cut_from_it():
 
 
 def test_title_segment_containing_the_site_name_is_not_the_site():
-    assert htmlpage.strip_site("Time running out for Brexit deal - Politics | TIME", "TIME",
+    assert titles.strip_site("Time running out for Brexit deal - Politics | TIME", "TIME",
                                "https://time.com/5/brexit") == \
         "Time running out for Brexit deal - Politics"
-    assert htmlpage.strip_site("Ferries stop - Harbour Times Sport", "Harbour Times", None) == \
+    assert titles.strip_site("Ferries stop - Harbour Times Sport", "Harbour Times", None) == \
         "Ferries stop"
-    assert htmlpage.strip_site("Ferries stop | Times", "The Harbour Times", None) == \
+    assert titles.strip_site("Ferries stop | Times", "The Harbour Times", None) == \
         "Ferries stop"
 
 
@@ -225,7 +225,7 @@ def test_utc_publication_time_takes_the_day_the_page_shows(stated, byline, expec
 
 def test_displayed_day_needs_the_same_moment_with_its_day_and_year():
     def shown(body: str, stated: str = "2022-05-04T02:41:00Z") -> str | None:
-        return htmlpage.displayed_day(htmlpage.parse_tree(page("", body)), stated)
+        return pagedates.displayed_day(pagetree.parse_tree(page("", body)), stated)
 
     assert shown("<p>3/5/2022 22:41</p>") == "2022-05-03"
     assert shown("<p>3/5/2022 10:41 pm</p>", "2022-05-04T08:41:00Z") == "2022-05-03"  # Hawaii

@@ -69,14 +69,7 @@ def test_no_private_name_is_imported_from_another_module(path):
             assert not private, f"{path.name} imports {private} from {'.'.join(target)}"
 
 
-# The HTML extractor is being split by concern (issue 15); strict, so the mark must go then.
-_BEING_SPLIT = {"ingest/htmlpage.py"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="being split"))
-    if str(path.relative_to(PACKAGE)) in _BEING_SPLIT else path for path in _modules()],
-    ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_are_small(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.name} has {lines} lines"

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from charset_normalizer import from_bytes
-
-from . import htmlpage
+from .decoding import NotText, decode_bytes
+from .extract import ExtractedArticle, article_from_text
+from .pagetree import declared_charset
 from ..dates import PartialDate, parse_date
 from ..outlets import OutletRegistry
 from .metadata import clean_text_value, derive_title
@@ -42,6 +42,7 @@ DEFAULT_FIELD_MAP: dict[str, tuple[str, ...]] = {
     "author": ("authors", "author", "byline", "creator"),
     "url": ("url", "link", "canonical_url"),
     "language": ("language", "lang"),
+    "html": ("html", "raw_html", "page_html"),   # the page itself, read when no body is given
 }
 
 
@@ -88,47 +89,6 @@ class Skipped:
 
     source: str
     reason: str
-
-
-# --------------------------------------------------------------------------- decoding
-
-class NotText(ValueError):
-    """Raised when bytes are not text (binary, empty)."""
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:
-    """Decode bytes by detection: BOM, then UTF-8, a declared charset, then charset detection.
-
-    Returns the text and notes about any repair made. Raises NotText for binary data.
-    """
-    notes: list[str] = []
-    if not data.strip():
-        raise NotText("empty file")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
-                       (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace"), notes
-    if b"\x00" in data[:8192]:
-        raise NotText("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8"), notes
-    except UnicodeDecodeError:
-        pass
-    if declared:
-        try:
-            return data.decode(declared), notes
-        except (LookupError, UnicodeDecodeError):
-            pass
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.encoding is None:
-        control = sum(1 for byte in data[:4096] if byte < 9 or 13 < byte < 32)
-        if control > len(data[:4096]) * 0.05:
-            raise NotText("binary file (not text in any known encoding)")
-        notes.append("undecodable bytes replaced (encoding unknown, read as UTF-8)")
-        return data.decode("utf-8", errors="replace"), notes
-    text = data.decode(best.encoding, errors="replace")
-    notes.append(f"decoded as {best.encoding} (not UTF-8)")
-    return text, notes
 
 
 _MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00bb\u00bf")
@@ -310,20 +270,29 @@ def read_text_article(text: str, source: str, article_id: str,
     return _finish(article, registry)
 
 
-def read_html_article(text: str, source: str, article_id: str,
-                      sidecar: Mapping[str, object], registry: OutletRegistry) -> Article:
-    """Build an Article from an HTML page's own metadata and main text."""
-    page = htmlpage.extract(text)
-    article = Article(id=article_id, title="", body=page.body, source=source, source_file=source)
-    given = {"title": page.title, "outlet": page.site_name, "date": page.date,
-             "author": page.author, "url": page.url, "language": page.language}
-    _apply_metadata(article, sidecar, SIDECAR_NAME, registry, overwrite=True)
+def _apply_extracted(article: Article, page: ExtractedArticle, registry: OutletRegistry) -> None:
+    """Fill the fields still unknown from what extract_article found on the page."""
+    given = {"title": page.title, "date": page.date, "author": ", ".join(page.authors),
+             "url": page.url, "language": page.language,
+             # a domain the registry does not list is not an outlet name for the facets
+             "outlet": page.outlet if page.provenance.get("outlet") != "url domain" else None}
     for key, value in given.items():
         if value and not article.provenance.get(key):
-            _apply_metadata(article, {key: value, "outlet_domain": page.url if key == "outlet"
-                                      else None},
-                            f"html: {page.provenance.get(key, 'page metadata')}", registry,
-                            overwrite=False)
+            _apply_metadata(article, {key: value}, "html: " + page.provenance.get(
+                "authors" if key == "author" else key, "page metadata"), registry,
+                overwrite=False)
+
+
+def read_html_article(text: str, source: str, article_id: str,
+                      sidecar: Mapping[str, object], registry: OutletRegistry) -> Article:
+    """Build an Article from an HTML page's own metadata and main text.
+
+    The URL a sidecar gives is passed to the extractor: its domain and path are evidence too.
+    """
+    page = article_from_text(text, clean_text_value(sidecar.get("url")), registry)
+    article = Article(id=article_id, title="", body=page.body, source=source, source_file=source)
+    _apply_metadata(article, sidecar, SIDECAR_NAME, registry, overwrite=True)
+    _apply_extracted(article, page, registry)
     if not article.body.strip():
         raise NotText("no article text found in the page")
     if not article.outlet and not article.author:
@@ -346,6 +315,12 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
         return None
 
     body = pick("body")
+    page = None
+    if (not isinstance(body, str) or not body.strip()) and isinstance(pick("html"), str):
+        # a record holding the raw page: extract it, with the URL the record gives
+        url = pick("url")
+        page = article_from_text(pick("html"), url if isinstance(url, str) else None, registry)
+        body = page.body
     if not isinstance(body, str) or not body.strip():
         raise NotText("record has no article text")
     raw_id = pick("id")
@@ -358,6 +333,8 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
         if isinstance(given[key], str):
             given[key] = repair_mojibake(given[key])
     _apply_metadata(article, given, "record fields", registry, overwrite=True)
+    if page is not None:
+        _apply_extracted(article, page, registry)
     return _finish(article, registry)
 
 
@@ -421,7 +398,7 @@ class CorpusReader:
             article_id = make_id(relative.rsplit(".", 1)[0])
             try:
                 if name.endswith(HTML_SUFFIXES):
-                    declared = htmlpage.declared_charset(data)
+                    declared = declared_charset(data)
                     text, notes = decode_bytes(data, declared)
                     article = read_html_article(text, relative, article_id, sidecar,
                                                 self.registry)

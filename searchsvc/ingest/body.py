@@ -1,0 +1,88 @@
+"""The article's main text: trafilatura's, else the paragraphs of the article container."""
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .pagetree import clean
+
+logger = logging.getLogger(__name__)
+
+_BODY_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+                     "button", "iframe", "svg", "figure", "template", "select", "input")
+_BOILERPLATE_HINT = re.compile(
+    r"share|social|related|comment|newsletter|subscribe|promo|advert|sidebar|breadcrumb|"
+    r"\bnav|menu|footer|cookie|popup|modal|recommend|more-stories|\btags?\b", re.IGNORECASE)
+
+
+def has_content_text(tree: HtmlElement) -> bool:
+    """Tell whether the page body has text outside boilerplate elements (modifies tree)."""
+    etree.strip_elements(tree, *_BODY_BOILERPLATE, with_tail=False)
+    body = tree.find("body")
+    return bool(re.search(r"\w", (body if body is not None else tree).text_content()))
+
+
+def fallback_body(tree: HtmlElement) -> str:
+    """Return the paragraphs of the article container, boilerplate removed (modifies tree)."""
+    etree.strip_elements(tree, *_BODY_BOILERPLATE, with_tail=False)
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "article"):
+            continue
+        hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if hint.strip() and _BOILERPLATE_HINT.search(hint) and element.getparent() is not None:
+            element.drop_tree()
+    containers = tree.xpath("//article|//*[@itemprop='articleBody']") or tree.xpath("//body") \
+        or [tree]
+    container = containers[0]
+    paragraphs = [clean(p.text_content()) for p in
+                  container.iter("p", "h2", "h3", "li", "blockquote", "pre")]
+    paragraphs = [p for p in paragraphs if p and len(p) > 1]
+    if sum(len(p) for p in paragraphs) < 200:
+        paragraphs = [line for line in (clean(text) for text in container.itertext()) if line]
+    return "\n\n".join(paragraphs)
+
+
+_SHARE_HINT = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social-(?:links|buttons|media|share)|newsletter-signup|"
+    r"related-(?:links|articles|stories|posts|content))(?:$|[\s_-])",
+    re.IGNORECASE)
+
+
+def strip_boilerplate_blocks(tree: HtmlElement) -> None:
+    """Drop share, social, related-link, comment and promo blocks named by class or id.
+
+    An element holding most of the page's text is never dropped, whatever its name.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    total = len(body.text_content())
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("body", "article", "main"):
+            continue
+        hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if (hint.strip() and _SHARE_HINT.search(hint) and element.getparent() is not None
+                and len(element.text_content()) < 0.5 * total):
+            element.drop_tree()
+
+
+def run_trafilatura(tree: HtmlElement, url: str | None):
+    """Run trafilatura's main-text extraction on a copy of the tree; None if it finds none.
+
+    Its metadata pass is left out: it runs htmldate's full search on every page (about half of
+    trafilatura's time), while the page metadata usually states the date already; the date
+    and byline steps call htmldate and trafilatura's byline search only when they need them.
+    """
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, include_comments=False, include_tables=True)
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        logger.debug("trafilatura failed: %s", error)
+        return None
+
+

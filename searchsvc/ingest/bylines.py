@@ -1,0 +1,153 @@
+"""Bylines: the names of the people who wrote an article, without the words around them."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable, Sequence
+
+from lxml.html import HtmlElement
+
+from .pagetree import clean, fold
+
+logger = logging.getLogger(__name__)
+
+_LEAD_IN = re.compile(r"^(?:(?:written|reported|posted|story|text|words|photos?)\s+)?"
+                      r"(?:by|von|par|por|di|door|de|from|av|af)\s+", re.IGNORECASE)
+# what a byline shows beside a name: a job title, contact links, follow buttons
+_ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associate|assistant|"
+         r"executive|political|foreign|national|international|business|health|science|tech|"
+         r"technology|sports?|investigative|economics|white house|news|digital|web|guest|"
+         r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
+         r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
+         r"analyst|photographer|critic|intern|staff|author)s?")
+_CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
+_TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
+_ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
+_LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+# where the byline's date or update note starts: "Updated", "March 11, 2015", "Mon, 3/4", "22 Dec"
+_DATE_START = re.compile(rf"\s+(?:updated|published|posted|last (?:updated|modified)|"
+                         rf"{_MONTH}\s+\d|{_WEEKDAY}\s+(?:\d|{_MONTH})|\d{{1,2}}[./ ]|"
+                         rf"\d{{1,2}}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|\d+\s+(?:min|hour|day)s?\b|"
+                         rf"(?:yesterday|today)\b)", re.IGNORECASE)
+# a date glued to the name by markup that sets no space: "Lucas Nolan22 Dec 2016"
+_DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNORECASE)
+
+_ONLY_DATE = re.compile(rf"^(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)", re.IGNORECASE)
+
+
+def clean_author(value: str | None) -> str | None:
+    """Return a byline without 'By', job titles, contact links, e-mail addresses, URLs and dates.
+
+    None if nothing that reads as a name is left.
+    """
+    text = clean(value)
+    if not text:
+        return None
+    text = re.sub(r"\S+@\S+|https?://[^\s)]+|www\.[^\s)]+", " ", text)
+    text = re.sub(r"\(\s*\)|\[\s*\]", " ", text).strip()
+    text = re.split(r"\s+(?:\||•)\s+", text)[0]
+    text = _DATE_START.split(_DATE_GLUED.split(text)[0])[0]
+    text = _LEAD_IN.sub("", text.strip(" ,;:-–—|"))
+    text = _LEADING_ROLE.sub("", text)
+    for _ in range(3):
+        stripped = _TRAILING_NOISE.sub("", text).strip(" ,;:-–—|")
+        if stripped == text or not stripped:
+            break
+        text = stripped
+    text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
+    if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
+            _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
+        return None
+    return text
+
+
+AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
+                "sailthru.author", "parsely-author", "cxenseparse:author")
+PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
+                                r"redaktion|redacción|rédaction|editor|editors|the editors|"
+                                r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
+                                r"staff writers?|editorial staff|editorial|rss|e-?mail)$",
+                                re.IGNORECASE)
+
+
+def names_site(name: str, variants: list[str]) -> bool:
+    """Tell whether a byline names the site or a placeholder rather than a person."""
+    cleaned = clean_author(name)
+    if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned):
+        return True
+    compact = fold(cleaned).replace(" ", "")
+    return any(compact == variant.replace(" ", "") or (
+        len(variant) >= 3 and variant.replace(" ", "") in compact
+        and len(compact) <= len(variant.replace(" ", "")) + 12) for variant in variants)
+
+
+def microdata_authors(tree: HtmlElement) -> list[str]:
+    """Return the names in itemprop=author elements (their itemprop=name if they have one)."""
+    names = []
+    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]"):
+        inner = element.xpath(".//*[@itemprop='name']")
+        value = (inner[0].get("content") or inner[0].text_content()) if inner else \
+            element.get("content") or element.text_content()
+        if clean(value):
+            names.append(value)
+    return names
+
+
+# a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")
+_NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s*(?:[A-Z]{2,4}|"
+                             r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")
+
+
+def strip_outlet(name: str, variants: Sequence[str]) -> str:
+    """Remove the outlet's name (and a job title beside it) from the ends of a byline.
+
+    Bylines often read "Jane Doe PhillyVoice Staff" or "CNN's Jane Doe": the words that fold to
+    the site's name or domain are not part of the person's name.
+    """
+    compact = {v.replace(" ", "") for v in variants if len(v) >= 3}
+    if not compact:
+        return name
+    words = name.split()
+    for _ in range(2):
+        for size in (3, 2, 1):
+            if len(words) > size and fold(" ".join(words[-size:])).replace(" ", "") in compact:
+                words = words[:-size]
+                break
+            head = re.sub(r"['’]s$", "", " ".join(words[:size]))
+            if len(words) > size and fold(head).replace(" ", "") in compact:
+                words = words[size:]
+                break
+        cleaned = clean_author(" ".join(words))
+        words = cleaned.split() if cleaned else words
+    return " ".join(words)
+
+
+def join_names(names: Iterable[str], variants: Sequence[str] = ()) -> list[str]:
+    """Return the distinct cleaned names of the given bylines, a list split into its names."""
+    found: dict[str, str] = {}
+    for byline in names:
+        cleaned = clean_author(byline)
+        parts = _NAME_SEPARATOR.split(cleaned) if cleaned else []
+        # a comma list of one-word parts is one name written "Last, First"
+        if len(parts) == 2 and "," in cleaned and all(" " not in p for p in parts):
+            parts = [cleaned]
+        for part in parts:
+            name = clean_author(part)
+            name = strip_outlet(name, variants) if name and variants else name
+            if name and name.casefold() not in found:
+                found[name.casefold()] = name
+    return list(found.values())
+
+
+def visible_byline(tree: HtmlElement) -> str | None:
+    """Return the byline shown in the page text, as trafilatura's byline search finds it."""
+    from trafilatura.metadata import extract_author
+
+    try:
+        return extract_author(tree)
+    except (ValueError, TypeError) as error:
+        logger.debug("byline search failed: %s", error)
+        return None

@@ -1,0 +1,225 @@
+"""Publication dates as pages state them, as the calendar day written (never shifted to UTC)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import warnings
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from .pagetree import SPACE_RE, clean, load_json
+
+logger = logging.getLogger(__name__)
+
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_COMPACT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_EPOCH_RE = re.compile(r"\d{10}(\d{3})?")
+_PUBLISHED_META = ("article:published_time", "og:published_time", "article:published",
+                   "published_time", "datepublished", "pubdate", "publishdate", "publish-date",
+                   "publish_date", "date_published", "published-date", "article.published",
+                   "article_date_original", "original-publish-date", "sailthru.date",
+                   "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dcterms.created",
+                   "dc.date.created", "rnews:datepublished", "cxenseparse:recs:publishtime",
+                   "date", "dc.date", "citation_publication_date", "citation_date")
+
+
+def normalise_date(value: object, today: dt.date | None = None) -> str | None:
+    """Return YYYY-MM-DD (or YYYY-MM) for a date in ISO, epoch or common written form."""
+    text = clean(value if isinstance(value, str) else str(value) if isinstance(value, int)
+                  else None)
+    if not text or len(text) > 100:
+        return None
+    today = today or dt.date.today()
+    found: dt.date | None = None
+    match = _ISO_DATE_RE.match(text)
+    if match:
+        year, month, day = match.groups()
+        try:
+            if day is None:
+                found = dt.date(int(year), int(month), 1)
+                return f"{found:%Y-%m}" if 1990 <= found.year and found <= today else None
+            found = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+    elif _EPOCH_RE.fullmatch(text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        found = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+    elif _COMPACT_DATE_RE.fullmatch(text):
+        try:
+            found = dt.date(*(int(part) for part in _COMPACT_DATE_RE.fullmatch(text).groups()))
+        except ValueError:
+            return None
+    else:
+        found = _written_date(text)
+    if found is None or not (dt.date(1990, 1, 1) <= found <= today + dt.timedelta(days=1)):
+        return None
+    return found.isoformat()
+
+
+def _written_date(text: str) -> dt.date | None:
+    """Parse a date written in words or with slashes (e.g. 'Sun Nov 23 16:00:00 EDT 2014')."""
+    if not re.search(r"\d", text) or not re.search(r"(?:19|20)\d{2}", text):
+        return None
+    from dateutil import parser as date_parser  # installed with htmldate
+
+    try:
+        return date_parser.parse(text, ignoretz=True, fuzzy=False).date()
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+_UTC_TIME_RE = re.compile(r"(?:T|\s)(\d{1,2}):\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]00:?00|GMT|UTC)?\s*$",
+                          re.IGNORECASE)
+
+
+def local_day_unknown(value: object) -> bool:
+    """Tell whether a timestamp is in UTC (or unzoned) at an hour where the local day may differ.
+
+    Within about ten hours of midnight UTC, the calendar day where the article appeared
+    depends on the newsroom's time zone, which the timestamp does not give.
+    """
+    match = _UTC_TIME_RE.search(value) if isinstance(value, str) else None
+    if not match:
+        return False
+    hour = int(match.group(1))
+    return hour < 10 or hour >= 14
+
+
+def one_day_apart(first: str, second: str) -> bool:
+    try:
+        a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(second)
+    except ValueError:
+        return False
+    return abs((a - b).days) == 1
+
+
+# a clock time as pages show it: 22:41, 9:25pm, 2:00 a. m., 14h30 (not 19.10 or 2019)
+_CLOCK_RE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?::|h)\s?([0-5]\d)(?!\d)(?::[0-5]\d)?"
+                       r"(?:\s*([ap])\.?\s?m\.?(?![^\W\d_]))?", re.IGNORECASE)
+
+
+def _utc_moment(value: object) -> dt.datetime | None:
+    """Return a stated timestamp in UTC or without a zone as a naive datetime, else None.
+
+    A timestamp with another offset already gives the publisher's local day; one without a
+    time gives no moment to look for.
+    """
+    if not isinstance(value, str) or not re.search(r"\d:\d\d", value) or len(value) > 60:
+        return None
+    from dateutil import parser as date_parser  # installed with htmldate
+
+    try:
+        with warnings.catch_warnings():
+            # a zone abbreviation dateutil does not know leaves the time unzoned
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            moment = date_parser.parse(value)
+    except (ValueError, OverflowError):
+        return None
+    if moment.utcoffset():
+        return None
+    return moment.replace(tzinfo=None)
+
+
+def _shown_day(text: str, moment: dt.datetime) -> dt.date | None:
+    """Return the day a date-and-time text shows for ``moment``, if it shows that moment.
+
+    The text shows the moment when its clock time has the same minute; the hour difference
+    is then the page's UTC offset (whole hours only), and the text must also give that
+    local day and year.
+    """
+    for match in _CLOCK_RE.finditer(text):
+        hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
+        if minute != moment.minute:
+            continue
+        if meridiem and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+        offset = (hour - moment.hour) % 24
+        if offset > 13:  # from -10 hours (Hawaii) to +13 (New Zealand in summer)
+            offset -= 24
+        local = moment + dt.timedelta(hours=offset)
+        numbers = {int(n) for n in re.findall(r"\d+", text[:match.start()] + " "
+                                              + text[match.end():])}
+        if local.year in numbers and local.day in numbers:
+            return local.date()
+    return None
+
+
+def displayed_day(tree: HtmlElement, value: object) -> str | None:
+    """Return the day the page shows its readers for a stated UTC publication time, if it does.
+
+    Timestamps in UTC (or without a zone) do not give the newsroom's day: near midnight
+    their date differs from the page's own "3/5/2022 22:41" line. A date-and-time in the
+    page text with the same minute as the stated time is that moment as the reader sees it.
+    """
+    moment = _utc_moment(value)
+    body = tree.find("body")
+    if moment is None or body is None:
+        return None
+    minute = f"{moment.minute:02d}"
+    for text in body.xpath(f".//text()[contains(., ':{minute}') or contains(., 'h{minute}')"
+                           f" or contains(., 'h {minute}')]"):
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        if element is None or element.tag in ("script", "style") or not _CLOCK_RE.search(text):
+            continue
+        # climb a little: date and time often sit in sibling spans of one byline element
+        for _ in range(3):
+            if element is None:
+                break
+            shown = element.text_content()
+            if len(shown) > 200:
+                break
+            day = _shown_day(SPACE_RE.sub(" ", shown), moment)
+            if day:
+                return day.isoformat()
+            element = element.getparent()
+    return None
+
+
+def htmldate_guess(tree: HtmlElement, url: str | None) -> str | None:
+    """Return htmldate's estimate of the publication date (copies the tree)."""
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, url=url, original_date=True, extensive_search=True,
+                         outputformat="%Y-%m-%d")
+    except (ValueError, TypeError) as error:
+        logger.debug("htmldate failed: %s", error)
+        return None
+
+
+# /2021/03/04/, /2021-03-04/, /20210304/ in a URL's path: the day the newsroom filed it
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """Return the day a URL's path names (/2021/03/04/ and the like), if it names one."""
+    if not url or "//" not in url:
+        return None
+    path = urlsplit(url).path
+    match = _URL_DATE_RE.search(path)
+    return normalise_date("-".join(match.groups())) if match else None
+
+
+def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
+                ) -> Iterator[tuple[object, str]]:
+    """Yield the publication dates the page states, most explicit first."""
+    yield ld.get("datePublished"), "JSON-LD datePublished"
+    for name in _PUBLISHED_META:
+        for value in meta.get(name, ()):
+            yield value, f"meta {name}"
+    yield ld.get("dateCreated"), "JSON-LD dateCreated"
+    for value in meta.get("parsely-page", ()):
+        data = load_json(value)
+        if isinstance(data, dict):
+            yield data.get("pub_date"), "meta parsely-page"
+    for element in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"
+                              "|//time[@pubdate]|//*[@property='rnews:datePublished']"):
+        yield element.get("datetime") or element.get("content") or element.text_content(), \
+            "microdata datePublished"
+
+

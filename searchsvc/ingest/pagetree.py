@@ -1,0 +1,181 @@
+"""An HTML page as a tree and what it states about itself in structured form.
+
+Parsing (lxml, once per page), the ``<meta>`` tags (``content=`` or ``value=``), JSON-LD objects
+and microdata properties, and the text helpers every other page module shares.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                     remove_pis=True)
+SPACE_RE = re.compile(r"\s+")
+
+logger = logging.getLogger(__name__)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Return the charset a page declares in its first bytes, if any."""
+    match = _CHARSET_RE.search(data[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def clean(value: object) -> str | None:
+    """Return the text with whitespace collapsed, or None if it is empty or not text."""
+    if not isinstance(value, str):
+        return None
+    text = SPACE_RE.sub(" ", value).strip()
+    return text or None
+
+
+def fold(text: str | None) -> str:
+    """Fold a string for comparison: case, punctuation and spacing."""
+    return " ".join(re.findall(r"\w+", (text or "").casefold()))
+
+
+def parse_tree(html: str) -> HtmlElement | None:
+    """Parse an HTML string into an lxml tree; None if there is nothing to parse."""
+    html = _XML_DECLARATION_RE.sub("", html or "", count=1)
+    if not html.strip():
+        return None
+    try:
+        return document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError) as error:
+        logger.debug("unparseable HTML: %s", error)
+        return None
+
+
+# --------------------------------------------------------------------------- structured data
+
+def meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    """Return <meta> contents by lowercased property, name, itemprop or http-equiv.
+
+    Some pages write the value in ``value=`` rather than ``content=``; browsers and crawlers
+    that read metadata accept both, so both count.
+    """
+    found: dict[str, list[str]] = {}
+    for tag in tree.iter("meta"):
+        content = clean(tag.get("content")) or clean(tag.get("value"))
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = tag.get(attribute)
+            if key:
+                for name in key.lower().split():
+                    found.setdefault(name, []).append(content)
+    return found
+
+
+def first_meta(meta: dict[str, list[str]], *names: str) -> tuple[str | None, str | None]:
+    """Return the first value among the given meta names, and which name gave it."""
+    for name in names:
+        for value in meta.get(name, ()):
+            return value, f"meta {name}"
+    return None, None
+
+
+def load_json(text: str) -> object:
+    """Parse JSON-LD leniently: control characters, trailing commas, comments."""
+    text = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "",
+                  text.strip()).strip().rstrip(";")
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError:
+        pass
+    repaired = re.sub(r",\s*([}\]])", r"\1", re.sub(r"^\s*//.*$", "", text, flags=re.MULTILINE))
+    try:
+        return json.loads(repaired, strict=False)
+    except json.JSONDecodeError:
+        return None
+
+
+def json_ld_objects(tree: HtmlElement) -> list[dict]:
+    """Return every JSON-LD object of the page, @graph members and nested lists flattened."""
+    objects: list[dict] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        stack = [load_json(script.text)]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                objects.append(item)
+                if isinstance(item.get("@graph"), (list, dict)):
+                    stack.append(item["@graph"])
+            elif isinstance(item, list):
+                stack.extend(item)
+    return objects
+
+
+def ld_types(item: dict) -> list[str]:
+    kind = item.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+
+
+_ARTICLE_TYPES = re.compile(r"Article$|^(BlogPosting|Report|LiveBlogPosting|SocialMediaPosting|"
+                            r"NewsArticle|Review|Recipe)$")
+
+
+def article_ld(objects: list[dict]) -> dict:
+    """Return the JSON-LD object describing the article (else the web page), if any."""
+    for item in objects:
+        if any(_ARTICLE_TYPES.search(kind) for kind in ld_types(item)):
+            return item
+    for item in objects:
+        if any(kind in ("WebPage", "ItemPage") for kind in ld_types(item)):
+            return item
+    return {}
+
+
+def ld_names(value: object, objects: list[dict], depth: int = 0) -> list[str]:
+    """Return the names of a JSON-LD person/organisation value, following @id references."""
+    if depth > 3:
+        return []
+    if isinstance(value, str):
+        text = clean(value)
+        return [text] if text and not text.startswith(("http://", "https://")) else []
+    if isinstance(value, list):
+        return [name for item in value for name in ld_names(item, objects, depth + 1)]
+    if isinstance(value, dict):
+        if "name" in value:
+            return ld_names(value["name"], objects, depth + 1)
+        ref = value.get("@id")
+        for item in objects:
+            if ref and item is not value and item.get("@id") == ref and "name" in item:
+                return ld_names(item["name"], objects, depth + 1)
+    return []
+
+
+def ld_site_name(article: dict, objects: list[dict]) -> str | None:
+    """Return the publisher named by the article, else a WebSite or Organization's name."""
+    names = ld_names(article.get("publisher"), objects)
+    if names:
+        return names[0]
+    for kind in ("WebSite", "NewsMediaOrganization", "Organization"):
+        for item in objects:
+            if kind in ld_types(item):
+                names = ld_names(item.get("name"), objects)
+                if names:
+                    return names[0]
+    return None
+
+
+def itemprop(tree: HtmlElement, name: str) -> str | None:
+    """Return the value of the first microdata property ``name`` outside JSON-LD/meta."""
+    for element in tree.xpath(f"//*[@itemprop='{name}']"):
+        if element.tag == "meta":
+            continue
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        value = clean(value)
+        if value:
+            return value
+    return None
+
+

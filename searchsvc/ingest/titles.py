@@ -1,0 +1,161 @@
+"""Titles: the headline as the article states it, without the site's name."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from .pagetree import clean, fold
+
+# " | ", " - ", " :: ", "|" and "_" anywhere; full-width "｜" and "："; a dash touching CJK text
+# ("英雄的城！-新华网"), where titles set no spaces
+_CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
+_SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：]\s*|\s+::\s+"
+                         rf"|(?<=[{_CJK}])\s*[-–—]\s*|\s*[-–—]\s*(?=[{_CJK}])")
+
+
+def contains_words(text: str, part: str) -> bool:
+    """Tell whether ``part`` is a shorter run of whole words of ``text`` (folded)."""
+    whole, folded = fold(text), fold(part)
+    return bool(folded) and folded != whole and f" {folded} " in f" {whole} "
+
+
+def site_variants(site: str | None, urls: str | Sequence[str | None] | None = ()) -> list[str]:
+    """Return folded forms under which the site may appear in a title: its name, its domains."""
+    variants = []
+    if site:
+        variants.append(fold(site))
+    for url in [urls] if isinstance(urls, str) else urls or ():
+        host = urlsplit(url).hostname if url and "//" in url else None
+        if not host:
+            continue
+        host = host.removeprefix("www.")
+        variants.append(fold(host))
+        variants.append(fold(host.rsplit(".", 1)[0]))
+        # each name in the host, for blogs and sections: "Lost in JIT" on lostinjit.blogspot.com
+        variants.extend(fold(label) for label in host.split(".")[:-1] if len(label) >= 3)
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def is_site(segment: str, variants: list[str]) -> bool:
+    """Tell whether a title segment names the site.
+
+    It does when it is the site's name or domain, a part of the name ("Guardian"), or the
+    name and one more word ("CNN Politics"); not merely because it contains the name
+    ("Time running out" on time.com).
+    """
+    folded = fold(segment)
+    if not folded:
+        return True
+    compact = folded.replace(" ", "")
+    for variant in variants:
+        if compact == variant.replace(" ", ""):
+            return True
+        if len(variant) >= 3 and (f" {folded} " in f" {variant} " or (
+                f" {variant} " in f" {folded} "
+                and len(folded.split()) <= len(variant.split()) + 1)):
+            return True
+    return False
+
+
+def strip_site(title: str, site: str | None,
+               urls: str | Sequence[str | None] | None = ()) -> str:
+    """Remove a leading or trailing ' | Site' / ' - Site' segment that names the site."""
+    variants = site_variants(site, urls)
+    if not variants:
+        return title
+    parts = _SEPARATORS.split(title)
+    separators = _SEPARATORS.findall(title)
+    if len(parts) < 2:
+        return title
+    # trailing segments first, then leading ones, keeping at least one segment
+    while len(parts) > 1 and is_site(parts[-1], variants):
+        parts.pop()
+        separators.pop()
+    while len(parts) > 1 and is_site(parts[0], variants):
+        parts.pop(0)
+        separators.pop(0)
+    rebuilt = parts[0]
+    for separator, part in zip(separators, parts[1:]):
+        rebuilt += separator + part
+    return rebuilt.strip() or title
+
+
+def _visible_text(element: HtmlElement) -> str | None:
+    return clean(element.text_content())
+
+
+def _heading_text(element: HtmlElement) -> str | None:
+    """Return an <h1>'s headline, without a kicker set in its own element before it.
+
+    Pages mark up "Kicker: Headline" as separate children (<span class=kicker>, a hidden
+    separator, <span class=headline>); then the last and longest part is the headline.
+    """
+    full = _visible_text(element)
+    if not full or re.search(r"\w", element.text or ""):
+        return full
+    parts = [text for text in (_visible_text(child) for child in element
+                               if isinstance(child.tag, str)) if text and re.search(r"\w", text)]
+    if any(re.search(r"\w", child.tail or "") for child in element):
+        return full
+    if len(parts) >= 2 and len(parts[-1].split()) >= 2 and \
+            len(parts[-1]) == max(len(part) for part in parts):
+        return parts[-1]
+    return full
+
+
+def page_headings(tree: HtmlElement) -> list[str]:
+    """Return the headlines of the page's <h1> headings (at most a few)."""
+    texts = []
+    for element in tree.iter("h1"):
+        text = _heading_text(element)
+        if text and 3 <= len(text) <= 300:
+            texts.append(text)
+        if len(texts) >= 5:
+            break
+    return texts
+
+
+def _overlap(a: str, b: str) -> float:
+    """Return the share of the shorter string's words found in the other."""
+    x, y = set(fold(a).split()), set(fold(b).split())
+    if not x or not y:
+        return 0.0
+    return len(x & y) / min(len(x), len(y))
+
+
+def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str | None,
+                 urls: Sequence[str | None] = ()) -> tuple[str | None, str | None]:
+    """Pick the headline from the stated titles and the page's <h1> headings.
+
+    ``stated`` lists (title, source) from the page's metadata in order of trust. Stated titles
+    often carry a kicker, a section or the site name ("Politics: Headline", "Headline - Site")
+    or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
+    pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
+    stated title: when one contains the other, or they share nearly all their words.
+    """
+    cleaned = [(strip_site(title, site, urls), source) for title, source in stated if title]
+    variants = site_variants(site, urls)
+    for heading in headings:
+        if is_site(heading, variants):
+            continue
+        folded_heading = fold(heading)
+        words = len(folded_heading.split())
+        for title, source in cleaned:
+            folded_title = fold(title)
+            if folded_heading == folded_title:
+                return title, source
+            if words >= 3 and (folded_heading in folded_title or (
+                    folded_title in folded_heading and len(folded_title.split()) >= 3)):
+                return heading, "<h1>"
+            if words >= 4 and _overlap(heading, title) >= 0.8:
+                return heading, "<h1>"
+    if cleaned:
+        return cleaned[0]
+    if headings:
+        return headings[0], "<h1>"
+    return None, None
+
+
