@@ -225,3 +225,21 @@ def test_or_of_a_subset_adds_scores_exactly_as_the_general_path():
     assert QueryEvaluator._or_within(outside, large) is None
     missing = Matches(np.setdiff1d(np.arange(10), large_docs)[:3].astype(np.int64), np.ones(3))
     assert QueryEvaluator._or_within(missing, large) is None
+
+
+def test_a_synonym_group_scores_each_document_by_its_own_best_alternative(tmp_path):
+    """Whoosh's DisjunctionMaxMatcher gave a document the other matcher's later score (fixed)."""
+    from whoosh import fields
+    from whoosh.filedb.filestore import RamStorage
+
+    import searchsvc.backends.whoosh.backend  # noqa: F401  (installs the correction)
+
+    ix = RamStorage().create_index(fields.Schema(body=fields.TEXT))
+    with ix.writer() as writer:
+        writer.add_document(body="burma")                        # 0: only b
+        writer.add_document(body="myanmar myanmar myanmar")      # 1: only a, scored high
+    query = wq.DisjunctionMax([wq.Term("body", "myanmar"), wq.Term("body", "burma")])
+    with ix.searcher() as searcher:
+        scores = {hit.docnum: hit.score for hit in searcher.search(query)}
+        alone = {hit.docnum: hit.score for hit in searcher.search(wq.Term("body", "burma"))}
+    assert scores[0] == pytest.approx(alone[0])

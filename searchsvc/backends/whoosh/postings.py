@@ -299,6 +299,9 @@ class QueryEvaluator:
                 raise Unsupported("Or with a coordination scale or minimum match")
             return self._boosted(self._or([self.evaluate(child) for child in node.subqueries]),
                                  node.boost)
+        if kind is wq.DisjunctionMax:
+            parts = [self.evaluate(child) for child in node.subqueries]
+            return self._boosted(self._max(parts, node.tiebreak), node.boost)
         if kind is wq.Not:
             return self._boosted(self._not(self.evaluate(node.query)), node.boost)
         if kind is wq.AndNot:
@@ -408,6 +411,24 @@ class QueryEvaluator:
             present[part.docs] = True
         docs = np.flatnonzero(present)
         return Matches(docs, total[docs])
+
+    @staticmethod
+    def _max(parts: list[Matches], tiebreak: float) -> Matches:
+        """Return the union, each document scored by its best part (plus tiebreak x the rest)."""
+        parts = [part for part in parts if part.docs.size]
+        if not parts:
+            return Matches.empty()
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.concatenate([part.docs for part in parts])
+        scores = np.concatenate([part.scores for part in parts])
+        unique, inverse = np.unique(docs, return_inverse=True)
+        best = np.full(unique.size, -np.inf)
+        np.maximum.at(best, inverse, scores)
+        if tiebreak:
+            total = np.bincount(inverse, weights=scores, minlength=unique.size)
+            best = best + tiebreak * (total - best)
+        return Matches(unique, best)
 
     @staticmethod
     def _or_within(small: Matches, large: Matches) -> Matches | None:

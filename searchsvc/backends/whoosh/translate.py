@@ -40,7 +40,12 @@ class _Translator:
         if isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy)):
             return self._multiterm(node)
         if isinstance(node, t.Synonyms):
-            query = _or(self.node(part) for part in node.alternatives)
+            # One concept however many ways it is said: the best alternative's score (a
+            # dismax, as Lucene's SynonymQuery), not the sum, which counts it once per way.
+            parts = [part for part in map(self.node, node.alternatives) if part is not None]
+            if not parts:
+                return None
+            query = parts[0] if len(parts) == 1 else wq.DisjunctionMax(parts)
             return _boosted(query, node.weight)
         if isinstance(node, t.All):
             parts = [self.node(part) for part in node.parts]
