@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Registry of outlet names, aliases and domains (TOML)."),
     Setting("SYNONYMS_FILE", str(PACKAGE_DATA / "synonyms.txt"),
             "Query-time synonyms, one group of equivalent terms per line."),
-    Setting("MAX_QUERY_LENGTH", 500,
+    Setting("MAX_QUERY_LENGTH", 10_000,
             "Longest query read, in characters; a longer query is cut there, with a note."),
     Setting("MAX_PER_PAGE", 100,
             "Largest page size a client may ask for."),

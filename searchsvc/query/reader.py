@@ -49,7 +49,7 @@ class QueryReader:
     """Turns query text into a query tree, forgiving malformed input."""
 
     def __init__(self, synonyms: Synonyms | None = None,
-                 registry: OutletRegistry | None = None, max_length: int = 500) -> None:
+                 registry: OutletRegistry | None = None, max_length: int = 10_000) -> None:
         self.synonyms = synonyms or Synonyms()
         self.registry = registry or OutletRegistry()
         self.max_length = max_length
@@ -106,6 +106,10 @@ class QueryReader:
             return QueryReading(None, "", "empty", notes + ["the query has no words to search "
                                                             "for"], unsearchable=True)
         long = len(tokens) >= LONG_QUERY_WORDS
+        if long:
+            # A description is a bag of words ranked by how many an article has: each part
+            # of a joined word (boundary-layer) counts as a word of its own.
+            tokens = [part for token in tokens for part in re.split(r"[-‐]", token)]
         clauses = self.word_clauses(tokens, notes, long)
         if not clauses:
             return QueryReading(None, words, "empty", notes + ["every word is too common to "
@@ -343,6 +347,9 @@ class _Parser:
                 return t.Prefix(text[:-1].lower(), field)
             return t.Wildcard(text.lower(), field)
         words = tuple(PLAIN_WORD_RE.findall(text))
+        if self.long and field is None:     # a description: joined words count as parts
+            words = tuple(part for word in words for part in re.split(r"[-‐]", word))
+            return _any([t.Word(word) for word in words]) if words else None
         if not words:
             return None
         return t.Word(words[0], field) if len(words) == 1 else t.Phrase(words, field)

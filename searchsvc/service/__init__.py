@@ -10,7 +10,7 @@ from .search import SearchError, SearchRequest, SearchService
 
 
 def open_service(index_dir: str | os.PathLike, *, outlets_file: str | None = None,
-                 synonyms_file: str | None = None, max_query_length: int = 500,
+                 synonyms_file: str | None = None, max_query_length: int = 10_000,
                  max_per_page: int = 100) -> SearchService:
     """Return the search service over the index in index_dir (the Whoosh backend)."""
     from ..backends.whoosh.backend import WhooshBackend
