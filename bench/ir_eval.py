@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
+import sqlite3
 import sys
 import tempfile
 import time
@@ -81,6 +83,9 @@ class Scores:
     p10: float
     ndcg10: float
     seconds: float
+    fts_map: float = 0.0        # SQLite FTS5 BM25 on the same documents and queries
+    fts_p10: float = 0.0
+    fts_ndcg10: float = 0.0
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -100,15 +105,40 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-def write_corpus(name: str, docs: list[dict], folder: Path) -> None:
-    """Write the collection as one JSONL corpus file our reader understands."""
+def articles(name: str, docs: list[dict]) -> list[dict]:
+    """Return the collection's documents as article records (id, title, body, authors)."""
     fields = DOC_TEXT[name]
-    with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as out:
-        for doc in docs:
-            body = "\n\n".join(doc[key].strip() for key in fields if doc.get(key, "").strip())
-            record = {"id": doc["id"], "title": doc.get("title", ""), "body": body,
-                      "authors": doc.get("authors", "")}
+    return [{"id": doc["id"], "title": doc.get("title", ""),
+             "body": "\n\n".join(doc[key].strip() for key in fields if doc.get(key, "").strip()),
+             "authors": doc.get("authors", "")} for doc in docs]
+
+
+def write_corpus(records: list[dict], path: Path) -> None:
+    """Write article records as one JSONL corpus file our reader understands."""
+    with open(path, "w", encoding="utf-8") as out:
+        for record in records:
             out.write(json.dumps(record) + "\n")
+
+
+class Fts5:
+    """The baseline: SQLite FTS5 BM25 (porter unicode61) over title and body, words OR'ed."""
+
+    def __init__(self, records: list[dict]) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+                        "tokenize='porter unicode61')")
+        self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
+                            [(r["id"], r["title"], r["body"]) for r in records])
+
+    def ranked_ids(self, text: str) -> list[str]:
+        """Return the ids of the top DEPTH documents for the query's words, by bm25()."""
+        words = dict.fromkeys(re.findall(r"\w+", text.lower()))
+        if not words:
+            return []
+        match = " OR ".join(f'"{word}"' for word in words)
+        rows = self.db.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) "
+                               "LIMIT ?", (match, DEPTH))
+        return [row[0] for row in rows]
 
 
 def ranked_ids(service: SearchService, text: str) -> list[str]:
@@ -150,7 +180,9 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
     qrels = read_qrels(folder / "qrels.tsv")
     corpus, index = work / f"{name}-corpus", work / f"{name}-index"
     corpus.mkdir()
-    write_corpus(name, docs, corpus)
+    records = articles(name, docs)
+    write_corpus(records, corpus / f"{name}.jsonl")
+    fts = Fts5(records)
     report = build_index(corpus, index, registry=registry)
     for source, reason in report.skipped:
         print(f"  {name}: not indexed {source}: {reason}", file=sys.stderr)
@@ -158,6 +190,7 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
                             QueryReader(synonyms, registry, max_length=max_query_length))
 
     ap, p10, nd, cut = [], [], [], 0
+    fts_ap, fts_p10, fts_nd = [], [], []
     for query in queries:
         grades = qrels.get(query["id"], {})
         relevant = {doc_id for doc_id, grade in grades.items() if grade > 0}
@@ -169,9 +202,13 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
         ap.append(average_precision(ranking, relevant))
         p10.append(sum(doc_id in relevant for doc_id in ranking[:10]) / 10)
         nd.append(ndcg(ranking, grades))
+        baseline = fts.ranked_ids(query["text"])
+        fts_ap.append(average_precision(baseline, relevant))
+        fts_p10.append(sum(doc_id in relevant for doc_id in baseline[:10]) / 10)
+        fts_nd.append(ndcg(baseline, grades))
     mean = lambda values: sum(values) / len(values)   # noqa: E731
     return Scores(name, len(docs), report.indexed, len(ap), cut, mean(ap), mean(p10), mean(nd),
-                  time.perf_counter() - started)
+                  time.perf_counter() - started, mean(fts_ap), mean(fts_p10), mean(fts_nd))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,10 +237,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: done in {rows[-1].seconds:.1f}s", file=sys.stderr)
 
     print(f"{'collection':<11}{'docs':>7}{'indexed':>9}{'queries':>9}{'cut':>5}"
-          f"{'MAP':>9}{'P@10':>9}{'nDCG@10':>9}")
+          f"{'MAP':>9}{'P@10':>9}{'nDCG@10':>9}{'FTS5 MAP':>10}{'P@10':>8}{'nDCG@10':>9}")
     for row in rows:
         print(f"{row.name:<11}{row.docs:>7}{row.indexed:>9}{row.queries:>9}{row.cut:>5}"
-              f"{row.map:>9.4f}{row.p10:>9.4f}{row.ndcg10:>9.4f}")
+              f"{row.map:>9.4f}{row.p10:>9.4f}{row.ndcg10:>9.4f}"
+              f"{row.fts_map:>10.4f}{row.fts_p10:>8.4f}{row.fts_ndcg10:>9.4f}")
     print("\n'queries': those with at least one relevant document (all metrics average over"
           f" them); 'cut': queries longer than {args.max_query_length} characters, which the"
           " service cuts.")
