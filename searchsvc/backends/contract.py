@@ -118,3 +118,13 @@ class Backend(Protocol):
 
     def warm(self) -> dict:
         """Load what the first searches would otherwise pay for; return what was loaded."""
+
+    def build(self, corpus, *, registry, update: bool = False, wait: bool = False, **options):
+        """Build a corpus into a new generation and switch to it atomically; return a report.
+
+        With update=True only what changed since the last build is read again.
+        """
+
+    def update_articles(self, articles=(), delete_ids=()):
+        """Add or replace articles (ingest.corpus.Article) by id and delete others, in a
+        new generation switched to atomically; return a report."""

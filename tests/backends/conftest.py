@@ -7,7 +7,7 @@ import json
 import pytest
 
 from searchsvc.backends.whoosh.backend import WhooshBackend
-from searchsvc.backends.whoosh.indexer import build_index
+from searchsvc.outlets import OutletRegistry
 
 RECORDS = [
     {"id": "a1", "title": "Diplomat seeks asylum in Geneva", "outlet": "Reuters",
@@ -27,9 +27,9 @@ RECORDS = [
 
 def whoosh_backend(corpus, work):
     """Build the corpus into a Whoosh index and return the backend over it."""
-    from searchsvc.outlets import OutletRegistry
-    build_index(corpus, work / "index", registry=OutletRegistry())
-    return WhooshBackend(work / "index")
+    backend = WhooshBackend(work / "index")
+    backend.build(corpus, registry=OutletRegistry())
+    return backend
 
 
 BUILDERS = {"whoosh": whoosh_backend}

@@ -130,3 +130,24 @@ def test_a_rebuild_switches_the_served_generation(builder, tmp_path):
     builder(tmp_path / "corpus", tmp_path)
     assert backend.info()["generation"] != before       # the open backend follows the switch
     assert ids(backend.search(SearchSpec(t.Word("asylum")))) == ["a2"]
+
+
+def test_update_by_id_adds_replaces_and_deletes(builder, tmp_path):
+    from searchsvc.dates import PartialDate
+    from searchsvc.ingest.corpus import Article
+    from .conftest import RECORDS, write_corpus
+    write_corpus(tmp_path / "corpus", RECORDS)
+    backend = builder(tmp_path / "corpus", tmp_path)
+    before = backend.info()["generation"]
+    report = backend.update_articles(
+        [Article(id="a3", title="Harvest festival cancelled", body="The zeppelin show is off.",
+                 source="api", source_file="api", outlet="CNN", date=PartialDate(2022, 3, 26)),
+         Article(id="a9", title="New zeppelin hangar", body="A zeppelin hangar opened.",
+                 source="api", source_file="api")],
+        delete_ids=["a5"])
+    assert report.indexed == 2 and report.removed == 1
+    assert backend.info()["generation"] != before and backend.info()["documents"] == 5
+    assert set(ids(backend.search(SearchSpec(t.Word("zeppelin"))))) == {"a3", "a9"}
+    assert backend.article("a3")["title"] == "Harvest festival cancelled"
+    assert backend.article("a5") is None
+    assert ids(backend.search(SearchSpec(t.Word("apples")))) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 from whoosh import query as wq
@@ -27,6 +28,11 @@ from .storedfields import stored_fields
 from .translate import TEXT_FIELDS, query_terms, to_whoosh
 from .whoosh_fixes import apply as apply_whoosh_fixes
 
+if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
+    from ...ingest.corpus import Article
+    from ...outlets import OutletRegistry
+    from .indexer import BuildReport
+
 apply_whoosh_fixes()
 FEEDBACK_NOTE = "articles are also ranked by the words the best matches share"
 TOO_COMMON_NOTE = "every word is too common to search on its own"
@@ -41,6 +47,19 @@ class WhooshBackend:
         self._lexicons: dict[str, Lexicon] = {}
 
     # ---- the contract
+
+    def build(self, corpus: str | os.PathLike, *, registry: "OutletRegistry",
+              update: bool = False, wait: bool = False, **options) -> "BuildReport":
+        """Build the corpus into a new generation (update: only changed files) and switch."""
+        from .indexer import build_index
+        return build_index(corpus, self.handle.index_dir, registry=registry, update=update,
+                           wait=wait, **options)
+
+    def update_articles(self, articles: Iterable["Article"] = (),
+                        delete_ids: Iterable[str] = ()) -> "BuildReport":
+        """Add or replace articles by id and delete others, in a new generation."""
+        from .indexer import update_articles
+        return update_articles(self.handle.index_dir, articles, delete_ids)
 
     def search(self, spec: SearchSpec) -> Outcome:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""

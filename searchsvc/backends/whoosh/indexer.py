@@ -23,7 +23,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from whoosh import index as whoosh_index
 
@@ -198,6 +198,54 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
         final = index_path / generation
         os.rename(building, final)
+        switch_to(index_path, generation)
+        prune(index_path, keep_generations)
+    return report
+
+
+def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = (),
+                    delete_ids: Iterable[str] = (), *, wait: bool = False,
+                    keep_generations: int = 2) -> BuildReport:
+    """Add or replace articles by id and delete others, in a new generation switched to.
+
+    The served generation is copied, changed with Whoosh's writer (``update_document`` on
+    the unique id) and switched to atomically, like any build.
+    """
+    started = time.perf_counter()
+    index_path = Path(index_dir)
+    with build_lock(index_path, wait=wait):
+        previous = current_generation(index_path)
+        if previous is None:
+            raise BuildError(f"no index has been built in {index_path}; build one first")
+        old_info = build_info(index_path, previous)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        generation = f"gen-{stamp}"
+        building = index_path / f".building-{stamp}"
+        report = BuildReport(generation=generation, corpus=old_info.get("corpus", ""),
+                             mode="update by id")
+        shutil.copytree(index_path / previous, building)
+        ix = whoosh_index.open_dir(str(building))
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            for article_id in delete_ids:
+                report.removed += writer.delete_by_term("id", article_id)
+            for article in articles:
+                writer.update_document(**article_document(article, content_hash(article)))
+                report.indexed += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        with ix.searcher() as searcher:
+            report.total_documents = searcher.doc_count()
+            report.unknown = count_unknowns(searcher.reader())
+        ix.close()
+        report.seconds = round(time.perf_counter() - started, 3)
+        report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        info = {**old_info, "analysis": ANALYSIS_VERSION, "report": report.as_dict()}
+        (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
+        os.rename(building, index_path / generation)
         switch_to(index_path, generation)
         prune(index_path, keep_generations)
     return report
