@@ -64,7 +64,7 @@ def test_only_the_whoosh_backend_imports_whoosh(path):
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_private_name_is_imported_from_another_module(path):
     for target, names in _imports(path):
-        if target[0] in ("searchsvc", "") or target[:1] == ("searchsvc",):
+        if target[0] == "searchsvc":
             private = [name for name in names if name.startswith("_")]
             assert not private, f"{path.name} imports {private} from {'.'.join(target)}"
 

@@ -187,19 +187,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             shutil.rmtree(building, ignore_errors=True)
             raise
 
-        with ix.searcher() as searcher:
-            report.total_documents = searcher.doc_count()
-            report.unknown = count_unknowns(searcher.reader())
-        ix.close()
-        report.seconds = round(time.perf_counter() - started, 3)
-        report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        info = {"corpus": str(corpus_path), "files": fingerprints, "analysis": ANALYSIS_VERSION,
-                "report": report.as_dict()}
-        (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
-        final = index_path / generation
-        os.rename(building, final)
-        switch_to(index_path, generation)
-        prune(index_path, keep_generations)
+        _finish_generation(ix, building, index_path, report, started, keep_generations,
+                           {"corpus": str(corpus_path), "files": fingerprints})
     return report
 
 
@@ -237,18 +226,25 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             writer.cancel()
             shutil.rmtree(building, ignore_errors=True)
             raise
-        with ix.searcher() as searcher:
-            report.total_documents = searcher.doc_count()
-            report.unknown = count_unknowns(searcher.reader())
-        ix.close()
-        report.seconds = round(time.perf_counter() - started, 3)
-        report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        info = {**old_info, "analysis": ANALYSIS_VERSION, "report": report.as_dict()}
-        (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
-        os.rename(building, index_path / generation)
-        switch_to(index_path, generation)
-        prune(index_path, keep_generations)
+        _finish_generation(ix, building, index_path, report, started, keep_generations,
+                           old_info)
     return report
+
+
+def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport,
+                       started: float, keep_generations: int, info: Mapping) -> None:
+    """Count the written generation, record its build.json, and switch to it atomically."""
+    with ix.searcher() as searcher:
+        report.total_documents = searcher.doc_count()
+        report.unknown = count_unknowns(searcher.reader())
+    ix.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    info = {**info, "analysis": ANALYSIS_VERSION, "report": report.as_dict()}
+    (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
+    os.rename(building, index_path / report.generation)
+    switch_to(index_path, report.generation)
+    prune(index_path, keep_generations)
 
 
 def count_unknowns(reader) -> dict[str, int]:
