@@ -18,10 +18,11 @@ from whoosh.searching import Searcher
 from ...query import tree as t
 from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
 from .analysis import analyze_word
-from .feedback import FEEDBACK_DOCS, expanded_query, feedback_terms
+from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
+from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 from .spelling import Lexicon
 from .storedfields import stored_fields
@@ -41,8 +42,9 @@ TOO_COMMON_NOTE = "every word is too common to search on its own"
 class WhooshBackend:
     """A Whoosh index directory of generations, searched through the backend contract."""
 
-    def __init__(self, index_dir: str | os.PathLike) -> None:
-        self.handle = IndexHandle(index_dir)
+    def __init__(self, index_dir: str | os.PathLike, ranking: Ranking = Ranking()) -> None:
+        self.ranking = ranking
+        self.handle = IndexHandle(index_dir, ranking)
         self._postings: dict[str, PostingCache] = {}
         self._lexicons: dict[str, Lexicon] = {}
 
@@ -85,8 +87,8 @@ class WhooshBackend:
                 query, matched = fallback, found
 
         marked = query          # snippets mark the words searched for as typed
-        if (spec.feedback and spec.sort == "relevance" and matched.docs.size
-                and matched.scores is not None):
+        if (spec.feedback and spec.sort == "relevance" and matched.scores is not None
+                and matched.docs.size >= max(1, self.ranking.feedback_min_matches)):
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
@@ -189,7 +191,7 @@ class WhooshBackend:
     def _query(self, searcher: Searcher, generation: str, tree: t.Node | None,
                notes: list[str]) -> wq.Query | None:
         """Return a tree as a Whoosh query, prefix, wildcard and fuzzy words bounded."""
-        query = to_whoosh(tree, searcher.schema)
+        query = to_whoosh(tree, searcher.schema, self.ranking.title_weight)
         expansion = expand_multiterms(query, searcher.reader(),
                                       self._lexicon(searcher, generation), TEXT_FIELDS)
         notes.extend(expansion.notes)
@@ -218,12 +220,13 @@ class WhooshBackend:
 
         The same articles match; only their order changes (see feedback.py).
         """
-        best = top_ranked(matched.docs, matched.scores, FEEDBACK_DOCS)
+        ranking = self.ranking
+        best = top_ranked(matched.docs, matched.scores, ranking.feedback_docs)
         terms = feedback_terms(searcher, [int(matched.docs[i]) for i in best],
-                               [float(matched.scores[i]) for i in best])
+                               [float(matched.scores[i]) for i in best], ranking.feedback_terms)
         if not terms:
             return query, matched
-        expanded_q = expanded_query(query, terms)
+        expanded_q = expanded_query(query, terms, ranking.original_weight)
         expanded = self._matching(searcher, columns, generation, expanded_q, filters)
         if expanded.scores is None:
             return query, matched

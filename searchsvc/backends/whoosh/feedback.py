@@ -18,13 +18,10 @@ from whoosh import query as wq
 from .analysis import english_term_positions
 from .storedfields import stored_fields
 
-FEEDBACK_DOCS = 10        # best matches the words are taken from (Anserini's fbDocs)
-FEEDBACK_TERMS = 20       # words added
-ORIGINAL_WEIGHT = 0.6     # share of the typed words in the new query; the rest is added words
 
 
 def feedback_terms(searcher, docnums: list[int], scores: list[float],
-                   limit: int = FEEDBACK_TERMS) -> list[tuple[str, float]]:
+                   limit: int) -> list[tuple[str, float]]:
     """Return the relevance model's strongest words of the best matches, with weights.
 
     Each word weighs sum over the matches of (its share of the article's words) x (the
@@ -45,14 +42,15 @@ def feedback_terms(searcher, docnums: list[int], scores: list[float],
     return ranked[:limit]
 
 
-def expanded_query(query: wq.Query, terms: list[tuple[str, float]]) -> wq.Query:
-    """Return the query's clauses at ORIGINAL_WEIGHT plus the added words at the rest."""
+def expanded_query(query: wq.Query, terms: list[tuple[str, float]],
+                   original_weight: float) -> wq.Query:
+    """Return the query's clauses at original_weight plus the added words at the rest."""
     clauses = list(query.subqueries) if isinstance(query, wq.Or) else [query]
     total = sum(weight for _, weight in terms)
     if not terms or total <= 0:
         return query
-    # Scaled by the number of typed clauses, so that a typed word keeps ORIGINAL_WEIGHT of
-    # its weight and all added words together weigh (1 - ORIGINAL_WEIGHT) of the typed ones.
-    scale = (1 - ORIGINAL_WEIGHT) * len(clauses) / total
-    return wq.Or([clause.with_boost(clause.boost * ORIGINAL_WEIGHT) for clause in clauses]
+    # Scaled by the number of typed clauses, so that a typed word keeps original_weight of
+    # its weight and all added words together weigh (1 - original_weight) of the typed ones.
+    scale = (1 - original_weight) * len(clauses) / total
+    return wq.Or([clause.with_boost(clause.boost * original_weight) for clause in clauses]
                  + [wq.Term("body", term, boost=weight * scale) for term, weight in terms])

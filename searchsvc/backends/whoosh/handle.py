@@ -14,15 +14,8 @@ from whoosh.searching import Searcher
 
 from ..contract import UNKNOWN
 from . import generations
+from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
-
-# BM25 in the title and in the body, the two scores added (translate.TITLE_WEIGHT). Measured
-# on five IR test collections (bench/ir_eval.py): k1/b matter little alone (k1 0.9-1.5,
-# b 0.4-0.75 within 0.01 MAP); 0.9 / 0.4, the published baselines' parameters, are best with
-# relevance feedback (feedback.py).
-BM25_K1 = 0.9
-BM25_B = 0.4
-
 
 class BM25(scoring.BM25F):
     """Whoosh's BM25F with the idf of Lucene's BM25, log(1 + (N - n + 0.5) / (n + 0.5)).
@@ -38,9 +31,9 @@ class BM25(scoring.BM25F):
         return math.log(1 + (parent.doc_count_all() - n + 0.5) / (n + 0.5))
 
 
-def ranking_model() -> scoring.WeightingModel:
+def ranking_model(ranking: Ranking = Ranking()) -> scoring.WeightingModel:
     """Return the weighting every relevance-sorted search uses."""
-    return BM25(B=BM25_B, K1=BM25_K1)
+    return BM25(B=ranking.b, K1=ranking.k1)
 
 
 @dataclass
@@ -84,8 +77,9 @@ class FacetColumns:
 class IndexHandle:
     """The served index: opened once, reopened when a new generation is switched in."""
 
-    def __init__(self, index_dir: str | os.PathLike) -> None:
+    def __init__(self, index_dir: str | os.PathLike, ranking: Ranking = Ranking()) -> None:
         self.index_dir = Path(index_dir)
+        self.ranking = ranking
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._current_stat: tuple[int, int, int] | None = None
@@ -129,7 +123,7 @@ class IndexHandle:
         if cached is None or cached[0] != generation:
             if cached is not None:
                 cached[1].close()
-            cached = (generation, index.searcher(weighting=ranking_model()))
+            cached = (generation, index.searcher(weighting=ranking_model(self.ranking)))
             self._local.entry = cached
         return cached[1], columns, generation
 

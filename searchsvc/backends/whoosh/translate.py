@@ -11,26 +11,24 @@ from ..contract import QueryTerms
 from .analysis import analyze_word
 
 # Relevance ranking adds the BM25 scores of the title and the body, a title match weighted
-# by TITLE_WEIGHT. Measured on five IR test collections (bench/ir_eval.py): a title weight of
-# 1 costs 0.02-0.05 MAP against 0.2, because a body holds its title too (and an article
-# without one gets its opening words as title), so a full-weight title counts it twice.
-TITLE_WEIGHT = 0.2
+# by the ranking's title_weight (ranking.py).
 TEXT_FIELDS = ("title", "body")
 # The index field a tree's field name searches; None is the article's text.
 INDEX_FIELDS = {"title": ("title",), "body": ("body",), "author": ("author",),
                 "outlet": ("outlet_name",), None: TEXT_FIELDS}
 
 
-def to_whoosh(node: t.Node | None, schema) -> wq.Query | None:
+def to_whoosh(node: t.Node | None, schema, title_weight: float = 0.2) -> wq.Query | None:
     """Return the Whoosh query of a tree (None when it has nothing that can be searched)."""
     if node is None:
         return None
-    return _Translator(schema).node(node)
+    return _Translator(schema, title_weight).node(node)
 
 
 class _Translator:
-    def __init__(self, schema) -> None:
+    def __init__(self, schema, title_weight: float) -> None:
         self.schema = schema
+        self.title_weight = title_weight
 
     def node(self, node: t.Node) -> wq.Query | None:
         if isinstance(node, t.Word):
@@ -79,7 +77,7 @@ class _Translator:
         options = []
         for fieldname in INDEX_FIELDS[field]:
             terms = self._terms(fieldname, words)
-            boost = weight * (TITLE_WEIGHT if field is None and fieldname == "title" else 1.0)
+            boost = weight * (self.title_weight if field is None and fieldname == "title" else 1.0)
             if len(terms) == 1:
                 options.append(wq.Term(fieldname, terms[0], boost=boost))
             elif terms:
@@ -89,7 +87,7 @@ class _Translator:
     def _multiterm(self, node: t.Prefix | t.Wildcard | t.Fuzzy) -> wq.Query | None:
         options = []
         for fieldname in INDEX_FIELDS[node.field]:
-            boost = TITLE_WEIGHT if node.field is None and fieldname == "title" else 1.0
+            boost = self.title_weight if node.field is None and fieldname == "title" else 1.0
             if isinstance(node, t.Prefix):
                 options.append(wq.Prefix(fieldname, node.text, boost=boost))
             elif isinstance(node, t.Wildcard):
