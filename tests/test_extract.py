@@ -211,3 +211,11 @@ def test_app_import_does_not_load_the_extractor():
             "print('searchsvc.ingest.htmlpage' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_byline_inside_a_share_block_is_read():
+    # the author box often sits in the block with the follow and share links
+    article = extract_article(page("", '<div class="byline-share"><span itemprop="author">'
+                                       "Jo Reed</span> <a href='#'>Share</a></div>" + STORY))
+    assert article.authors == ["Jo Reed"]
+    assert "Share" not in article.body
