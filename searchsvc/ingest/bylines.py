@@ -27,15 +27,23 @@ _LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+# a byline's time stamp opens with a word: English ones as before; the others only before a
+# date or a colon ("Stand: 12.03."), since they are names too ("Kurt Stand")
+_STAMP_WORD = (r"(?:updated|published|posted|last (?:updated|modified)|stand|aktualisiert|"
+               r"veröffentlicht|actualizado|publicado|mis à jour|publié|modifié|aggiornato|"
+               r"pubblicato)")
+_STAMP_AFTER = rf"(?:\s*:|\s+\d|\s+(?:on|am|le|el|il)\b|\s+{_MONTH})"
+_STAMP = rf"(?:updated|published|posted|last (?:updated|modified)|{_STAMP_WORD}(?={_STAMP_AFTER}))"
 # where the byline's date or update note starts: "Updated", "March 11, 2015", "Mon, 3/4", "22 Dec"
-_DATE_START = re.compile(rf"\s+(?:updated|published|posted|last (?:updated|modified)|"
+_DATE_START = re.compile(rf"\s+(?:{_STAMP}|"
                          rf"{_MONTH}\s+\d|{_WEEKDAY}\s+(?:\d|{_MONTH})|\d{{1,2}}[./ ]|"
                          rf"\d{{1,2}}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|\d+\s+(?:min|hour|day)s?\b|"
                          rf"(?:yesterday|today)\b)", re.IGNORECASE)
 # a date glued to the name by markup that sets no space: "Lucas Nolan22 Dec 2016"
 _DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNORECASE)
 
-_ONLY_DATE = re.compile(rf"^(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)", re.IGNORECASE)
+_ONLY_DATE = re.compile(rf"^(?:(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)|{_STAMP_WORD}(?:{_STAMP_AFTER}|\s*$))",
+                        re.IGNORECASE)
 
 
 def clean_author(value: str | None) -> str | None:
@@ -76,7 +84,9 @@ PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anon
 def names_site(name: str, variants: list[str]) -> bool:
     """Tell whether a byline names the site or a placeholder rather than a person."""
     cleaned = clean_author(name)
-    if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned):
+    # the placeholder as written too: cleaning takes "Author" off "No Author" as a job title
+    if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned) or \
+            PLACEHOLDER_AUTHOR.match(_LEAD_IN.sub("", clean(name) or "")):
         return True
     compact = fold(cleaned).replace(" ", "")
     return any(compact == variant.replace(" ", "") or (
