@@ -127,6 +127,9 @@ def test_site_name_from_the_domain_is_cut_from_the_title():
     ("Jo Reed Aktualisiert am 12.03.2020", "Jo Reed"),
     ("Jo Reed, publié le 3 mars 2020", "Jo Reed"),
     ("Kurt Stand", "Kurt Stand"),
+    ("GILLIAN MOHNEY March", "GILLIAN MOHNEY"),
+    ("JO MAY", "JO MAY"),
+    ("Jo Reed March", "Jo Reed March"),
     ("April 28, 2019 at 6:01 am", None),
     ("RSS", None),
 ])

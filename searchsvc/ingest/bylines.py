@@ -45,6 +45,21 @@ _DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNOREC
 _ONLY_DATE = re.compile(rf"^(?:(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)|{_STAMP_WORD}(?:{_STAMP_AFTER}|\s*$))",
                         re.IGNORECASE)
 
+_FULL_MONTH = re.compile(rf"{_MONTH}", re.IGNORECASE)
+
+
+def _drop_cut_date(text: str) -> str:
+    """Drop a month left after a name set in capitals: a date the markup cut ("JO REED March").
+
+    In a name written in capitals the month would be in capitals too ("JO MAY").
+    """
+    head, _, last = text.rpartition(" ")
+    letters = re.sub(r"[^\w]|[\d_]", "", head)
+    if (len(letters) >= 4 and letters.isupper() and last[:1].isupper() and not last.isupper()
+            and _FULL_MONTH.fullmatch(last)):
+        return head
+    return text
+
 
 def clean_author(value: str | None) -> str | None:
     """Return a byline without 'By', job titles, contact links, e-mail addresses, URLs and dates.
@@ -66,6 +81,7 @@ def clean_author(value: str | None) -> str | None:
             break
         text = stripped
     text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
+    text = _drop_cut_date(text)
     if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
             _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
         return None
