@@ -141,6 +141,8 @@ def test_author_lists_and_outlet_names():
     assert join_names(["Jo Reed, Sam Park and Ana Ruiz"]) == ["Jo Reed", "Sam Park", "Ana Ruiz"]
     assert join_names(["Brenda Goodman, MA"]) == ["Brenda Goodman, MA"]
     assert join_names(["Jo Reed Harbour Times Staff"], ["harbour times"]) == ["Jo Reed"]
+    assert join_names(["Von Harbour-Times-Experte Jo Reed"], ["harbour times"]) == ["Jo Reed"]
+    assert join_names(["Anne-Marie Slaughter"], ["anne"]) == ["Anne-Marie Slaughter"]
 
 
 def test_placeholder_byline_is_not_a_person():

@@ -137,6 +137,11 @@ def strip_outlet(name: str, variants: Sequence[str]) -> str:
     if not compact:
         return name
     words = name.split()
+    # the site's name glued to a job title: "FOCUS-Online-Experte Jo Reed"; a whole name must
+    # be left ("Anne-Marie Slaughter" on a site named Anne keeps her first name)
+    if len(words) > 2 and "-" in words[0] and \
+            fold(words[0].rsplit("-", 1)[0]).replace(" ", "") in compact:
+        words = words[1:]
     for _ in range(2):
         for size in (3, 2, 1):
             if len(words) > size and fold(" ".join(words[-size:])).replace(" ", "") in compact:
