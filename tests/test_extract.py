@@ -127,6 +127,8 @@ def test_site_name_from_the_domain_is_cut_from_the_title():
     ("Jo Reed Aktualisiert am 12.03.2020", "Jo Reed"),
     ("Jo Reed, publié le 3 mars 2020", "Jo Reed"),
     ("Kurt Stand", "Kurt Stand"),
+    ("Jo Reed, Redakteurin", "Jo Reed"),
+    ("Jo Reed | Journaliste", "Jo Reed"),
     ("GILLIAN MOHNEY March", "GILLIAN MOHNEY"),
     ("JO MAY", "JO MAY"),
     ("Jo Reed March", "Jo Reed March"),

@@ -19,7 +19,10 @@ _ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associa
          r"technology|sports?|investigative|economics|white house|news|digital|web|guest|"
          r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
          r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
-         r"analyst|photographer|critic|intern|staff|author)s?")
+         r"analyst|photographer|critic|intern|staff|author|"
+         # the same in the other languages of the dev sets
+         r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|expert(?:e|in)|reporter(?:in)?|"
+         r"journaliste|rédact(?:eur|rice)|corresponsal|periodista|redactor(?:a)?)s?")
 _CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
 _TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
 _ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
