@@ -150,6 +150,7 @@ def test_author_lists_and_outlet_names():
 def test_placeholder_byline_is_not_a_person():
     # "Author" is a job title elsewhere; taken off first, "No Author" would leave "No"
     assert names_site("No Author", [])
+    assert names_site("Agencies", []) and names_site("By Agenturen", [])
     assert not names_site("Ezra Klein", ["vox"])
 
 

@@ -96,7 +96,9 @@ AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
-                                r"staff writers?|editorial staff|editorial|rss|e-?mail)$",
+                                r"staff writers?|editorial staff|editorial|rss|e-?mail|"
+                                # wire copy credited to no agency in particular
+                                r"agenc(?:y|ies)|agencias?|agenturen|news agencies|wires?)$",
                                 re.IGNORECASE)
 
 
