@@ -36,12 +36,18 @@ matches are reported.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
+import importlib
+import io
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import types
 import warnings
@@ -155,29 +161,66 @@ SETS: dict[str, Callable[[Path], list[Case]]] = {
 
 def run_ours(html: str, url: str | None) -> Extracted:
     """Run our extractor."""
-    page = article_from_text(html, url)
+    return as_extracted(article_from_text(html, url))
+
+
+def as_extracted(page) -> Extracted:
+    """Return what an ExtractedArticle gives, in the benchmark's terms."""
     return Extracted(page.title, page.date, page.outlet, ", ".join(page.authors) or None,
                      page.body)
 
 
-_BEFORE: types.ModuleType | None = None
+_BEFORE: Callable[[str, str | None], Extracted] | None = None
 
 
-def load_before(revision: str) -> types.ModuleType:
-    """Load the HTML extractor (searchsvc/ingest/htmlpage.py) as it was at a git revision."""
-    source = subprocess.run(["git", "-C", str(REPO), "show",
-                             f"{revision}:searchsvc/ingest/htmlpage.py"],
+def load_before(revision: str) -> Callable[[str, str | None], Extracted]:
+    """Return the extractor as it was at a git revision, as a system.
+
+    Since the extractor became a package of modules (searchsvc/ingest/), the revision's whole
+    ``searchsvc`` package is unpacked under another name and its ``article_from_text`` run, with
+    the URL as ours gets it; a revision from before that runs its single htmlpage.py, which took
+    no URL.
+    """
+    listed = subprocess.run(["git", "-C", str(REPO), "ls-tree", "--name-only", revision,
+                             "searchsvc/ingest/extract.py"],
+                            check=True, capture_output=True, text=True).stdout
+    if not listed.strip():
+        return _load_single_file(revision)
+    target = Path(tempfile.mkdtemp(prefix="html-before-"))
+    atexit.register(shutil.rmtree, target, True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "searchsvc"],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    (target / "searchsvc").rename(target / "searchsvc_before")
+    sys.path.insert(0, str(target))
+    module = importlib.import_module("searchsvc_before.ingest.extract")
+
+    def run(html: str, url: str | None) -> Extracted:
+        return as_extracted(module.article_from_text(html, url))
+    return run
+
+
+def _load_single_file(revision: str) -> Callable[[str, str | None], Extracted]:
+    """Return the extractor of a revision whose htmlpage.py stood alone (it took no URL)."""
+    path = next(p for p in ("searchsvc/ingest/htmlpage.py", "searchsvc/htmlpage.py")
+                if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", f"{revision}:{p}"],
+                                  capture_output=True).returncode == 0)
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{revision}:{path}"],
                             check=True, capture_output=True, text=True).stdout
     module = types.ModuleType("htmlpage_before")
     sys.modules[module.__name__] = module   # dataclasses look their module up there
     exec(compile(source, f"{revision}:htmlpage.py", "exec"), module.__dict__)
-    return module
+
+    def run(html: str, url: str | None) -> Extracted:
+        page = module.extract(html)
+        return Extracted(page.title, page.date, page.site_name, page.author, page.body)
+    return run
 
 
 def run_before(html: str, url: str | None) -> Extracted:
-    """Run the extractor of the --before revision (it took no URL)."""
-    page = _BEFORE.extract(html)
-    return Extracted(page.title, page.date, page.site_name, page.author, page.body)
+    """Run the extractor of the --before revision."""
+    return _BEFORE(html, url)
 
 
 def naive(html: str, url: str | None = None) -> Extracted:

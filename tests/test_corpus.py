@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from searchsvc.ingest.corpus import Article, CorpusReader, Skipped, decode_bytes, NotText
+from searchsvc.ingest.corpus import (Article, CorpusReader, NotText, Skipped, decode_bytes,
+                                     field_map_with)
 from conftest import CORPUS
 
 SEED_FACTS = {
@@ -193,3 +194,65 @@ def test_body_holds_the_headline(tmp_path, registry):
     articles = articles_by_id(read_all(tmp_path, registry))
     assert articles["a"].body == "Headline Here\n\nThe story text."
     assert articles["b"].body == "Given Title\n\nThe story text."
+
+
+# A page that names neither its outlet, its date nor its address: only the URL given beside it
+# (sidecar or JSON field) can supply them, so each test below fails if the reader drops it.
+BARE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+  <title>Ferries stop for the winter</title></head><body><article>
+  <h1>Ferries stop for the winter</h1><p>The harbour ferries stopped running on Monday, the
+  operator said, and will not sail again until the spring thaw opens the channel.</p>
+  <p>Passengers were told to use the bridge road instead, which adds half an hour.</p>
+  </article></body></html>"""
+
+
+def assert_url_reached(article, url, outlet):
+    assert article.url == url
+    assert article.outlet == outlet
+    assert article.provenance["outlet"].endswith("url domain, outlet registry")
+    assert article.date.iso() == "2021-03-04"
+    assert article.provenance["date"] == "html: url"
+
+
+@pytest.mark.parametrize("name", ["page.html", "page.htm"])
+def test_html_sidecar_url_reaches_the_article(tmp_path, registry, name):
+    url = "https://www.rfa.org/english/news/2021/03/04/ferries.html"
+    (tmp_path / name).write_text(BARE_PAGE, encoding="utf-8")
+    (tmp_path / "metadata.toml").write_text(f'["{name}"]\nurl = "{url}"\n', encoding="utf-8")
+    article = articles_by_id(read_all(tmp_path, registry))["page"]
+    assert_url_reached(article, url, "Radio Free Asia")
+    assert article.provenance["url"] == "metadata.toml"
+
+
+@pytest.mark.parametrize("key", ["url", "link", "canonical_url"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_jsonl_html_record_url_reaches_the_article(tmp_path, registry, key, suffix):
+    url = "https://edition.cnn.com/2021/03/04/world/ferries"
+    line = json.dumps({"id": "r1", "html": BARE_PAGE, key: url}) + "\n"
+    path = tmp_path / ("set" + suffix)
+    opener = gzip.open if suffix.endswith(".gz") else open
+    with opener(path, "wt", encoding="utf-8") as handle:
+        handle.write(line)
+    article = articles_by_id(read_all(path, registry))["r1"]
+    assert_url_reached(article, url, "CNN")
+    assert article.provenance["url"] == "record fields"
+
+
+def test_jsonl_url_read_from_a_mapped_key(tmp_path, registry):
+    url = "https://www.rfa.org/2021/03/04/ferries.html"
+    (tmp_path / "set.jsonl").write_text(
+        json.dumps({"id": "r1", "html": BARE_PAGE, "permalink": url}) + "\n", encoding="utf-8")
+    reader = CorpusReader(tmp_path, registry, field_map_with({"url": "permalink"}))
+    article = articles_by_id(reader.read())["r1"]
+    assert_url_reached(article, url, "Radio Free Asia")
+
+
+def test_outlet_the_page_names_wins_over_the_url_domain(tmp_path, registry):
+    page = BARE_PAGE.replace("<title>", '<meta property="og:site_name" content="Harbour Times">'
+                                        "<title>")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    (tmp_path / "metadata.toml").write_text(
+        '["page.html"]\nurl = "https://www.rfa.org/2021/03/04/ferries.html"\n', encoding="utf-8")
+    article = articles_by_id(read_all(tmp_path, registry))["page"]
+    assert article.outlet == "Harbour Times"
+    assert article.url == "https://www.rfa.org/2021/03/04/ferries.html"

@@ -7,7 +7,7 @@ import pytest
 
 from searchsvc import extract_article
 from searchsvc.cli import main
-from searchsvc.ingest.bylines import clean_author, join_names
+from searchsvc.ingest.bylines import clean_author, join_names, names_site
 from searchsvc.ingest.extract import ExtractedArticle, NotText
 from searchsvc.ingest.pagedates import url_date
 from searchsvc.ingest.titles import strip_site
@@ -122,6 +122,16 @@ def test_site_name_from_the_domain_is_cut_from_the_title():
     ("by Jo Reed22 Dec 2016", "Jo Reed"),
     ("By Jo Reed Updated 9:41 AM", "Jo Reed"),
     ("Theresa May", "Theresa May"),
+    ("By Ezra Klein", "Ezra Klein"),
+    ("Stand: 12.03.2020, 10:00 Uhr", None),
+    ("Jo Reed Aktualisiert am 12.03.2020", "Jo Reed"),
+    ("Jo Reed, publié le 3 mars 2020", "Jo Reed"),
+    ("Kurt Stand", "Kurt Stand"),
+    ("Jo Reed, Redakteurin", "Jo Reed"),
+    ("Jo Reed | Journaliste", "Jo Reed"),
+    ("GILLIAN MOHNEY March", "GILLIAN MOHNEY"),
+    ("JO MAY", "JO MAY"),
+    ("Jo Reed March", "Jo Reed March"),
     ("April 28, 2019 at 6:01 am", None),
     ("RSS", None),
 ])
@@ -133,6 +143,15 @@ def test_author_lists_and_outlet_names():
     assert join_names(["Jo Reed, Sam Park and Ana Ruiz"]) == ["Jo Reed", "Sam Park", "Ana Ruiz"]
     assert join_names(["Brenda Goodman, MA"]) == ["Brenda Goodman, MA"]
     assert join_names(["Jo Reed Harbour Times Staff"], ["harbour times"]) == ["Jo Reed"]
+    assert join_names(["Von Harbour-Times-Experte Jo Reed"], ["harbour times"]) == ["Jo Reed"]
+    assert join_names(["Anne-Marie Slaughter"], ["anne"]) == ["Anne-Marie Slaughter"]
+
+
+def test_placeholder_byline_is_not_a_person():
+    # "Author" is a job title elsewhere; taken off first, "No Author" would leave "No"
+    assert names_site("No Author", [])
+    assert names_site("Agencies", []) and names_site("By Agenturen", [])
+    assert not names_site("Ezra Klein", ["vox"])
 
 
 def test_fuller_author_list_from_another_source_is_kept():
@@ -211,3 +230,11 @@ def test_app_import_does_not_load_the_extractor():
             "print('searchsvc.ingest.htmlpage' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_byline_inside_a_share_block_is_read():
+    # the author box often sits in the block with the follow and share links
+    article = extract_article(page("", '<div class="byline-share"><span itemprop="author">'
+                                       "Jo Reed</span> <a href='#'>Share</a></div>" + STORY))
+    assert article.authors == ["Jo Reed"]
+    assert "Share" not in article.body

@@ -19,7 +19,10 @@ _ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associa
          r"technology|sports?|investigative|economics|white house|news|digital|web|guest|"
          r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
          r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
-         r"analyst|photographer|critic|intern|staff|author)s?")
+         r"analyst|photographer|critic|intern|staff|author|"
+         # the same in the other languages of the dev sets
+         r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|expert(?:e|in)|reporter(?:in)?|"
+         r"journaliste|rédact(?:eur|rice)|corresponsal|periodista|redactor(?:a)?)s?")
 _CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
 _TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
 _ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
@@ -27,15 +30,38 @@ _LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+# a byline's time stamp opens with a word: English ones as before; the others only before a
+# date or a colon ("Stand: 12.03."), since they are names too ("Kurt Stand")
+_STAMP_WORD = (r"(?:updated|published|posted|last (?:updated|modified)|stand|aktualisiert|"
+               r"veröffentlicht|actualizado|publicado|mis à jour|publié|modifié|aggiornato|"
+               r"pubblicato)")
+_STAMP_AFTER = rf"(?:\s*:|\s+\d|\s+(?:on|am|le|el|il)\b|\s+{_MONTH})"
+_STAMP = rf"(?:updated|published|posted|last (?:updated|modified)|{_STAMP_WORD}(?={_STAMP_AFTER}))"
 # where the byline's date or update note starts: "Updated", "March 11, 2015", "Mon, 3/4", "22 Dec"
-_DATE_START = re.compile(rf"\s+(?:updated|published|posted|last (?:updated|modified)|"
+_DATE_START = re.compile(rf"\s+(?:{_STAMP}|"
                          rf"{_MONTH}\s+\d|{_WEEKDAY}\s+(?:\d|{_MONTH})|\d{{1,2}}[./ ]|"
                          rf"\d{{1,2}}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|\d+\s+(?:min|hour|day)s?\b|"
                          rf"(?:yesterday|today)\b)", re.IGNORECASE)
 # a date glued to the name by markup that sets no space: "Lucas Nolan22 Dec 2016"
 _DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNORECASE)
 
-_ONLY_DATE = re.compile(rf"^(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)", re.IGNORECASE)
+_ONLY_DATE = re.compile(rf"^(?:(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)|{_STAMP_WORD}(?:{_STAMP_AFTER}|\s*$))",
+                        re.IGNORECASE)
+
+_FULL_MONTH = re.compile(rf"{_MONTH}", re.IGNORECASE)
+
+
+def _drop_cut_date(text: str) -> str:
+    """Drop a month left after a name set in capitals: a date the markup cut ("JO REED March").
+
+    In a name written in capitals the month would be in capitals too ("JO MAY").
+    """
+    head, _, last = text.rpartition(" ")
+    letters = re.sub(r"[^\w]|[\d_]", "", head)
+    if (len(letters) >= 4 and letters.isupper() and last[:1].isupper() and not last.isupper()
+            and _FULL_MONTH.fullmatch(last)):
+        return head
+    return text
 
 
 def clean_author(value: str | None) -> str | None:
@@ -58,6 +84,7 @@ def clean_author(value: str | None) -> str | None:
             break
         text = stripped
     text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
+    text = _drop_cut_date(text)
     if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
             _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
         return None
@@ -69,14 +96,18 @@ AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
-                                r"staff writers?|editorial staff|editorial|rss|e-?mail)$",
+                                r"staff writers?|editorial staff|editorial|rss|e-?mail|"
+                                # wire copy credited to no agency in particular
+                                r"agenc(?:y|ies)|agencias?|agenturen|news agencies|wires?)$",
                                 re.IGNORECASE)
 
 
 def names_site(name: str, variants: list[str]) -> bool:
     """Tell whether a byline names the site or a placeholder rather than a person."""
     cleaned = clean_author(name)
-    if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned):
+    # the placeholder as written too: cleaning takes "Author" off "No Author" as a job title
+    if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned) or \
+            PLACEHOLDER_AUTHOR.match(_LEAD_IN.sub("", clean(name) or "")):
         return True
     compact = fold(cleaned).replace(" ", "")
     return any(compact == variant.replace(" ", "") or (
@@ -111,6 +142,11 @@ def strip_outlet(name: str, variants: Sequence[str]) -> str:
     if not compact:
         return name
     words = name.split()
+    # the site's name glued to a job title: "FOCUS-Online-Experte Jo Reed"; a whole name must
+    # be left ("Anne-Marie Slaughter" on a site named Anne keeps her first name)
+    if len(words) > 2 and "-" in words[0] and \
+            fold(words[0].rsplit("-", 1)[0]).replace(" ", "") in compact:
+        words = words[1:]
     for _ in range(2):
         for size in (3, 2, 1):
             if len(words) > size and fold(" ".join(words[-size:])).replace(" ", "") in compact:

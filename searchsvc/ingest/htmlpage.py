@@ -164,7 +164,6 @@ def extract(html: str, url: str | None = None) -> Page:
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
 
     headings = page_headings(tree)
-    strip_boilerplate_blocks(tree)
 
     # site name: the page's statements (the outlet is found from the URL later)
     publisher = ld_site_name(ld, objects)
@@ -176,6 +175,9 @@ def extract(html: str, url: str | None = None) -> Page:
         take("site_name", named, named_source)
     take("site_name", publisher, "JSON-LD publisher")
     take("site_name", named, named_source)
+    # bylines before the share blocks go: an author box often sits in one with its follow links
+    _pick_authors(page, tree, meta, ld, objects, urls)
+    strip_boilerplate_blocks(tree)
 
     # title
     stated = []
@@ -192,7 +194,6 @@ def extract(html: str, url: str | None = None) -> Page:
     take("title", title, source)
 
     _pick_date(page, tree, meta, ld, urls)
-    _pick_authors(page, tree, meta, ld, objects, urls)
 
     language, source = _lang(tree, meta, ld)
     take("language", language, source)
