@@ -60,9 +60,8 @@ class Collection:
                  registry: OutletRegistry) -> None:
         folder = data / name
         self.name = name
-        self.queries = [q for q in read_jsonl(folder / "queries.jsonl")]
         self.qrels = read_qrels(folder / "qrels.tsv")
-        self.queries = [q for q in self.queries
+        self.queries = [q for q in read_jsonl(folder / "queries.jsonl")
                         if any(g > 0 for g in self.qrels.get(q["id"], {}).values())]
         records = articles(name, read_jsonl(folder / "docs.jsonl"))
         corpus = work / f"{name}-corpus"

@@ -1,9 +1,7 @@
 """The parameters of relevance ranking, in one place, so that a benchmark can vary them.
 
-Every value was chosen leave-one-collection-out on the five IR test collections
-(bench/loco.py, BENCHMARKS.md): for each collection, the value best on the other four; the
-defaults are the values every such choice agreed on, or the published baselines' value
-where the collections disagreed.
+bench/loco.py chooses each value leave-one-collection-out on the five IR test collections
+(for each collection, the value best on the other four) and reports it on the fifth.
 """
 from __future__ import annotations
 
