@@ -61,3 +61,15 @@ def test_long_queries_are_read_whole_up_to_ten_thousand_characters():
     assert whole.notes == [] and t.Word("drag", weight=1900.0) in whole.tree.parts
     cut = QueryReader().read("drag " * 2100)                  # 10,500 characters
     assert any("cut to its first 10000 characters" in note for note in cut.notes)
+
+
+def test_brackets_in_a_sentence_are_punctuation(reader):
+    sentence = reader.read("separation anxiety in infancy (i.e. up to two years of age)")
+    assert sentence.mode == "any word" and sentence.description
+    assert reader.read("alpha (beta)").mode == "syntax"
+    assert reader.read("(body OR wing) pressures and drag in flight").mode == "syntax"
+
+
+def test_a_repeated_word_counts_in_a_sentence_with_syntax(reader):
+    tree = reader.read('"wind tunnel" tests of drag on wings and drag of bodies').tree
+    assert t.Word("drag", weight=2.0) in tree.parts

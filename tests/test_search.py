@@ -343,16 +343,16 @@ def test_more_matching_query_terms_rank_higher(tmp_path, registry):
     assert [hit["id"] for hit in result["hits"]] == ["three", "two", "one"]
 
 
-def test_long_query_with_brackets_ranks_by_matches_not_all_words(tmp_path, registry):
-    # A sentence with a bracket in it is read as query syntax; a long one must not
-    # require every word (CACM, CISI and MED queries are written like this).
+def test_long_query_with_brackets_is_a_sentence(tmp_path, registry):
+    # Brackets without an operator in a long query are punctuation: the query is a
+    # description, ranked by matches, not a boolean query requiring every word.
     service = jsonl_service(tmp_path, registry, [
         {"id": "tss", "title": "Time sharing", "body": f"the TSS time sharing system {FILLER}"},
         {"id": "other", "title": "Compilers", "body": f"compiler construction {FILLER}"},
     ])
     result = run(service, "What articles deal with TSS (Time Sharing System), an operating "
                           "system for IBM computers?")
-    assert result["query"]["mode"] == "syntax"
+    assert result["query"]["mode"] == "any word"
     assert [hit["id"] for hit in result["hits"]] == ["tss"]
 
 

@@ -69,13 +69,17 @@ class QueryReader:
         text = re.sub(r"\s+", " ", text.replace("?", " ")).strip()
         if not text:
             return QueryReading(None, "", "empty", notes)
-        if not has_syntax(text):
+        long = len(self._written_words(text)) >= LONG_QUERY_WORDS
+        # A sentence stays a sentence: in a long query, operator words are operators only
+        # with brackets around them, and brackets group only where an operator is.
+        operators = not long or "(" in text
+        grouping = not long or has_syntax(re.sub(r"[()]", " ", text), brackets=False)
+        if not has_syntax(text, operators=operators, brackets=grouping):
             return self._plain(text, notes, mode=None)
         problems = syntax_problems(text)
         if not problems:
-            long = len(self._written_words(text)) >= LONG_QUERY_WORDS
             try:
-                clauses = tokenize(text, operators=not long or "(" in text)
+                clauses = tokenize(text, operators=operators)
                 node = _Parser(clauses, self, long).parse()
             except ReadError as error:
                 problems = [str(error)]
@@ -260,7 +264,8 @@ class _Parser:
                 isinstance(node, t.Word) and node.field is None and is_function_word(node.text))]
             if kept or required:
                 optional = kept
-        optional = list(dict.fromkeys(optional))
+        # A word written twice counts twice, in a sentence with syntax as in plain words.
+        optional = [_weighted(node, count) for node, count in Counter(optional).items()]
         positive: t.Node | None
         if required and optional:
             positive = t.AndMaybe(_all(required), _any(optional))

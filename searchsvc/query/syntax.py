@@ -43,11 +43,17 @@ class Clause:
     high_open: bool = False          # ... high}
 
 
-def has_syntax(text: str) -> bool:
-    """Return True if the query uses any query-language feature."""
+def has_syntax(text: str, operators: bool = True, brackets: bool = True) -> bool:
+    """Return True if the query uses any query-language feature.
+
+    With operators=False, AND, OR and NOT are words; with brackets=False, brackets are
+    punctuation.
+    """
     unquoted = re.sub(r'"[^"]*"', " ", text)
-    return ('"' in text or any(word in OPERATORS for word in text.split())
-            or bool(re.search(r"[()\[\]{}*~^:<>=]|(?:^|\s)[-+](?:\w|\s|$)", unquoted)))
+    marks = r"[()\[\]{}*~^:<>=]" if brackets else r"[\[\]{}*~^:<>=]"
+    return ('"' in text or (operators and any(word in OPERATORS for word in text.split()))
+            or bool(re.search(marks + r"|(?:^|\s)[-+](?:\w|\s|$)", unquoted)))
+
 
 
 def syntax_problems(text: str) -> list[str]:
