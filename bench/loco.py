@@ -49,7 +49,7 @@ GRID = {
     "original_weight": (0.5, 0.6, 0.7, 0.8, 1.0),
     "feedback_docs": (5, 10, 20),
     "feedback_terms": (10, 20, 40),
-    "feedback_min_matches": (0, 100, 300, 1000, 10**9),
+    "feedback_min_matches": (0, 50, 100, 300, 1000, 10**9),
 }
 
 

@@ -435,12 +435,17 @@ FEEDBACK_RECORDS = [
     {"id": "tagged", "title": "Local news",
      "body": f"coastal hurricane hurricane hurricane shelters opened {FILLER}"},
 ]
+# Feedback needs its 10 best matches to be at most a tenth of the matches: 100 others
+# that match one typed word, in longer articles (so they rank below the four above).
+FEEDBACK_CROWD = [{"id": f"crowd{n}", "title": f"Notice {n}",
+                   "body": f"winter timetable {n} {FILLER} {FILLER} {FILLER}"}
+                  for n in range(96)]
 
 
 def test_a_description_is_reranked_by_the_words_its_best_matches_share(tmp_path, registry):
-    service = jsonl_service(tmp_path, registry, FEEDBACK_RECORDS)
+    service = jsonl_service(tmp_path, registry, FEEDBACK_RECORDS + FEEDBACK_CROWD)
     q = "storm damage to coastal towns this winter"
-    result = run(service, q)
+    result = run(service, q, per_page=100)
     order = [hit["id"] for hit in result["hits"]]
     # "plain" and "tagged" match one typed word alike (same length, so the same score);
     # the best matches' "hurricane" lifts the one that shares it.
@@ -448,7 +453,15 @@ def test_a_description_is_reranked_by_the_words_its_best_matches_share(tmp_path,
     assert order.index("tagged") < order.index("plain")
     assert "ranked by the words the best matches share" in result["query"]["notes"][-1]
     # Only the order changes: the same articles, the same total (date order has no feedback).
-    assert ids(run(service, q, sort="newest")) == set(order) and result["total"] == 4
+    assert ids(run(service, q, sort="newest", per_page=100)) == set(order)
+    assert result["total"] == 100
+
+
+def test_feedback_needs_a_hundred_matches(tmp_path, registry):
+    service = jsonl_service(tmp_path, registry, FEEDBACK_RECORDS + FEEDBACK_CROWD[:95])
+    result = run(service, "storm damage to coastal towns this winter", per_page=100)
+    assert result["total"] == 99
+    assert not any("best matches share" in note for note in result["query"]["notes"])
     # Snippets mark the words typed, not the words feedback added.
     tagged = next(hit for hit in result["hits"] if hit["id"] == "tagged")
     assert "<mark>coastal</mark>" in tagged["snippets"][0]["html"]
