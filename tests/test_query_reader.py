@@ -73,3 +73,12 @@ def test_brackets_in_a_sentence_are_punctuation(reader):
 def test_a_repeated_word_counts_in_a_sentence_with_syntax(reader):
     tree = reader.read('"wind tunnel" tests of drag on wings and drag of bodies').tree
     assert t.Word("drag", weight=2.0) in tree.parts
+
+
+def test_a_quoted_phrase_in_a_description_counts_its_words_too(reader):
+    tree = reader.read('articles on "what you see is what you get" text formatting').tree
+    quoted = next(part for part in tree.parts if isinstance(part, t.Any))
+    assert t.Phrase(("what", "you", "see", "is", "what", "you", "get")) in quoted.parts
+    assert t.Word("see") in quoted.parts and t.Word("what") not in quoted.parts
+    assert reader.read('"kyaw win" asylum').tree == t.All((t.Phrase(("kyaw", "win")),
+                                                           t.Word("asylum")))

@@ -343,7 +343,13 @@ class _Parser:
                 return None
             if len(words) == 1 and not clause.slop:
                 return t.Word(words[0], field)
-            return t.Phrase(words, field, clause.slop or 0)
+            phrase = t.Phrase(words, field, clause.slop or 0)
+            if self.long and field is None:
+                # Quotes in a description mark a term or a title in running text: its
+                # words count as words of the description, the phrase as a bonus.
+                return t.Any((phrase,) + tuple(t.Word(word) for word in words
+                                               if not is_function_word(word)))
+            return phrase
         text = clause.text
         if clause.fuzzy is not None:
             return t.Fuzzy(text.lower(), field, clause.fuzzy or None)
