@@ -158,6 +158,24 @@ def test_parallel_writer_indexes_what_segment_writer_does(tmp_path):
     assert built["stock"][0] == built["parallel"][0]
 
 
+def test_a_worker_writes_a_new_segment_when_its_postings_budget_is_spent(tmp_path):
+    docs = _documents()
+    built = {}
+    for name, budget in (("one", 10**9), ("rolled", 200)):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = ParallelWriter(ix, procs=2, batch_size=3, segment_postings=budget)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        ix = index.open_dir(str(folder))
+        built[name] = postings_by_id(ix), len(ix._segments())
+        ix.close()
+    assert built["rolled"][1] > 2      # each worker wrote out several segments
+    assert built["one"][0] == built["rolled"][0]
+
+
 def test_parallel_writer_reports_a_failing_worker(tmp_path):
     ix = index.create_in(str(tmp_path), build_schema())
     writer = ParallelWriter(ix, procs=2, batch_size=1)

@@ -25,6 +25,11 @@ from whoosh.writing import SegmentWriter
 
 # Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
 MIN_COMPRESSED_BYTES = 256
+# Postings a build worker holds in memory before it writes its segment out and begins
+# another: about 43 bytes each (a worker peaked at 220 MB holding 3.5 million), so a worker
+# stays near 1.1 GB. The 63k dataset (about 12 million postings a worker) stays one segment
+# a worker; a million articles make about 15 segments.
+SEGMENT_POSTINGS = 25_000_000
 # zlib level of posting blocks. Whoosh's default, 3, takes ~1.5x as long as 1 on posting
 # blocks for ~3% smaller blocks; readers decompress either.
 COMPRESSION_LEVEL = 1
@@ -46,6 +51,8 @@ class BulkSegmentWriter(SegmentWriter):
         self._terms: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         # fieldname -> field length of each docnum (0 where absent), for scorable fields
         self._lengths: dict[str, array] = {}
+        # Postings held in memory, which is what a worker's memory grows with.
+        self.postings = 0
 
     def add_document(self, **fields):
         """Add a document like SegmentWriter.add_document, keeping its postings by term."""
@@ -74,6 +81,7 @@ class BulkSegmentWriter(SegmentWriter):
                     keep_values = field.format.fixed_value_size() != 0
                     for tbytes, freq, weight, vbytes in field.index(value):
                         length += freq
+                        self.postings += 1
                         lists = terms.get(tbytes)
                         if lists is None:
                             lists = terms[tbytes] = (array("I"), array("f"), [])
@@ -196,7 +204,8 @@ class ParallelWriter:
     index is searched as several segments; for a rebuild there is nothing to merge.
     """
 
-    def __init__(self, ix, procs: int = 2, batch_size: int = 64, **writer_args):
+    def __init__(self, ix, procs: int = 2, batch_size: int = 64,
+                 segment_postings: int = SEGMENT_POSTINGS, **writer_args):
         # "spawn": a forked worker would inherit the build lock's descriptor and, if the
         # build were killed, keep holding the lock (and running) as an orphan.
         context = multiprocessing.get_context("spawn")
@@ -207,7 +216,8 @@ class ParallelWriter:
         self._batch_size = batch_size
         self._workers = [context.Process(target=_segment_worker, daemon=True,
                                          args=(ix.storage, ix.indexname, writer_args,
-                                               self._jobs, self._results, os.getpid()))
+                                               self._jobs, self._results, os.getpid(),
+                                               segment_postings))
                          for _ in range(procs)]
         for worker in self._workers:
             worker.start()
@@ -236,8 +246,7 @@ class ParallelWriter:
             if status == "error":
                 self.cancel()
                 raise RuntimeError(f"index worker failed:\n{value}")
-            if value is not None:
-                segments.append(value)
+            segments.extend(value)
         for worker in self._workers:
             worker.join()
         writer = self._writer
@@ -277,20 +286,27 @@ def _next_batch(jobs, parent: int):
 
 
 def _segment_worker(storage, indexname: str, writer_args: dict, jobs, results,
-                    parent: int) -> None:
-    """Add batches of documents from `jobs` to a new segment; put the segment on `results`."""
+                    parent: int, segment_postings: int) -> None:
+    """Add batches of documents from `jobs` to new segments; put the list on `results`.
+
+    A segment is written out once it holds `segment_postings` postings, and a new one
+    begun, so that a worker's memory stays bounded however large the corpus.
+    """
     try:
         ix = storage.open_index(indexname)
+        segments = []
         writer = BulkSegmentWriter(ix, _lk=False, **writer_args)
         while (batch := _next_batch(jobs, parent)) is not None:
             for fields in batch:
                 writer.add_document(**fields)
+            if writer.postings >= segment_postings:
+                segments.append(writer._finalize_segment())
+                writer = BulkSegmentWriter(ix, _lk=False, **writer_args)
         if writer._added:
-            segment = writer._finalize_segment()
+            segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-            segment = None
         # Not writer._finish(): it would remove the temp folder all the writers share.
-        results.put(("ok", segment))
+        results.put(("ok", segments))
     except BaseException:   # reported to the parent, which raises it there
         results.put(("error", traceback.format_exc()))
