@@ -139,41 +139,36 @@ def postings_by_id(ix) -> dict:
     return found
 
 
-def test_parallel_writer_indexes_what_segment_writer_does(tmp_path):
-    docs = _documents()
-    built = {}
-    for name in ("stock", "parallel"):
-        folder = tmp_path / name
-        folder.mkdir()
-        ix = index.create_in(str(folder), build_schema())
-        writer = SegmentWriter(ix) if name == "stock" else ParallelWriter(ix, procs=2,
-                                                                          batch_size=3)
-        for doc in docs:
-            writer.add_document(**doc)
-        writer.commit()
-        ix = index.open_dir(str(folder))
-        built[name] = postings_by_id(ix), len(ix._segments())
+def build_with(folder, make_writer) -> tuple[dict, int]:
+    """Index the test documents with a writer; return their postings and the segment count."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), build_schema())
+    writer = make_writer(ix)
+    for doc in _documents():
+        writer.add_document(**doc)
+    writer.commit()
+    ix = index.open_dir(str(folder))
+    try:
+        return postings_by_id(ix), len(ix._segments())
+    finally:
         ix.close()
-    assert 1 <= built["parallel"][1] <= 2     # one segment per worker that got documents
-    assert built["stock"][0] == built["parallel"][0]
+
+
+def test_parallel_writer_indexes_what_segment_writer_does(tmp_path):
+    stock, _ = build_with(tmp_path / "stock", SegmentWriter)
+    parallel, segments = build_with(tmp_path / "parallel",
+                                    lambda ix: ParallelWriter(ix, procs=2, batch_size=3))
+    assert 1 <= segments <= 2     # one segment per worker that got documents
+    assert stock == parallel
 
 
 def test_a_worker_writes_a_new_segment_when_its_postings_budget_is_spent(tmp_path):
-    docs = _documents()
-    built = {}
-    for name, budget in (("one", 10**9), ("rolled", 200)):
-        folder = tmp_path / name
-        folder.mkdir()
-        ix = index.create_in(str(folder), build_schema())
-        writer = ParallelWriter(ix, procs=2, batch_size=3, segment_postings=budget)
-        for doc in docs:
-            writer.add_document(**doc)
-        writer.commit()
-        ix = index.open_dir(str(folder))
-        built[name] = postings_by_id(ix), len(ix._segments())
-        ix.close()
-    assert built["rolled"][1] > 2      # each worker wrote out several segments
-    assert built["one"][0] == built["rolled"][0]
+    whole, _ = build_with(tmp_path / "whole", lambda ix: ParallelWriter(ix, procs=2,
+                                                                        batch_size=3))
+    rolled, segments = build_with(tmp_path / "rolled", lambda ix: ParallelWriter(
+        ix, procs=2, batch_size=3, segment_postings=200))
+    assert segments > 2      # each worker wrote out several segments
+    assert whole == rolled
 
 
 def test_parallel_writer_reports_a_failing_worker(tmp_path):
