@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -70,17 +71,21 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
     show_bar = sys.stderr.isatty()
     bar = None
+    started = time.monotonic()
 
-    def progress(done: int, total: int, name: str) -> None:
+    def progress(done: int, total: int, name: str, articles: int) -> None:
         nonlocal bar
         if not show_bar:
             return
         if bar is None:
+            # The bar and its ETA follow bytes read, which a single large file moves too.
             bar = click.progressbar(length=max(total, 1), label="indexing", file=sys.stderr,
                                     show_percent=True, show_eta=True,
                                     item_show_func=lambda item: item)
             bar.__enter__()
-        bar.update(max(0, done - bar.pos), name[-40:])
+        rate = articles / max(time.monotonic() - started, 1e-9)
+        bar.update(max(0, done - bar.pos),
+                   f"{articles:,} articles, {rate:,.0f}/s  {name[-30:]}")
 
     try:
         return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,

@@ -59,3 +59,37 @@ def test_serve_rebuilds_an_older_analysis_index_from_its_own_corpus(tmp_path, re
     info_file.write_text(json.dumps(info), "utf-8")
     with pytest.raises(click.ClickException, match="searchsvc index --corpus"):
         build_needed(str(index_dir), "corpus")
+
+
+def test_a_build_on_a_terminal_shows_articles_per_second_and_eta(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "news.jsonl").write_text("".join(
+        json.dumps({"id": f"a{n}", "title": f"Report {n}", "body": f"words about item {n}"})
+        + "\n" for n in range(1200)), encoding="utf-8")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "searchsvc.cli", "index", "--corpus", str(corpus),
+             "--index-dir", str(tmp_path / "index")],
+            stdout=subprocess.PIPE, stderr=follower, timeout=300, check=False)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:      # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0, shown.decode(errors="replace")
+    text = shown.decode(errors="replace")
+    assert "indexing" in text and "articles, " in text and "/s" in text

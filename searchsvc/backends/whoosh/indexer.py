@@ -94,7 +94,8 @@ def article_document(article: Article, digest: str) -> dict:
 
 # --------------------------------------------------------------------------- build
 
-ProgressCallback = Callable[[int, int, str], None]   # (bytes read, bytes in all, current file)
+# (bytes read, bytes in all, current file, articles indexed so far)
+ProgressCallback = Callable[[int, int, str, int], None]
 
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
@@ -172,7 +173,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                     name = reader.relative(path)
                     for count, item in enumerate(reader.read([path])):
                         if progress and count % 500 == 0:
-                            progress(finished + reader.bytes_read, total, name)
+                            progress(finished + reader.bytes_read, total, name,
+                                     report.indexed)
                         if isinstance(item, Skipped):
                             report.skipped.append((item.source, item.reason))
                             continue
@@ -180,7 +182,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                                      seen_ids, seen_hashes, report)
                     finished += path.stat().st_size
                     if progress:
-                        progress(finished, total, name)
+                        progress(finished, total, name, report.indexed)
             writer.commit(optimize=not incremental)
         except BaseException:
             writer.cancel()
