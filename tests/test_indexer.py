@@ -174,11 +174,13 @@ def test_progress_counts_bytes_within_one_large_file(tmp_path, registry):
         for n in range(3000)), encoding="utf-8")
     calls = []
     build_index(dataset, tmp_path / "ix", registry=registry,
-                progress=lambda done, total, name: calls.append((done, total, name)))
+                progress=lambda *call: calls.append(call))
     total = dataset.stat().st_size
-    assert calls[-1] == (total, total, "big.jsonl")
-    middle = [done for done, _, _ in calls if 0 < done < total]
+    assert calls[-1] == (total, total, "big.jsonl", 3000)
+    middle = [done for done, _, _, _ in calls if 0 < done < total]
     assert len(middle) >= 3 and middle == sorted(middle)
+    articles = [count for *_, count in calls]
+    assert articles == sorted(articles) and 0 < articles[len(articles) // 2] < 3000
 
 
 def test_update_of_an_index_with_older_analysis_asks_for_full_build(corpus_copy, tmp_path,
