@@ -7,6 +7,7 @@ import textwrap
 import time
 
 import pytest
+from whoosh import index as whoosh_index
 
 from searchsvc.cli import main
 from searchsvc.backends.whoosh.analysis import ANALYSIS_VERSION
@@ -123,6 +124,32 @@ def test_update_handles_added_changed_removed(corpus_copy, tmp_path, registry):
     # Nothing changed: nothing re-indexed.
     again = build_index(corpus_copy, index_dir, registry=registry, update=True)
     assert again.indexed == 0 and again.total_documents == 5
+
+
+def test_an_update_shares_segment_files_and_leaves_the_served_generation_as_it_was(
+        corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    first = build_index(corpus_copy, index_dir, registry=registry, keep_generations=5)
+    old = index_dir / first.generation
+    before = {path.name: path.read_bytes() for path in old.iterdir()}
+    (corpus_copy / "new.txt").write_text("New Headline\n\nA new article about Yangon.\n",
+                                         encoding="utf-8")
+    (corpus_copy / "004_b08c682b17bd4db1.txt").unlink()
+    second = build_index(corpus_copy, index_dir, registry=registry, update=True,
+                         keep_generations=5)
+    new = index_dir / second.generation
+    assert {path.name: path.read_bytes() for path in old.iterdir()} == before
+    shared = [path for path in old.iterdir()
+              if (new / path.name).exists()
+              and path.stat().st_ino == (new / path.name).stat().st_ino]
+    assert shared and all(path.name.startswith("MAIN_") and path.suffix != ".toc"
+                          for path in shared)
+    old_ix = whoosh_index.open_dir(str(old))
+    with old_ix.searcher() as searcher:       # the old generation still reads as before
+        assert searcher.doc_count() == 5
+        assert searcher.document(id="004_b08c682b17bd4db1") is not None
+    old_ix.close()
+    assert doc_ids(index_dir) >= {"new"} and "004_b08c682b17bd4db1" not in doc_ids(index_dir)
 
 
 def test_cli_index_prints_summary(corpus_copy, tmp_path, runner):

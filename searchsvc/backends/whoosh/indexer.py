@@ -36,6 +36,8 @@ from ...outlets import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
 
 WRITER_MEMORY_MB = 512
+# A file of one segment: the index name, the segment's 16-character id, an extension.
+SEGMENT_FILE_RE = re.compile(r"MAIN_[a-z0-9]{16}\.")
 # Processes a rebuild analyses and writes in, each writing one segment (reading stays here).
 BUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
@@ -134,7 +136,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         files = reader.files()
         fingerprints = {reader.relative(path): reader.file_fingerprint(path) for path in files}
         if incremental:
-            shutil.copytree(index_path / previous, building)
+            copy_generation(index_path / previous, building)
             ix = whoosh_index.open_dir(str(building))
             old_prints: dict[str, str] = old_info.get("files", {})
             changed = [path for path in files
@@ -146,13 +148,15 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             ix = whoosh_index.create_in(str(building), build_schema())
             changed, gone = files, []
 
-        # A rebuild writes fresh segments, which BulkSegmentWriter does far faster; an
-        # update deletes and merges segments, which needs Whoosh's own writer. Rebuilt
-        # segments stay separate files (compound=False): assembling them into one .seg
-        # file copies the whole index once more, and reading it back through mmap made the
-        # building process's RSS grow by the index size.
+        # New articles go into fresh segments, which BulkSegmentWriter writes far faster
+        # than Whoosh's writer; an update marks the articles it replaces as deleted in the
+        # old segments and adds one segment, merging nothing (Whoosh's MERGE_SMALL would
+        # leave segments of this size alone anyway). Segments stay separate files
+        # (compound=False): assembling them into one .seg file copies the whole index
+        # once more, and reading it back through mmap made the building process's RSS
+        # grow by the index size.
         if incremental:
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = BulkSegmentWriter(ix, compound=False)
         elif processes:
             writer = ParallelWriter(ix, procs=processes, compound=False)
         else:
@@ -183,7 +187,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                     finished += path.stat().st_size
                     if progress:
                         progress(finished, total, name, report.indexed)
-            writer.commit(optimize=not incremental)
+            writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             shutil.rmtree(building, ignore_errors=True)
@@ -214,7 +218,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
         building = index_path / f".building-{stamp}"
         report = BuildReport(generation=generation, corpus=old_info.get("corpus", ""),
                              mode="update by id")
-        shutil.copytree(index_path / previous, building)
+        copy_generation(index_path / previous, building)
         ix = whoosh_index.open_dir(str(building))
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
@@ -231,6 +235,27 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
         _finish_generation(ix, building, index_path, report, started, keep_generations,
                            old_info)
     return report
+
+
+def copy_generation(source: Path, target: Path) -> None:
+    """Copy an index generation, its segments' files as hard links.
+
+    Whoosh never changes a segment's files once written (deletions are recorded in the
+    table of contents, which a commit writes anew), so a new generation can share them
+    with the old one: an update of a million-article index copies little. Every other
+    file (the table of contents, build.json, the lock) is copied, since writing it in the
+    new generation must not change the one being served.
+    """
+    def link_or_copy(src: str, dst: str) -> None:
+        if SEGMENT_FILE_RE.match(os.path.basename(src)):
+            try:
+                os.link(src, dst)
+                return
+            except OSError:       # a file system without hard links
+                pass
+        shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport,
