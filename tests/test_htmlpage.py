@@ -187,6 +187,34 @@ def test_blog_name_h1_is_not_the_headline():
     assert htmlpage.extract(html).title == "Lost in JIT: PyPy and the road towards SciPy"
 
 
+def test_title_segment_named_by_the_home_link_is_the_site():
+    # no og:site_name, and the name is not the domain: the logo link to "/" names the site
+    body = f"<header><a href='/'>港湾日报</a></header><article>{PARAGRAPHS}</article>"
+    html = page("<title>渡轮停航三天-港湾日报</title>", body)
+    assert htmlpage.extract(html, "https://harbour.example/2021/ferry.html").title == "渡轮停航三天"
+    html = page("<title>Ferries stop | The Daily Gull</title>",
+                "<a href='https://www.harbour.example/'><img src=l.png alt='The Daily Gull'></a>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == "Ferries stop"
+
+
+def test_home_link_names_only_whole_segments_and_only_its_own_site():
+    # home links also say "Home" and "Privacy Policy": only a whole segment is the site's name
+    html = page("<title>Ferries stop - Policy of the harbour</title>",
+                f"<a href='/'>Privacy Policy</a><article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == \
+        "Ferries stop - Policy of the harbour"
+    # a link to another site's front page does not name this one
+    html = page("<title>Ferries stop | Gull Weekly</title>",
+                "<a href='https://gull.example/'>Gull Weekly</a>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == \
+        "Ferries stop | Gull Weekly"
+    assert titles.home_link_names(pagetree.parse_tree(
+        "<a href='http://[bad-host]/'>x</a><a href='/'>Gull</a>"), ["https://h.example/"]) == \
+        ["Gull"]
+
+
 @pytest.mark.parametrize("publisher, named, expected", [
     ("Salon.com", "Salon", "Salon"),
     ("St.Galler Tagblatt AG", "St.Galler Tagblatt", "St.Galler Tagblatt"),

@@ -21,7 +21,7 @@ from .pagedates import (displayed_day, htmldate_guess, local_day_unknown, normal
                         one_day_apart, stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
                        ld_site_name, meta_tags, parse_tree)
-from .titles import choose_title, contains_words, page_headings, site_variants
+from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
 
 
 @dataclass
@@ -164,6 +164,7 @@ def extract(html: str, url: str | None = None) -> Page:
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
 
     headings = page_headings(tree)
+    home_names = home_link_names(tree, urls)
 
     # site name: the page's statements (the outlet is found from the URL later)
     publisher = ld_site_name(ld, objects)
@@ -190,7 +191,7 @@ def extract(html: str, url: str | None = None) -> Page:
         value = clean(value)
         if value:
             stated.append((value, source))
-    title, source = choose_title(stated, headings, page.site_name, urls)
+    title, source = choose_title(stated, headings, page.site_name, urls, home_names)
     take("title", title, source)
 
     _pick_date(page, tree, meta, ld, urls)

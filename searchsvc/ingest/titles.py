@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from typing import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -39,17 +39,20 @@ def site_variants(site: str | None, urls: str | Sequence[str | None] | None = ()
     return list(dict.fromkeys(v for v in variants if v))
 
 
-def is_site(segment: str, variants: list[str]) -> bool:
+def is_site(segment: str, variants: list[str], names: Sequence[str] = ()) -> bool:
     """Tell whether a title segment names the site.
 
     It does when it is the site's name or domain, a part of the name ("Guardian"), or the
     name and one more word ("CNN Politics"); not merely because it contains the name
-    ("Time running out" on time.com).
+    ("Time running out" on time.com). ``names`` are what the page's home links say: a
+    segment must be one of them whole, as those links also say "Home" or "Privacy Policy".
     """
     folded = fold(segment)
     if not folded:
         return True
     compact = folded.replace(" ", "")
+    if any(compact == fold(name).replace(" ", "") for name in names):
+        return True
     for variant in variants:
         if compact == variant.replace(" ", ""):
             return True
@@ -61,26 +64,61 @@ def is_site(segment: str, variants: list[str]) -> bool:
 
 
 def strip_site(title: str, site: str | None,
-               urls: str | Sequence[str | None] | None = ()) -> str:
+               urls: str | Sequence[str | None] | None = (), names: Sequence[str] = ()) -> str:
     """Remove a leading or trailing ' | Site' / ' - Site' segment that names the site."""
     variants = site_variants(site, urls)
-    if not variants:
+    if not variants and not names:
         return title
     parts = _SEPARATORS.split(title)
     separators = _SEPARATORS.findall(title)
     if len(parts) < 2:
         return title
     # trailing segments first, then leading ones, keeping at least one segment
-    while len(parts) > 1 and is_site(parts[-1], variants):
+    while len(parts) > 1 and is_site(parts[-1], variants, names):
         parts.pop()
         separators.pop()
-    while len(parts) > 1 and is_site(parts[0], variants):
+    while len(parts) > 1 and is_site(parts[0], variants, names):
         parts.pop(0)
         separators.pop(0)
     rebuilt = parts[0]
     for separator, part in zip(separators, parts[1:]):
         rebuilt += separator + part
     return rebuilt.strip() or title
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # a malformed link ("http://[ccpa-preferences]")
+        return None
+
+
+def home_link_names(tree: HtmlElement, urls: Sequence[str | None] = ()) -> list[str]:
+    """Return the names the page gives its own home page: its logo link's text, alt or title.
+
+    Pages without og:site_name still name themselves in the link to their front page
+    ("新华网" linking to http://www.xinhuanet.com/), and titles append that name.
+    """
+    hosts = {(parts.hostname or "").removeprefix("www.")
+             for parts in (_split(url) for url in urls if url) if parts} - {""}
+    names = []
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if "//" in href:
+            parts = _split(href)
+            if parts is None or (parts.hostname or "").removeprefix("www.") not in hosts \
+                    or parts.path.strip("/") not in ("", "index.html") or parts.query:
+                continue
+        elif href not in ("/", "./", "/index.html"):
+            continue
+        for text in (_visible_text(link), link.get("title"), *link.xpath(".//img/@alt")):
+            text = clean(text)
+            # a name, not a sentence or "Back to the front page of ..."
+            if text and len(text) <= 40 and len(text.split()) <= 4 and text not in names:
+                names.append(text)
+        if len(names) >= 8:
+            break
+    return names
 
 
 def _visible_text(element: HtmlElement) -> str | None:
@@ -127,19 +165,22 @@ def _overlap(a: str, b: str) -> float:
 
 
 def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str | None,
-                 urls: Sequence[str | None] = ()) -> tuple[str | None, str | None]:
+                 urls: Sequence[str | None] = (), names: Sequence[str] = ()
+                 ) -> tuple[str | None, str | None]:
     """Pick the headline from the stated titles and the page's <h1> headings.
 
     ``stated`` lists (title, source) from the page's metadata in order of trust. Stated titles
     often carry a kicker, a section or the site name ("Politics: Headline", "Headline - Site")
     or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
     pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
-    stated title: when one contains the other, or they share nearly all their words.
+    stated title: when one contains the other, or they share nearly all their words. ``names``
+    are other names the site gives itself (its home link's).
     """
-    cleaned = [(strip_site(title, site, urls), source) for title, source in stated if title]
+    cleaned = [(strip_site(title, site, urls, names), source) for title, source in stated
+               if title]
     variants = site_variants(site, urls)
     for heading in headings:
-        if is_site(heading, variants):
+        if is_site(heading, variants, names):
             continue
         folded_heading = fold(heading)
         words = len(folded_heading.split())
