@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.ingest import body as pagebody, htmlpage, pagedates, pagetree, titles
+from searchsvc.ingest import body as pagebody, bylines, htmlpage, pagedates, pagetree, titles
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "
@@ -144,6 +144,24 @@ def test_author_that_names_the_site_is_skipped():
                      "author": {"@type": "Person", "name": "Jo Reed"}}</script>""",
                 f"<article>{PARAGRAPHS}</article>")
     assert htmlpage.extract(html).author == "Jo Reed"
+
+
+def test_byline_links_to_author_pages_name_the_authors_when_nothing_else_does():
+    more = "<ul class='more-stories'><li><a href='/people/ann-other'>Ann Other</a></li></ul>"
+    html = page("", "<div class='credits'><a href='/people/jo-reed'>Jo Reed</a></div>"
+                    f"<article>{PARAGRAPHS}</article>{more}")
+    result = htmlpage.extract(html, "https://harbour.example/a")
+    assert result.authors == ["Jo Reed"]
+    assert result.provenance["authors"] == "byline author links"
+    assert bylines.linked_authors(pagetree.parse_tree(
+        "<p><a rel='author' href='https://social.example/1'>Jo Reed</a></p>")) == ["Jo Reed"]
+    # outside a byline, links to writers' pages are other articles' credits
+    assert htmlpage.extract(page("", f"<article>{PARAGRAPHS}</article>{more}")).authors == []
+    # and a stated author is not extended by them
+    html = page("<meta name='author' content='Tom Ink'>",
+                f"<p class='byline'><a href='/author/ann-other'>Ann Other</a></p>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).authors == ["Tom Ink"]
 
 
 def test_strip_site_keeps_title_when_site_is_unknown():

@@ -127,6 +127,33 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
     return names
 
 
+# a site's page about one of its writers: /people/jo-reed, /author/jo-reed, /autor/jo-reed
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|es)?|auteurs?|people|profiles?|"
+                          r"journalists?|writers?|staff)/[^/?#\s]+", re.IGNORECASE)
+_BYLINE_HINT = re.compile(r"byline|author|autor|auteur|writer|contributor|credit", re.IGNORECASE)
+
+
+def linked_authors(tree: HtmlElement) -> list[str]:
+    """Return the names a byline links to their author pages ("By <a href=/people/..>").
+
+    A link marked rel=author counts anywhere; a link to an author page only inside an element
+    marked as a byline or author box, as "more from" lists link other articles' writers.
+    """
+    names = []
+    for link in tree.xpath("//a[@href]"):
+        if "author" not in (link.get("rel") or "").split():
+            if not _AUTHOR_PAGE.search(link.get("href") or ""):
+                continue
+            hints = [link, *list(link.iterancestors())[:3]]
+            if not any(_BYLINE_HINT.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+                       for e in hints):
+                continue
+        text = clean(link.text_content())
+        if text and len(text.split()) <= 4 and text not in names:
+            names.append(text)
+    return names
+
+
 # a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")
 _NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s*(?:[A-Z]{2,4}|"
                              r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")

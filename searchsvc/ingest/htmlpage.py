@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from .body import fallback_body, has_content_text, run_trafilatura, strip_boilerplate_blocks
-from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, microdata_authors, names_site,
-                      visible_byline)
+from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
+                      microdata_authors, names_site, visible_byline)
 from .pagedates import (displayed_day, htmldate_guess, local_day_unknown, normalise_date,
                         one_day_apart, stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
@@ -121,6 +121,11 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
+    if not people:
+        # last, as sidebars link other writers' pages too: the byline's links to author pages
+        names = join_names((n for n in linked_authors(tree) if not names_site(n, variants)),
+                           variants)
+        people = [(names, "byline author links")] if names else []
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
