@@ -77,6 +77,34 @@ def test_dates_from_time_and_meta(head, body, expected):
     assert htmlpage.extract(html).date == expected
 
 
+@pytest.mark.parametrize("head, under_headline, expected", [
+    # a generic date meta is often when the page was built: the article's earlier day wins
+    ("<meta name='date' content='2021-03-05T11:52:23'>",
+     "<time>04.03.2021, 12:01 Uhr</time>", "2021-03-04"),
+    ("<meta name='DC.date' content='2021-03-05'>",
+     "<p><span>Stand: 04.03.2021 18:00 Uhr</span></p>", "2021-03-04"),
+    ("<meta name='date' content='2021-03-05'>",
+     "<time datetime='2021-03-03T09:00:00+01:00'>Wednesday</time>", "2021-03-03"),
+    # a later day is an update; more than a week back, another article's date
+    ("<meta name='date' content='2021-03-05'>", "<time>06.03.2021</time>", "2021-03-05"),
+    ("<meta name='date' content='2021-03-15'>", "<time>04.03.2021</time>", "2021-03-15"),
+    # a date meta that says it is the publication's is not second-guessed
+    ("<meta property='article:published_time' content='2021-03-05T11:52:23'>",
+     "<time>04.03.2021, 12:01 Uhr</time>", "2021-03-05"),
+])
+def test_generic_date_meta_gives_way_to_an_earlier_day_under_the_headline(head, under_headline,
+                                                                          expected):
+    html = page(head, f"<nav><time>01.03.2021</time></nav><article><h1>Ferries stop</h1>"
+                      f"{under_headline}{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).date == expected
+
+
+def test_headline_date_skips_dates_before_the_headline():
+    tree = pagetree.parse_tree("<body><nav><time>01.03.2021</time></nav><h1>Ferries</h1>"
+                               "<p>Published: 4 March 2021</p></body>")
+    assert pagedates.headline_date(tree) == "2021-03-04"
+
+
 def test_normalise_date_forms():
     assert pagedates.normalise_date("2023-02-16T12:51:09+00:00") == "2023-02-16"
     assert pagedates.normalise_date("1676551869") == "2023-02-16"

@@ -17,8 +17,8 @@ from lxml.html import HtmlElement
 from .body import fallback_body, has_content_text, run_trafilatura, strip_boilerplate_blocks
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       microdata_authors, names_site, visible_byline)
-from .pagedates import (displayed_day, htmldate_guess, local_day_unknown, normalise_date,
-                        one_day_apart, stated_dates, url_date)
+from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
+                        local_day_unknown, normalise_date, one_day_apart, stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
                        ld_site_name, meta_tags, parse_tree)
 from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
@@ -95,6 +95,12 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
                 (htmldate_guess(tree, urls[0] if urls else None), "htmldate")
             if guessed and one_day_apart(date, guessed):
                 date, source = guessed, f"{where} (near-midnight UTC {source})"
+        if source.removeprefix("meta ") in GENERIC_DATE_META:
+            # a page's date, often when it was built: an earlier day shown under the
+            # headline is the article's
+            earlier = headline_day_before(tree, date)
+            if earlier:
+                date, source = earlier, f"day under the headline (before {source})"
         page.date, page.provenance["date"] = date, source
         return
     if from_url:
