@@ -34,6 +34,16 @@ def test_json_ld_graph_gives_headline_date_author_and_publisher():
     assert result.provenance["date"] == "JSON-LD datePublished"
 
 
+def test_json_ld_strings_escaped_as_html_are_decoded():
+    html = page("""<script type="application/ld+json">{"@type": "NewsArticle",
+                     "headline": "Arnault&#8217;s gift &amp; the &quot;Louvre&quot;",
+                     "author": {"@type": "Person", "name": "Ren&eacute;e Roy"}}</script>""",
+                f"<article>{PARAGRAPHS}</article>")
+    result = htmlpage.extract(html)
+    assert result.title == 'Arnault’s gift & the "Louvre"'
+    assert result.authors == ["Renée Roy"]
+
+
 def test_opengraph_and_site_suffix_removed_from_title():
     html = page(
         """<meta property="og:title" content="Storm closes the ferry line | Harbour Times">
