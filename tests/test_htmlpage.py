@@ -202,6 +202,13 @@ def test_byline_links_to_author_pages_name_the_authors_when_nothing_else_does():
     assert htmlpage.extract(html).authors == ["Tom Ink"]
 
 
+@pytest.mark.parametrize("name", ["og:article:author", "og:author", "article:author_name",
+                                  "byline"])
+def test_author_meta_spellings(name):
+    html = page(f"<meta property='{name}' content='Jo Reed'>", f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).authors == ["Jo Reed"]
+
+
 def test_strip_site_keeps_title_when_site_is_unknown():
     assert titles.strip_site("Ferries stop - the winter", None, None) == \
         "Ferries stop - the winter"

@@ -92,7 +92,9 @@ def clean_author(value: str | None) -> str | None:
 
 
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
-                "sailthru.author", "parsely-author", "cxenseparse:author")
+                "sailthru.author", "parsely-author", "cxenseparse:author",
+                # the other spellings of OpenGraph's author and a plain "byline"
+                "og:article:author", "og:author", "article:author_name", "byline")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
