@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from ..outlets import OutletRegistry
 from .body import fallback_body, has_content_text, run_trafilatura, strip_boilerplate_blocks
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       microdata_authors, names_site, visible_byline)
@@ -148,11 +149,12 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
             return
 
 
-def extract(html: str, url: str | None = None) -> Page:
+def extract(html: str, url: str | None = None, registry: OutletRegistry | None = None) -> Page:
     """Return the article metadata and main text of an HTML page; never raises on bad HTML.
 
     ``url`` is where the page was found, if known: its domain and a date in its path are
-    evidence beside what the page states.
+    evidence beside what the page states. ``registry`` names the outlets of known domains,
+    which titles append as the site's name.
     """
     page = Page()
     tree = parse_tree(html)
@@ -175,7 +177,10 @@ def extract(html: str, url: str | None = None) -> Page:
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
 
     headings = page_headings(tree)
-    home_names = home_link_names(tree, urls)
+    # other names of the site, which titles append: its home link's, the registry's
+    site_names = home_link_names(tree, urls)
+    if registry is not None:
+        site_names += [name for u in urls for name in registry.names_at(u)]
 
     # site name: the page's statements (the outlet is found from the URL later)
     publisher = ld_site_name(ld, objects)
@@ -202,7 +207,7 @@ def extract(html: str, url: str | None = None) -> Page:
         value = clean(value)
         if value:
             stated.append((value, source))
-    title, source = choose_title(stated, headings, page.site_name, urls, home_names)
+    title, source = choose_title(stated, headings, page.site_name, urls, site_names)
     take("title", title, source)
 
     _pick_date(page, tree, meta, ld, urls)
