@@ -186,15 +186,18 @@ def test_author_that_names_the_site_is_skipped():
 
 def test_byline_links_to_author_pages_name_the_authors_when_nothing_else_does():
     more = "<ul class='more-stories'><li><a href='/people/ann-other'>Ann Other</a></li></ul>"
-    html = page("", "<div class='credits'><a href='/people/jo-reed'>Jo Reed</a></div>"
+    html = page("", "<div class='contributors'><a href='/people/jo-reed'>Jo Reed</a></div>"
                     f"<article>{PARAGRAPHS}</article>{more}")
     result = htmlpage.extract(html, "https://harbour.example/a")
     assert result.authors == ["Jo Reed"]
     assert result.provenance["authors"] == "byline author links"
     assert bylines.linked_authors(pagetree.parse_tree(
         "<p><a rel='author' href='https://social.example/1'>Jo Reed</a></p>")) == ["Jo Reed"]
-    # outside a byline, links to writers' pages are other articles' credits
+    # outside a byline, links to writers' pages are other articles' credits; a photo credit
+    # names who took the picture
     assert htmlpage.extract(page("", f"<article>{PARAGRAPHS}</article>{more}")).authors == []
+    photo = "<figure><span class='credit'><a href='/staff/ann-other'>Ann Other</a></span></figure>"
+    assert htmlpage.extract(page("", f"{photo}<article>{PARAGRAPHS}</article>")).authors == []
     # and a stated author is not extended by them
     html = page("<meta name='author' content='Tom Ink'>",
                 f"<p class='byline'><a href='/author/ann-other'>Ann Other</a></p>"

@@ -132,7 +132,7 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
 # a site's page about one of its writers: /people/jo-reed, /author/jo-reed, /autor/jo-reed
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|es)?|auteurs?|people|profiles?|"
                           r"journalists?|writers?|staff)/[^/?#\s]+", re.IGNORECASE)
-_BYLINE_HINT = re.compile(r"byline|author|autor|auteur|writer|contributor|credit", re.IGNORECASE)
+_BYLINE_HINT = re.compile(r"byline|author|autor|auteur|writer|contributor", re.IGNORECASE)
 
 
 def linked_authors(tree: HtmlElement) -> list[str]:
