@@ -113,6 +113,11 @@ def test_headline_date_skips_dates_before_the_headline():
     tree = pagetree.parse_tree("<body><nav><time>01.03.2021</time></nav><h1>Ferries</h1>"
                                "<p>Published: 4 March 2021</p></body>")
     assert pagedates.headline_date(tree) == "2021-03-04"
+    # a logo in an <h1> above the navigation is not the headline
+    tree = pagetree.parse_tree("<body><h1>Harbour Times</h1><nav><time>01.03.2021</time></nav>"
+                               "<h1>Ferries stop</h1><time>04.03.2021</time></body>")
+    assert pagedates.headline_date(tree, "Ferries stop") == "2021-03-04"
+    assert pagedates.headline_date(tree) == "2021-03-01"
 
 
 def test_normalise_date_forms():

@@ -99,7 +99,7 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
         if source.removeprefix("meta ") in GENERIC_DATE_META:
             # a page's date, often when it was built: an earlier day shown under the
             # headline is the article's
-            earlier = headline_day_before(tree, date)
+            earlier = headline_day_before(tree, date, page.title)
             if earlier:
                 date, source = earlier, f"day under the headline (before {source})"
         page.date, page.provenance["date"] = date, source

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, load_json
+from .pagetree import SPACE_RE, clean, fold, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -234,16 +234,19 @@ _DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|
 _DOTTED_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
 
 
-def headline_date(tree: HtmlElement) -> str | None:
+def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
     """Return the day the article shows under its headline: its first <time> or date line.
 
-    Looked for after the first <h1> (or from the top without one), as pages list other
-    articles' dates in their navigation.
+    Looked for after the <h1> that holds ``headline`` (else the first <h1>, else from the
+    top), as pages list other articles' dates in their navigation and some set their logo
+    in an <h1> above it.
     """
-    start = tree.xpath("(//h1)[1]")
-    found = (start[0] if start else tree).xpath(
-        "following::*[self::time or not(*)][position() <= 400]" if start else
-        "//body//*[self::time or not(*)][position() <= 400]")
+    headings = tree.xpath("//h1")
+    folded = fold(headline)
+    start = next((h for h in headings if folded and folded in fold(h.text_content())),
+                 headings[0] if headings else None)
+    found = start.xpath("following::*[self::time or not(*)][position() <= 400]") \
+        if start is not None else tree.xpath("//body//*[self::time or not(*)][position() <= 400]")
     for element in found:
         if element.tag in ("script", "style") or not isinstance(element.tag, str):
             continue
@@ -260,12 +263,13 @@ def headline_date(tree: HtmlElement) -> str | None:
     return None
 
 
-def headline_day_before(tree: HtmlElement, date: str) -> str | None:
+def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None
+                        ) -> str | None:
     """Return the day shown under the headline if it is up to a week before ``date``.
 
     Further back it is more likely another article's date than the publication day.
     """
-    shown = headline_date(tree)
+    shown = headline_date(tree, headline)
     if not shown or len(shown) != len(date) or not shown < date:
         return None
     try:
