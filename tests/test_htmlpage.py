@@ -44,6 +44,22 @@ def test_json_ld_strings_escaped_as_html_are_decoded():
     assert result.authors == ["Renée Roy"]
 
 
+def test_title_cut_short_gives_way_to_the_whole_one():
+    cut = """<script type="application/ld+json">{"@type": "NewsArticle",
+               "headline": "Ferries stop for the winter as the storm dam..."}</script>"""
+    html = page(cut + "<meta property='og:title' "
+                "content='Ferries stop for the winter as the storm damages the pier'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == \
+        "Ferries stop for the winter as the storm damages the pier"
+    # a headline may end in an ellipsis: without a longer title it stays
+    html = page(cut, f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter as the storm dam..."
+    html = page(cut + "<meta property='og:title' content='Harbour budget approved'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter as the storm dam..."
+
+
 def test_opengraph_and_site_suffix_removed_from_title():
     html = page(
         """<meta property="og:title" content="Storm closes the ferry line | Harbour Times">
@@ -262,7 +278,8 @@ def test_title_segment_named_by_the_home_link_is_the_site():
     # no og:site_name, and the name is not the domain: the logo link to "/" names the site
     body = f"<header><a href='/'>港湾日报</a></header><article>{PARAGRAPHS}</article>"
     html = page("<title>渡轮停航三天-港湾日报</title>", body)
-    assert htmlpage.extract(html, "https://harbour.example/2021/ferry.html").title == "渡轮停航三天"
+    url = "https://harbour.example/2021/ferry.html"
+    assert htmlpage.extract(html, url).title == "渡轮停航三天"
     html = page("<title>Ferries stop | The Daily Gull</title>",
                 "<a href='https://www.harbour.example/'><img src=l.png alt='The Daily Gull'></a>"
                 f"<article>{PARAGRAPHS}</article>")

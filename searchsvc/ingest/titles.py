@@ -161,6 +161,27 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
+_CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop titles cut short with an ellipsis when another title states them whole.
+
+    Sharing titles are often cut to a length ("...should be essential reading for Hong Kong
+    leader..."); a headline may also end in an ellipsis, so one goes only when a longer
+    title begins with its words.
+    """
+    kept = []
+    for title, source in titles:
+        stem = fold(_CUT_SHORT.sub("", title))
+        if _CUT_SHORT.search(title) and any(
+                len(fold(other)) > len(stem) and fold(other).startswith(stem)
+                for other, _ in titles if not _CUT_SHORT.search(other)):
+            continue
+        kept.append((title, source))
+    return kept or titles
+
+
 def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str | None,
                  urls: Sequence[str | None] = (), names: Sequence[str] = ()
                  ) -> tuple[str | None, str | None]:
@@ -173,8 +194,8 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     stated title: when one contains the other, or they share nearly all their words. ``names``
     are other names the site gives itself (its home link's).
     """
-    cleaned = [(strip_site(title, site, urls, names), source) for title, source in stated
-               if title]
+    cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
+                             for title, source in stated if title])
     variants = site_variants(site, urls)
     for heading in headings:
         if is_site(heading, variants, names):
