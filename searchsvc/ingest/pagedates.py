@@ -223,8 +223,6 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
             "microdata datePublished"
 
 
-
-
 # names that say a page has a date, not which: CMSs often fill them with when the page was built
 GENERIC_DATE_META = ("date", "dc.date")
 # a date line under a headline: "Published: 28.04.2020 18:00", "Stand: 28.04.2020", "Publié le"

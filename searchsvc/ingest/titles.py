@@ -44,8 +44,9 @@ def is_site(segment: str, variants: list[str], names: Sequence[str] = ()) -> boo
 
     It does when it is the site's name or domain, a part of the name ("Guardian"), or the
     name and one more word ("CNN Politics"); not merely because it contains the name
-    ("Time running out" on time.com). ``names`` are what the page's home links say: a
-    segment must be one of them whole, as those links also say "Home" or "Privacy Policy".
+    ("Time running out" on time.com). ``names`` are other names the site goes by (what its
+    home links say, what the outlet registry lists): a segment must be one of them whole,
+    as home links also say "Home" or "Privacy Policy".
     """
     folded = fold(segment)
     if not folded:
@@ -192,7 +193,7 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
     pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
     stated title: when one contains the other, or they share nearly all their words. ``names``
-    are other names the site gives itself (its home link's).
+    are other names the site goes by (its home links', the outlet registry's).
     """
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
                              for title, source in stated if title])
