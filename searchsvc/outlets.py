@@ -64,17 +64,30 @@ class OutletRegistry:
                 return self.by_alias[folded]
             if re.fullmatch(r"[\w-]+(\.[\w-]+)+", name.strip()) and not url_or_domain:
                 url_or_domain = name     # a bare domain written as the outlet's name
-        if url_or_domain:
-            host = domain_of(url_or_domain)
-            while host:
-                if host in self.by_domain:
-                    return self.by_domain[host]
-                host = host.partition(".")[2] if host.count(".") > 1 else ""
+        listed = self._at_domain(url_or_domain)
+        if listed:
+            return listed
         if name:
             cleaned = re.sub(r"\s+", " ", name).strip()
             if cleaned and _fold(cleaned) and _fold(cleaned) != UNKNOWN:
                 return cleaned[:200]
         return None
+
+    def _at_domain(self, url_or_domain: str | None) -> str | None:
+        """Return the outlet listed for a URL's host or the domain it is under."""
+        host = domain_of(url_or_domain) if url_or_domain else ""
+        while host:
+            if host in self.by_domain:
+                return self.by_domain[host]
+            host = host.partition(".")[2] if host.count(".") > 1 else ""
+        return None
+
+    def names_at(self, url_or_domain: str | None) -> list[str]:
+        """Return the name and aliases (folded) of the outlet listed for a URL's domain."""
+        name = self._at_domain(url_or_domain)
+        if not name:
+            return []
+        return [name, *(alias for alias, listed in self.by_alias.items() if listed == name)]
 
     def find_in(self, text: str) -> str | None:
         """Return the registry outlet named exactly by ``text`` (e.g. a byline), if any."""

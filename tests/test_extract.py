@@ -8,9 +8,11 @@ import pytest
 from searchsvc import extract_article
 from searchsvc.cli import main
 from searchsvc.ingest.bylines import clean_author, join_names, names_site
+from searchsvc.ingest import extract as ingest
 from searchsvc.ingest.extract import ExtractedArticle, NotText
 from searchsvc.ingest.pagedates import url_date
 from searchsvc.ingest.titles import strip_site
+from searchsvc.outlets import OutletRegistry
 
 STORY = ("<p>The harbour ferries stopped running on Monday after the storm damaged the pier, "
          "the council said, and will not run again before the spring repairs are done.</p>"
@@ -78,6 +80,21 @@ def test_url_domain_in_the_registry_names_the_outlet():
     article = extract_article(page("<title>Ferries stop</title>"),
                               url="https://edition.cnn.com/2021/03/04/world/ferries")
     assert article.outlet == "CNN"
+
+
+def test_title_segment_the_registry_lists_for_the_domain_is_the_site(tmp_path):
+    listing = tmp_path / "outlets.toml"
+    listing.write_text('[[outlet]]\nname = "Harbour Times"\naliases = ["HT Online"]\n'
+                       'domains = ["harbour.example"]\n', encoding="utf-8")
+    registry = OutletRegistry.load(listing)
+    data = page("<title>Ferries stop - HT Online</title>")
+    assert ingest.extract_article(data, "https://news.harbour.example/a",
+                                  registry=registry).title == "Ferries stop"
+    # the alias names this outlet only on its own domain
+    assert ingest.extract_article(data, "https://gull.example/a", registry=registry).title == \
+        "Ferries stop - HT Online"
+    assert registry.names_at("https://harbour.example/a") == ["Harbour Times", "harbour times",
+                                                               "ht online"]
 
 
 def test_stated_date_wins_over_the_url():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.ingest import body as pagebody, htmlpage, pagedates, pagetree, titles
+from searchsvc.ingest import body as pagebody, bylines, htmlpage, pagedates, pagetree, titles
 
 PARAGRAPHS = "".join(
     f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "
@@ -32,6 +32,32 @@ def test_json_ld_graph_gives_headline_date_author_and_publisher():
     assert result.author == "Ada Byron, Tom Ink"
     assert result.site_name == "Harbour Times"
     assert result.provenance["date"] == "JSON-LD datePublished"
+
+
+def test_json_ld_strings_escaped_as_html_are_decoded():
+    html = page("""<script type="application/ld+json">{"@type": "NewsArticle",
+                     "headline": "Arnault&#8217;s gift &amp; the &quot;Louvre&quot;",
+                     "author": {"@type": "Person", "name": "Ren&eacute;e Roy"}}</script>""",
+                f"<article>{PARAGRAPHS}</article>")
+    result = htmlpage.extract(html)
+    assert result.title == 'Arnault’s gift & the "Louvre"'
+    assert result.authors == ["Renée Roy"]
+
+
+def test_title_cut_short_gives_way_to_the_whole_one():
+    cut = """<script type="application/ld+json">{"@type": "NewsArticle",
+               "headline": "Ferries stop for the winter as the storm dam..."}</script>"""
+    html = page(cut + "<meta property='og:title' "
+                "content='Ferries stop for the winter as the storm damages the pier'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == \
+        "Ferries stop for the winter as the storm damages the pier"
+    # a headline may end in an ellipsis: without a longer title it stays
+    html = page(cut, f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter as the storm dam..."
+    html = page(cut + "<meta property='og:title' content='Harbour budget approved'>",
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).title == "Ferries stop for the winter as the storm dam..."
 
 
 def test_opengraph_and_site_suffix_removed_from_title():
@@ -75,6 +101,39 @@ def test_logo_h1_does_not_replace_stated_title():
 def test_dates_from_time_and_meta(head, body, expected):
     html = page(head, f"<article>{body}{PARAGRAPHS}</article>")
     assert htmlpage.extract(html).date == expected
+
+
+@pytest.mark.parametrize("head, under_headline, expected", [
+    # a generic date meta is often when the page was built: the article's earlier day wins
+    ("<meta name='date' content='2021-03-05T11:52:23'>",
+     "<time>04.03.2021, 12:01 Uhr</time>", "2021-03-04"),
+    ("<meta name='DC.date' content='2021-03-05'>",
+     "<p><span>Stand: 04.03.2021 18:00 Uhr</span></p>", "2021-03-04"),
+    ("<meta name='date' content='2021-03-05'>",
+     "<time datetime='2021-03-03T09:00:00+01:00'>Wednesday</time>", "2021-03-03"),
+    # a later day is an update; more than a week back, another article's date
+    ("<meta name='date' content='2021-03-05'>", "<time>06.03.2021</time>", "2021-03-05"),
+    ("<meta name='date' content='2021-03-15'>", "<time>04.03.2021</time>", "2021-03-15"),
+    # a date meta that says it is the publication's is not second-guessed
+    ("<meta property='article:published_time' content='2021-03-05T11:52:23'>",
+     "<time>04.03.2021, 12:01 Uhr</time>", "2021-03-05"),
+])
+def test_generic_date_meta_gives_way_to_an_earlier_day_under_the_headline(head, under_headline,
+                                                                          expected):
+    html = page(head, f"<nav><time>01.03.2021</time></nav><article><h1>Ferries stop</h1>"
+                      f"{under_headline}{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).date == expected
+
+
+def test_headline_date_skips_dates_before_the_headline():
+    tree = pagetree.parse_tree("<body><nav><time>01.03.2021</time></nav><h1>Ferries</h1>"
+                               "<p>Published: 4 March 2021</p></body>")
+    assert pagedates.headline_date(tree) == "2021-03-04"
+    # a logo in an <h1> above the navigation is not the headline
+    tree = pagetree.parse_tree("<body><h1>Harbour Times</h1><nav><time>01.03.2021</time></nav>"
+                               "<h1>Ferries stop</h1><time>04.03.2021</time></body>")
+    assert pagedates.headline_date(tree, "Ferries stop") == "2021-03-04"
+    assert pagedates.headline_date(tree) == "2021-03-01"
 
 
 def test_normalise_date_forms():
@@ -146,6 +205,34 @@ def test_author_that_names_the_site_is_skipped():
     assert htmlpage.extract(html).author == "Jo Reed"
 
 
+def test_byline_links_to_author_pages_name_the_authors_when_nothing_else_does():
+    more = "<ul class='more-stories'><li><a href='/people/ann-other'>Ann Other</a></li></ul>"
+    html = page("", "<div class='contributors'><a href='/people/jo-reed'>Jo Reed</a></div>"
+                    f"<article>{PARAGRAPHS}</article>{more}")
+    result = htmlpage.extract(html, "https://harbour.example/a")
+    assert result.authors == ["Jo Reed"]
+    assert result.provenance["authors"] == "byline author links"
+    assert bylines.linked_authors(pagetree.parse_tree(
+        "<p><a rel='author' href='https://social.example/1'>Jo Reed</a></p>")) == ["Jo Reed"]
+    # outside a byline, links to writers' pages are other articles' credits; a photo credit
+    # names who took the picture
+    assert htmlpage.extract(page("", f"<article>{PARAGRAPHS}</article>{more}")).authors == []
+    photo = "<figure><span class='credit'><a href='/staff/ann-other'>Ann Other</a></span></figure>"
+    assert htmlpage.extract(page("", f"{photo}<article>{PARAGRAPHS}</article>")).authors == []
+    # and a stated author is not extended by them
+    html = page("<meta name='author' content='Tom Ink'>",
+                f"<p class='byline'><a href='/author/ann-other'>Ann Other</a></p>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).authors == ["Tom Ink"]
+
+
+@pytest.mark.parametrize("name", ["og:article:author", "og:author", "article:author_name",
+                                  "byline"])
+def test_author_meta_spellings(name):
+    html = page(f"<meta property='{name}' content='Jo Reed'>", f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).authors == ["Jo Reed"]
+
+
 def test_strip_site_keeps_title_when_site_is_unknown():
     assert titles.strip_site("Ferries stop - the winter", None, None) == \
         "Ferries stop - the winter"
@@ -185,6 +272,35 @@ def test_blog_name_h1_is_not_the_headline():
                 "<link rel='canonical' href='http://lostinjit.blogspot.com/2011/10/pypy.html'>",
                 f"<h1>Lost in JIT</h1><article>{PARAGRAPHS}</article>")
     assert htmlpage.extract(html).title == "Lost in JIT: PyPy and the road towards SciPy"
+
+
+def test_title_segment_named_by_the_home_link_is_the_site():
+    # no og:site_name, and the name is not the domain: the logo link to "/" names the site
+    body = f"<header><a href='/'>港湾日报</a></header><article>{PARAGRAPHS}</article>"
+    html = page("<title>渡轮停航三天-港湾日报</title>", body)
+    url = "https://harbour.example/2021/ferry.html"
+    assert htmlpage.extract(html, url).title == "渡轮停航三天"
+    html = page("<title>Ferries stop | The Daily Gull</title>",
+                "<a href='https://www.harbour.example/'><img src=l.png alt='The Daily Gull'></a>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == "Ferries stop"
+
+
+def test_home_link_names_only_whole_segments_and_only_its_own_site():
+    # home links also say "Home" and "Privacy Policy": only a whole segment is the site's name
+    html = page("<title>Ferries stop - Policy of the harbour</title>",
+                f"<a href='/'>Privacy Policy</a><article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == \
+        "Ferries stop - Policy of the harbour"
+    # a link to another site's front page does not name this one
+    html = page("<title>Ferries stop | Gull Weekly</title>",
+                "<a href='https://gull.example/'>Gull Weekly</a>"
+                f"<article>{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html, "https://harbour.example/a").title == \
+        "Ferries stop | Gull Weekly"
+    assert titles.home_link_names(pagetree.parse_tree(
+        "<a href='http://[bad-host]/'>x</a><a href='/'>Gull</a>"), ["https://h.example/"]) == \
+        ["Gull"]
 
 
 @pytest.mark.parametrize("publisher, named, expected", [

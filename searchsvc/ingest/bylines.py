@@ -92,7 +92,9 @@ def clean_author(value: str | None) -> str | None:
 
 
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
-                "sailthru.author", "parsely-author", "cxenseparse:author")
+                "sailthru.author", "parsely-author", "cxenseparse:author",
+                # the other spellings of OpenGraph's author and a plain "byline"
+                "og:article:author", "og:author", "article:author_name", "byline")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
@@ -124,6 +126,33 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
             element.get("content") or element.text_content()
         if clean(value):
             names.append(value)
+    return names
+
+
+# a site's page about one of its writers: /people/jo-reed, /author/jo-reed, /autor/jo-reed
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|es)?|auteurs?|people|profiles?|"
+                          r"journalists?|writers?|staff)/[^/?#\s]+", re.IGNORECASE)
+_BYLINE_HINT = re.compile(r"byline|author|autor|auteur|writer|contributor", re.IGNORECASE)
+
+
+def linked_authors(tree: HtmlElement) -> list[str]:
+    """Return the names a byline links to their author pages ("By <a href=/people/..>").
+
+    A link marked rel=author counts anywhere; a link to an author page only inside an element
+    marked as a byline or author box, as "more from" lists link other articles' writers.
+    """
+    names = []
+    for link in tree.xpath("//a[@href]"):
+        if "author" not in (link.get("rel") or "").split():
+            if not _AUTHOR_PAGE.search(link.get("href") or ""):
+                continue
+            hints = [link, *list(link.iterancestors())[:3]]
+            if not any(_BYLINE_HINT.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+                       for e in hints):
+                continue
+        text = clean(link.text_content())
+        if text and len(text.split()) <= 4 and text not in names:
+            names.append(text)
     return names
 
 

@@ -73,12 +73,13 @@ def outlet_of(site_name: str | None, urls: list[str],
 def article_from_text(html: str, url: str | None = None,
                       registry: OutletRegistry | None = None) -> ExtractedArticle:
     """Return the article of an already decoded HTML page (see ``extract_article``)."""
-    page = extract(html, url)
+    registry = registry or default_registry()
+    page = extract(html, url, registry)
     provenance = dict(page.provenance)
     site_source = provenance.pop("site_name", None)
     provenance.pop("description", None)
     urls = [u for u in (page.url, url) if u]
-    outlet, source = outlet_of(page.site_name, urls, registry or default_registry())
+    outlet, source = outlet_of(page.site_name, urls, registry)
     if outlet:
         provenance["outlet"] = f"{site_source}, {source}" if source.startswith("site name") \
             and site_source else source

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from ..outlets import OutletRegistry
 from .body import fallback_body, has_content_text, run_trafilatura, strip_boilerplate_blocks
-from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, microdata_authors, names_site,
-                      visible_byline)
-from .pagedates import (displayed_day, htmldate_guess, local_day_unknown, normalise_date,
-                        one_day_apart, stated_dates, url_date)
+from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
+                      microdata_authors, names_site, visible_byline)
+from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
+                        local_day_unknown, normalise_date, one_day_apart, stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
                        ld_site_name, meta_tags, parse_tree)
-from .titles import choose_title, contains_words, page_headings, site_variants
+from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
 
 
 @dataclass
@@ -95,6 +96,12 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
                 (htmldate_guess(tree, urls[0] if urls else None), "htmldate")
             if guessed and one_day_apart(date, guessed):
                 date, source = guessed, f"{where} (near-midnight UTC {source})"
+        if source.removeprefix("meta ") in GENERIC_DATE_META:
+            # a page's date, often when it was built: an earlier day shown under the
+            # headline is the article's
+            earlier = headline_day_before(tree, date, page.title)
+            if earlier:
+                date, source = earlier, f"day under the headline (before {source})"
         page.date, page.provenance["date"] = date, source
         return
     if from_url:
@@ -121,6 +128,11 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
+    if not people:
+        # last, as sidebars link other writers' pages too: the byline's links to author pages
+        names = join_names((n for n in linked_authors(tree) if not names_site(n, variants)),
+                           variants)
+        people = [(names, "byline author links")] if names else []
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
@@ -137,11 +149,12 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
             return
 
 
-def extract(html: str, url: str | None = None) -> Page:
+def extract(html: str, url: str | None = None, registry: OutletRegistry | None = None) -> Page:
     """Return the article metadata and main text of an HTML page; never raises on bad HTML.
 
     ``url`` is where the page was found, if known: its domain and a date in its path are
-    evidence beside what the page states.
+    evidence beside what the page states. ``registry`` names the outlets of known domains,
+    which titles append as the site's name.
     """
     page = Page()
     tree = parse_tree(html)
@@ -164,6 +177,10 @@ def extract(html: str, url: str | None = None) -> Page:
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
 
     headings = page_headings(tree)
+    # other names of the site, which titles append: its home link's, the registry's
+    site_names = home_link_names(tree, urls)
+    if registry is not None:
+        site_names += [name for u in urls for name in registry.names_at(u)]
 
     # site name: the page's statements (the outlet is found from the URL later)
     publisher = ld_site_name(ld, objects)
@@ -190,7 +207,7 @@ def extract(html: str, url: str | None = None) -> Page:
         value = clean(value)
         if value:
             stated.append((value, source))
-    title, source = choose_title(stated, headings, page.site_name, urls)
+    title, source = choose_title(stated, headings, page.site_name, urls, site_names)
     take("title", title, source)
 
     _pick_date(page, tree, meta, ld, urls)

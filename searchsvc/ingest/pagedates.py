@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, load_json
+from .pagetree import SPACE_RE, clean, fold, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -223,3 +223,55 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
             "microdata datePublished"
 
 
+# names that say a page has a date, not which: CMSs often fill them with when the page was built
+GENERIC_DATE_META = ("date", "dc.date")
+# a date line under a headline: "Published: 28.04.2020 18:00", "Stand: 28.04.2020", "Publié le"
+_DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|aktualisiert|"
+                           r"publié|mis à jour|publicado|actualizado|pubblicato)\b",
+                           re.IGNORECASE)
+_DOTTED_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
+
+
+def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
+    """Return the day the article shows under its headline: its first <time> or date line.
+
+    Looked for after the <h1> that holds ``headline`` (else the first <h1>, else from the
+    top), as pages list other articles' dates in their navigation and some set their logo
+    in an <h1> above it.
+    """
+    headings = tree.xpath("//h1")
+    folded = fold(headline)
+    start = next((h for h in headings if folded and folded in fold(h.text_content())),
+                 headings[0] if headings else None)
+    found = start.xpath("following::*[self::time or not(*)][position() <= 400]") \
+        if start is not None else tree.xpath("//body//*[self::time or not(*)][position() <= 400]")
+    for element in found:
+        if element.tag in ("script", "style") or not isinstance(element.tag, str):
+            continue
+        text = clean(element.text_content()) or ""
+        if element.tag != "time" and not _DATE_LINE_RE.match(text):
+            continue
+        day = normalise_date(element.get("datetime")) if element.tag == "time" else None
+        if not day and len(text) <= 80:
+            match = _DOTTED_DATE_RE.search(text)
+            day = normalise_date("-".join(match.group(3, 2, 1))) if match else \
+                normalise_date(_DATE_LINE_RE.sub("", text).strip(" :"))
+        if day:
+            return day
+    return None
+
+
+def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None
+                        ) -> str | None:
+    """Return the day shown under the headline if it is up to a week before ``date``.
+
+    Further back it is more likely another article's date than the publication day.
+    """
+    shown = headline_date(tree, headline)
+    if not shown or len(shown) != len(date) or not shown < date:
+        return None
+    try:
+        gap = dt.date.fromisoformat(date) - dt.date.fromisoformat(shown)
+    except ValueError:  # month precision
+        return None
+    return shown if gap <= dt.timedelta(days=7) else None

@@ -5,6 +5,7 @@ and microdata properties, and the text helpers every other page module shares.
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -96,13 +97,31 @@ def load_json(text: str) -> object:
         return None
 
 
+_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def _unescaped(value: object) -> object:
+    """Return JSON data with HTML entities in its strings decoded.
+
+    A <script> is not HTML-decoded, yet sites often escape the strings they put in JSON-LD
+    ("Arnault&#8217;s", "&quot;"), as they would in an attribute.
+    """
+    if isinstance(value, str):
+        return html.unescape(value) if _ENTITY_RE.search(value) else value
+    if isinstance(value, list):
+        return [_unescaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _unescaped(item) for key, item in value.items()}
+    return value
+
+
 def json_ld_objects(tree: HtmlElement) -> list[dict]:
     """Return every JSON-LD object of the page, @graph members and nested lists flattened."""
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
-        stack = [load_json(script.text)]
+        stack = [_unescaped(load_json(script.text))]
         while stack:
             item = stack.pop(0)
             if isinstance(item, dict):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from typing import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -39,17 +39,21 @@ def site_variants(site: str | None, urls: str | Sequence[str | None] | None = ()
     return list(dict.fromkeys(v for v in variants if v))
 
 
-def is_site(segment: str, variants: list[str]) -> bool:
+def is_site(segment: str, variants: list[str], names: Sequence[str] = ()) -> bool:
     """Tell whether a title segment names the site.
 
     It does when it is the site's name or domain, a part of the name ("Guardian"), or the
     name and one more word ("CNN Politics"); not merely because it contains the name
-    ("Time running out" on time.com).
+    ("Time running out" on time.com). ``names`` are other names the site goes by (what its
+    home links say, what the outlet registry lists): a segment must be one of them whole,
+    as home links also say "Home" or "Privacy Policy".
     """
     folded = fold(segment)
     if not folded:
         return True
     compact = folded.replace(" ", "")
+    if any(compact == fold(name).replace(" ", "") for name in names):
+        return True
     for variant in variants:
         if compact == variant.replace(" ", ""):
             return True
@@ -61,26 +65,58 @@ def is_site(segment: str, variants: list[str]) -> bool:
 
 
 def strip_site(title: str, site: str | None,
-               urls: str | Sequence[str | None] | None = ()) -> str:
+               urls: str | Sequence[str | None] | None = (), names: Sequence[str] = ()) -> str:
     """Remove a leading or trailing ' | Site' / ' - Site' segment that names the site."""
     variants = site_variants(site, urls)
-    if not variants:
+    if not variants and not names:
         return title
     parts = _SEPARATORS.split(title)
     separators = _SEPARATORS.findall(title)
     if len(parts) < 2:
         return title
     # trailing segments first, then leading ones, keeping at least one segment
-    while len(parts) > 1 and is_site(parts[-1], variants):
+    while len(parts) > 1 and is_site(parts[-1], variants, names):
         parts.pop()
         separators.pop()
-    while len(parts) > 1 and is_site(parts[0], variants):
+    while len(parts) > 1 and is_site(parts[0], variants, names):
         parts.pop(0)
         separators.pop(0)
     rebuilt = parts[0]
     for separator, part in zip(separators, parts[1:]):
         rebuilt += separator + part
     return rebuilt.strip() or title
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # a malformed link ("http://[ccpa-preferences]")
+        return None
+
+
+def home_link_names(tree: HtmlElement, urls: Sequence[str | None] = ()) -> list[str]:
+    """Return the names the page gives its own home page: its logo link's text, alt or title.
+
+    Pages without og:site_name still name themselves in the link to their front page
+    ("新华网" linking to http://www.xinhuanet.com/), and titles append that name.
+    """
+    hosts = {(parts.hostname or "").removeprefix("www.")
+             for parts in (_split(url) for url in urls if url) if parts} - {""}
+    # the front page's addresses, compared in XPath: pages have thousands of links
+    homes = ["/", "./", "/index.html"] + [
+        f"{scheme}//{www}{host}{tail}" for host in hosts for scheme in ("https:", "http:", "")
+        for www in ("", "www.") for tail in ("", "/", "/index.html")]
+    names = []
+    test = " or ".join(f"@href=$h{n}" for n in range(len(homes)))
+    for link in tree.xpath(f"//a[{test}]", **{f"h{n}": home for n, home in enumerate(homes)}):
+        for text in (_visible_text(link), link.get("title"), *link.xpath(".//img/@alt")):
+            text = clean(text)
+            # a name, not a sentence or "Back to the front page of ..."
+            if text and len(text) <= 40 and len(text.split()) <= 4 and text not in names:
+                names.append(text)
+        if len(names) >= 8:
+            break
+    return names
 
 
 def _visible_text(element: HtmlElement) -> str | None:
@@ -126,20 +162,44 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
+_CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop titles cut short with an ellipsis when another title states them whole.
+
+    Sharing titles are often cut to a length ("...should be essential reading for Hong Kong
+    leader..."); a headline may also end in an ellipsis, so one goes only when a longer
+    title begins with its words.
+    """
+    kept = []
+    for title, source in titles:
+        stem = fold(_CUT_SHORT.sub("", title))
+        if _CUT_SHORT.search(title) and any(
+                len(fold(other)) > len(stem) and fold(other).startswith(stem)
+                for other, _ in titles if not _CUT_SHORT.search(other)):
+            continue
+        kept.append((title, source))
+    return kept or titles
+
+
 def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str | None,
-                 urls: Sequence[str | None] = ()) -> tuple[str | None, str | None]:
+                 urls: Sequence[str | None] = (), names: Sequence[str] = ()
+                 ) -> tuple[str | None, str | None]:
     """Pick the headline from the stated titles and the page's <h1> headings.
 
     ``stated`` lists (title, source) from the page's metadata in order of trust. Stated titles
     often carry a kicker, a section or the site name ("Politics: Headline", "Headline - Site")
     or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
     pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
-    stated title: when one contains the other, or they share nearly all their words.
+    stated title: when one contains the other, or they share nearly all their words. ``names``
+    are other names the site goes by (its home links', the outlet registry's).
     """
-    cleaned = [(strip_site(title, site, urls), source) for title, source in stated if title]
+    cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
+                             for title, source in stated if title])
     variants = site_variants(site, urls)
     for heading in headings:
-        if is_site(heading, variants):
+        if is_site(heading, variants, names):
             continue
         folded_heading = fold(heading)
         words = len(folded_heading.split())
