@@ -84,8 +84,7 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 
     try:
         return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,
-                           field_map=field_map,
-                           keep_generations=settings["KEEP_GENERATIONS"], progress=progress)
+                           field_map=field_map, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -220,8 +219,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             raise click.ClickException(str(error)) from None
     from .web.server import run_server
     click.echo(f"serving on http://{settings['HOST']}:{settings['PORT']}/ "
-               f"with {settings['WORKERS']} workers")
-    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"])
+               f"with {settings['WORKERS']} workers of {settings['THREADS']} threads")
+    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"], settings["THREADS"])
 
 
 @main.command()

@@ -65,8 +65,12 @@ class QueryReader:
         if len(text) > self.max_length:
             text = text[:self.max_length].rsplit(" ", 1)[0]
             notes.append(f"the query was cut to its first {self.max_length} characters")
+        written = bool(text.strip())
         # "?" ends questions far more often than it means a one-letter wildcard.
         text = re.sub(r"\s+", " ", text.replace("?", " ")).strip()
+        if not text and written:   # only question marks: like "!!!", it finds nothing
+            return QueryReading(None, "", "empty", notes + ["the query has no words to search "
+                                                            "for"], unsearchable=True)
         if not text:
             return QueryReading(None, "", "empty", notes)
         if not has_syntax(text):

@@ -9,8 +9,8 @@ Layout of an index directory::
 
 A build writes a new ``.building-*`` directory and only then points CURRENT at
 it, so a failed or killed build leaves the served index as it was, and a
-searcher open on the old generation keeps working (old generations are kept
-for a while, see KEEP_GENERATIONS).
+searcher open on the old generation keeps working (generations.prune says how
+long old generations are kept).
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ ProgressCallback = Callable[[int, int, str], None]   # (bytes read, bytes in all
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
-                keep_generations: int = 2, processes: int = BUILD_PROCESSES,
+                processes: int = BUILD_PROCESSES,
                 field_map: Mapping[str, tuple[str, ...]] | None = None,
                 progress: ProgressCallback | None = None) -> BuildReport:
     """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
@@ -114,7 +114,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
     reader = CorpusReader(corpus_path, registry, field_map or DEFAULT_FIELD_MAP)
 
     with build_lock(index_path, wait=wait):
-        prune(index_path, keep_generations)
+        prune(index_path)   # a killed build's partial generation goes now
         previous = current_generation(index_path)
         old_info = build_info(index_path, previous) if previous else {}
         if update and previous and old_info.get("corpus") != str(corpus_path):
@@ -187,14 +187,13 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             shutil.rmtree(building, ignore_errors=True)
             raise
 
-        _finish_generation(ix, building, index_path, report, started, keep_generations,
+        _finish_generation(ix, building, index_path, report, started,
                            {"corpus": str(corpus_path), "files": fingerprints})
     return report
 
 
 def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = (),
-                    delete_ids: Iterable[str] = (), *, wait: bool = False,
-                    keep_generations: int = 2) -> BuildReport:
+                    delete_ids: Iterable[str] = (), *, wait: bool = False) -> BuildReport:
     """Add or replace articles by id and delete others, in a new generation switched to.
 
     The served generation is copied, changed with Whoosh's writer (``update_document`` on
@@ -226,13 +225,12 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             writer.cancel()
             shutil.rmtree(building, ignore_errors=True)
             raise
-        _finish_generation(ix, building, index_path, report, started, keep_generations,
-                           old_info)
+        _finish_generation(ix, building, index_path, report, started, old_info)
     return report
 
 
 def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport,
-                       started: float, keep_generations: int, info: Mapping) -> None:
+                       started: float, info: Mapping) -> None:
     """Count the written generation, record its build.json, and switch to it atomically."""
     with ix.searcher() as searcher:
         report.total_documents = searcher.doc_count()
@@ -244,7 +242,7 @@ def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport
     (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
     os.rename(building, index_path / report.generation)
     switch_to(index_path, report.generation)
-    prune(index_path, keep_generations)
+    prune(index_path)
 
 
 def count_unknowns(reader) -> dict[str, int]:

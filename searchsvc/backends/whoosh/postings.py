@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+import time
 from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -266,13 +267,29 @@ class PostingCache:
                 self._held -= dropped.size
 
 
+class Budget:
+    """A search's time limit: over() tells, and records, whether it has passed."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = deadline      # a time.monotonic() value; None: no limit
+        self.exceeded = False
+
+    def over(self) -> bool:
+        """Return True (and remember it) once the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.exceeded = True
+        return self.exceeded
+
+
 class QueryEvaluator:
     """Evaluates simple query trees over a generation's posting cache."""
 
-    def __init__(self, cache: PostingCache, searcher: Searcher) -> None:
+    def __init__(self, cache: PostingCache, searcher: Searcher,
+                 budget: Budget | None = None) -> None:
         self.cache = cache
         self.searcher = searcher
         self.schema = searcher.schema
+        self.budget = budget or Budget()
 
     @staticmethod
     def usable(searcher: Searcher) -> bool:
@@ -297,8 +314,14 @@ class QueryEvaluator:
         if kind is wq.Or:
             if node.scale or node.minmatch:
                 raise Unsupported("Or with a coordination scale or minimum match")
-            return self._boosted(self._or([self.evaluate(child) for child in node.subqueries]),
-                                 node.boost)
+            parts = []
+            for child in node.subqueries:
+                # Past the time budget the alternatives not yet read are left out: fewer
+                # matches (marked partial), where an And cut short would match too many.
+                if parts and self.budget.over():
+                    break
+                parts.append(self.evaluate(child))
+            return self._boosted(self._or(parts), node.boost)
         if kind is wq.DisjunctionMax:
             parts = [self.evaluate(child) for child in node.subqueries]
             return self._boosted(self._max(parts, node.tiebreak), node.boost)
