@@ -41,8 +41,8 @@ def _reason_kind(reason: str) -> str:
     return re.split(r" as | \(|: |'", reason, maxsplit=1)[0].strip()
 
 
-def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
-    """Print a build summary: documents, skipped files with reasons, unknowns, time."""
+def print_report(report: BuildReport, examples: int = 3) -> None:
+    """Print a build summary: documents, skipped inputs counted by reason, unknowns, time."""
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
                f"({report.total_documents:,} in the index, generation {report.generation})")
     if report.mode == "update":
@@ -54,10 +54,14 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
         kinds = Counter(_reason_kind(reason) for _, reason in report.skipped)
         click.echo(f"  skipped {len(report.skipped):,}: "
                    + "; ".join(f"{kind} {count:,}" for kind, count in kinds.most_common()))
-        for source, reason in report.skipped[:skipped_shown]:
-            click.echo(f"    {source}: {reason}")
-        if len(report.skipped) > skipped_shown:
-            click.echo(f"    ... and {len(report.skipped) - skipped_shown:,} more")
+        # A few examples of each reason: a file of 400 repeated ids is one count, not 400 lines.
+        for kind, count in kinds.most_common():
+            shown = [(source, reason) for source, reason in report.skipped
+                     if _reason_kind(reason) == kind][:examples]
+            for source, reason in shown:
+                click.echo(f"    {source}: {reason}")
+            if count > len(shown):
+                click.echo(f"    ... and {count - len(shown):,} more: {kind}")
     if report.notes:
         click.echo(f"  repaired while reading: {len(report.notes):,} "
                    f"(e.g. {report.notes[0][0]}: {report.notes[0][1]})")

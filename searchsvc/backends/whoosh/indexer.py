@@ -166,7 +166,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                     for path in changed:   # replaced by their new versions below
                         writer.delete_by_term("source_file", reader.relative(path))
                 # Progress counts bytes of input read, so one large dataset file moves too.
-                total = sum(path.stat().st_size for path in changed)
+                total = sum(_size(path) for path in changed)
                 finished = 0
                 for path in changed:
                     name = reader.relative(path)
@@ -178,7 +178,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                             continue
                         _add_article(writer, existing if incremental else None, item,
                                      seen_ids, seen_hashes, report)
-                    finished += path.stat().st_size
+                    finished += _size(path)
                     if progress:
                         progress(finished, total, name)
             writer.commit(optimize=not incremental)
@@ -243,6 +243,14 @@ def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport
     os.rename(building, index_path / report.generation)
     switch_to(index_path, report.generation)
     prune(index_path)
+
+
+def _size(path: Path) -> int:
+    """Return a file's size for progress, 0 if it cannot be looked at (the reader says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def count_unknowns(reader) -> dict[str, int]:
