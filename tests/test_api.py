@@ -177,3 +177,21 @@ def test_the_documented_date_pattern_is_the_days_that_exist():
             assert pattern.fullmatch(f"{year}-{month:02d}")
         assert pattern.fullmatch(str(year))
     assert not pattern.fullmatch("0999") and not pattern.fullmatch("2011-00")
+
+
+@pytest.mark.parametrize("url", ["/api/search", "/api/health", "/api/articles/x", "/api/nope"])
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
+def test_a_body_over_1_mb_is_a_413_on_every_route(client, url, method):
+    response = client.open(url, method=method, data=b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 413
+    validate(response.get_json(), "Error")
+    # A body within the limit still meets the route's own answer (405 with Allow for POST).
+    small = client.open(url, method=method, data=b"x" * 1024)
+    assert small.status_code != 413
+
+
+def test_the_page_refuses_a_large_body_with_its_error_page(client):
+    response = client.post("/search", data=b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 413 and 'role="alert"' in response.get_data(as_text=True)
+    small = client.post("/search", data=b"q=x")
+    assert small.status_code == 405 and "GET" in small.headers["Allow"]

@@ -132,3 +132,27 @@ def test_the_server_closes_a_request_that_stops_arriving(served):
             as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
         assert sock.recv(100) == b""
+
+
+@pytest.mark.parametrize("headers", [{"X-Big": "x" * 9000},
+                                     {f"X-Many-{n}": "x" for n in range(120)}])
+def test_oversized_headers_get_a_431_in_the_json_error_shape(served, headers):
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    try:
+        connection.request("GET", "/api/health", headers=headers)
+        response = connection.getresponse()
+        assert response.status == 431
+        assert json.loads(response.read())["error"]["status"] == 431
+    finally:
+        connection.close()
+
+
+def test_a_large_body_gets_a_413_from_the_server(served):
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    try:
+        connection.request("POST", "/api/search", body=b"x" * (2 * 1024 * 1024))
+        response = connection.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["status"] == 413
+    finally:
+        connection.close()
