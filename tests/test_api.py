@@ -195,3 +195,14 @@ def test_the_page_refuses_a_large_body_with_its_error_page(client):
     assert response.status_code == 413 and 'role="alert"' in response.get_data(as_text=True)
     small = client.post("/search", data=b"q=x")
     assert small.status_code == 405 and "GET" in small.headers["Allow"]
+
+
+def test_more_than_ten_wildcard_or_fuzzy_words_is_a_400_naming_q(client):
+    ten = " ".join(f"word{n}~" for n in range(5)) + " " + " ".join(f"ab{n}*" for n in range(5))
+    assert client.get("/api/search", query_string={"q": ten}).status_code == 200
+    response = client.get("/api/search", query_string={"q": ten + " asyl*"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "q" and "at most 10" in error["message"]
+    page = client.get("/search", query_string={"q": ten + " asyl*"})
+    assert page.status_code == 400 and "at most 10" in page.get_data(as_text=True)

@@ -14,6 +14,7 @@ from typing import Sequence
 from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchSpec
 from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
+from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
 from .snippets import highlight_all, make_snippets
 
@@ -24,8 +25,21 @@ PARTIAL_MATCHES_BELOW = 10
 MAX_PAGE = 10_000             # deepest page served
 
 
+# Prefix, wildcard and fuzzy words a query may have: each is expanded into up to 50 index
+# words, and 40 of them took 0.8-1.2 s on the 63k index (bench/expensive_queries.py).
+MAX_MULTITERMS = 10
+
+
 class SearchError(ValueError):
-    """A search parameter is invalid (not the query text, which never fails)."""
+    """A search parameter is invalid; `parameter` names it when the message does not start so.
+
+    The query text fails only when it has more than MAX_MULTITERMS prefix, wildcard or
+    fuzzy words; otherwise it is read as well as it can be.
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass
@@ -103,6 +117,11 @@ class SearchService:
                           date_to=parse_bound(request.date_to, end=True)
                           if request.date_to else None)
         reading = self.reader.read(request.q)
+        multiterms = sum(isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy))
+                         for node in (t.walk(reading.tree) if reading.tree else ()))
+        if multiterms > MAX_MULTITERMS:
+            raise SearchError(f"q has {multiterms} prefix, wildcard or fuzzy words; a query "
+                              f"may have at most {MAX_MULTITERMS}", parameter="q")
         spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
                           offset=(request.page - 1) * request.per_page, limit=request.per_page,
                           fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,

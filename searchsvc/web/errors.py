@@ -33,7 +33,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SearchError)
     def bad_search(error: SearchError):
-        return _respond(400, str(error))
+        return _respond(400, str(error), error.parameter)
 
     @app.errorhandler(FileNotFoundError)
     def no_index(error: FileNotFoundError):

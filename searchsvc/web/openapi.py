@@ -134,7 +134,8 @@ def search_parameters(max_per_page: int) -> list[dict]:
     return [
         {"name": "q", "in": "query", "schema": {"type": "string"},
          "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
-                        "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~"},
+                        "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~ (at "
+                        "most 10 prefix, wildcard or fuzzy words: more is a 400)"},
         {"name": "outlet", "in": "query",
          "schema": {"type": "array", "items": {"type": "string"}},
          "style": "form", "explode": True, "description": "Outlet facet values (OR)"},

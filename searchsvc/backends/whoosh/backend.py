@@ -254,7 +254,7 @@ class WhooshBackend:
             matches = None
             if QueryEvaluator.usable(searcher):
                 evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher,
-                                           budget)
+                                           budget, columns)
                 try:
                     matches = evaluator.evaluate(query)
                 except Unsupported:

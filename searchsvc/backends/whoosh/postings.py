@@ -30,6 +30,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from .columnranges import range_docs
+
 CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
 DENSE_OR_FRACTION = 16         # OR into a per-document array beyond 1/16 of the index
@@ -285,11 +287,12 @@ class QueryEvaluator:
     """Evaluates simple query trees over a generation's posting cache."""
 
     def __init__(self, cache: PostingCache, searcher: Searcher,
-                 budget: Budget | None = None) -> None:
+                 budget: Budget | None = None, columns=None) -> None:
         self.cache = cache
         self.searcher = searcher
         self.schema = searcher.schema
         self.budget = budget or Budget()
+        self.columns = columns   # the generation's FacetColumns: year and date ranges
 
     @staticmethod
     def usable(searcher: Searcher) -> bool:
@@ -331,7 +334,18 @@ class QueryEvaluator:
             positive, negative = self.evaluate(node.a), self.evaluate(node.b)
             keep = ~contains(negative.docs, positive.docs)
             return Matches(positive.docs[keep], positive.scores[keep])
+        if kind is wq.NumericRange or kind is wq.DateRange:
+            return self._range(node)
         raise Unsupported(kind.__name__)
+
+    def _range(self, node: wq.NumericRange) -> Matches:
+        """Match a year or date range on the facet columns, scored as Whoosh does (boost)."""
+        if self.columns is None:
+            raise Unsupported("range without the generation's columns")
+        docs = range_docs(node, self.columns, self.cache.live)
+        if docs is None:
+            raise Unsupported(f"range on {node.fieldname}")
+        return Matches(docs, np.full(docs.size, float(node.boost)))
 
     # ---- leaves
 
