@@ -22,8 +22,9 @@ from .words import is_function_word
 
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 # A word: letters and digits, joined by inner hyphens, dots and apostrophes (long-term,
-# U.S., O'Neill); a backend reads a joined word's parts as adjacent words.
-PLAIN_WORD_RE = re.compile(r"\w+(?:[-‐.'’]\w+)*")
+# U.S., O'Neill); a backend reads a joined word's parts as adjacent words. Underscores
+# alone ("_", "__") are no word; the possessive _*+ keeps a long run of them linear.
+PLAIN_WORD_RE = re.compile(r"(?<!\w)_*+[^\W_]\w*(?:[-‐.'’]\w+)*")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_CLAUSE_RE = re.compile(
     r"""(?<![\w"])[A-Za-z_]\w*:(?:\[[^\]]*\]|\{[^}]*\}|"[^"]*"|[^\s()]+)""")
