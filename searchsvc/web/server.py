@@ -72,7 +72,9 @@ class SearchWorker(ThreadWorker):
 
     A connection that has sent nothing goes back to the poller (which closes it after the
     keep-alive time) instead of holding a thread for 5 s; a request must arrive whole within
-    REQUEST_READ_TIMEOUT, so a client that stops mid-header frees its thread then.
+    REQUEST_READ_TIMEOUT, so a client that stops mid-header frees its thread then. It builds
+    on gunicorn 27's gthread worker (handle(), TConn.wait_for_data and the _DEFER result),
+    hence gunicorn's cap below 28 in pyproject.toml.
     """
 
     def handle(self, conn):
