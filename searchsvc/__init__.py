@@ -25,8 +25,7 @@ def open_index(index_dir: str | os.PathLike, **options) -> "Archive":
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 update: bool = False, wait: bool = False,
                 outlets_file: str | os.PathLike | None = None,
-                fields: Mapping[str, str] | None = None,
-                keep_generations: int = 2) -> "BuildReport":
+                fields: Mapping[str, str] | None = None) -> "BuildReport":
     """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
 
     ``fields`` reads a field of JSON lines from another key (``{"body": "story"}``).
@@ -38,7 +37,6 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
 
     registry = OutletRegistry.load(outlets_file or PACKAGE_DATA / "outlets.toml")
     return build(corpus, index_dir, registry=registry, update=update, wait=wait,
-                 keep_generations=keep_generations,
                  field_map=field_map_with(fields) if fields else None)
 
 

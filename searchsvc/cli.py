@@ -42,8 +42,8 @@ def _reason_kind(reason: str) -> str:
     return re.split(r" as | \(|: |'", reason, maxsplit=1)[0].strip()
 
 
-def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
-    """Print a build summary: documents, skipped files with reasons, unknowns, time."""
+def print_report(report: BuildReport, examples: int = 3) -> None:
+    """Print a build summary: documents, skipped inputs counted by reason, unknowns, time."""
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
                f"({report.total_documents:,} in the index, generation {report.generation})")
     if report.mode == "update":
@@ -55,10 +55,14 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
         kinds = Counter(_reason_kind(reason) for _, reason in report.skipped)
         click.echo(f"  skipped {len(report.skipped):,}: "
                    + "; ".join(f"{kind} {count:,}" for kind, count in kinds.most_common()))
-        for source, reason in report.skipped[:skipped_shown]:
-            click.echo(f"    {source}: {reason}")
-        if len(report.skipped) > skipped_shown:
-            click.echo(f"    ... and {len(report.skipped) - skipped_shown:,} more")
+        # A few examples of each reason: a file of 400 repeated ids is one count, not 400 lines.
+        for kind, count in kinds.most_common():
+            shown = [(source, reason) for source, reason in report.skipped
+                     if _reason_kind(reason) == kind][:examples]
+            for source, reason in shown:
+                click.echo(f"    {source}: {reason}")
+            if count > len(shown):
+                click.echo(f"    ... and {count - len(shown):,} more: {kind}")
     if report.notes:
         click.echo(f"  repaired while reading: {len(report.notes):,} "
                    f"(e.g. {report.notes[0][0]}: {report.notes[0][1]})")
@@ -89,8 +93,7 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 
     try:
         return build_index(corpus, index_dir, registry=registry, update=update, wait=wait,
-                           field_map=field_map,
-                           keep_generations=settings["KEEP_GENERATIONS"], progress=progress)
+                           field_map=field_map, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -225,8 +228,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             raise click.ClickException(str(error)) from None
     from .web.server import run_server
     click.echo(f"serving on http://{settings['HOST']}:{settings['PORT']}/ "
-               f"with {settings['WORKERS']} workers")
-    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"])
+               f"with {settings['WORKERS']} workers of {settings['THREADS']} threads")
+    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"], settings["THREADS"])
 
 
 @main.command()

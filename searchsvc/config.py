@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Query-time synonyms, one group of equivalent terms per line."),
     Setting("MAX_QUERY_LENGTH", 10_000,
             "Longest query read, in characters; a longer query is cut there, with a note."),
+    Setting("SEARCH_TIME_LIMIT_MS", 1000,
+            "Milliseconds a search of the service may take before it returns what it found, "
+            "marked partial (0: no limit)."),
     Setting("MAX_PER_PAGE", 100,
             "Largest page size a client may ask for."),
     Setting("DEFAULT_PER_PAGE", 10,
@@ -52,8 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Port `searchsvc serve` listens on."),
     Setting("WORKERS", 2,
             "Worker processes of `searchsvc serve`."),
-    Setting("KEEP_GENERATIONS", 2,
-            "Older index generations kept after a switch, for searchers still open on them."),
+    Setting("THREADS", 64,
+            "Threads per worker process of `searchsvc serve`: requests one worker serves at "
+            "once, a client stalled mid-request holding one for at most 10 s."),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

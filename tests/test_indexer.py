@@ -12,8 +12,11 @@ from whoosh import index as whoosh_index
 from searchsvc.cli import main
 from searchsvc.backends.whoosh.analysis import ANALYSIS_VERSION
 from searchsvc.backends.whoosh.generations import (BuildError, BuildLocked, build_lock,
-                                                  current_generation, open_current)
+                                                  current_generation, hold_generation,
+                                                  open_current)
 from searchsvc.backends.whoosh.indexer import build_index
+from searchsvc.service import SearchRequest
+from builders import whoosh_service
 
 
 def doc_ids(index_dir):
@@ -47,17 +50,57 @@ def test_atomic_switch_keeps_open_searcher_working(corpus_copy, tmp_path, regist
     index_dir = tmp_path / "ix"
     build_index(corpus_copy, index_dir, registry=registry)
     ix, first = open_current(index_dir)
+    held = hold_generation(index_dir, first)      # as a server's index handle does
     searcher = ix.searcher()
     before = searcher.doc_count()
     (corpus_copy / "000_63fb707cc87ede63.txt").unlink()
-    build_index(corpus_copy, index_dir, registry=registry)
     build_index(corpus_copy, index_dir, registry=registry)
     assert current_generation(index_dir) != first
     # The old searcher still reads its generation, stored fields included.
     assert searcher.doc_count() == before == 5
     assert len(list(searcher.all_stored_fields())) == 5
     searcher.close()
+    held.close()
     assert len(doc_ids(index_dir)) == 4
+
+
+def _generations(index_dir):
+    return sorted(p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", ".building-")))
+
+
+def test_old_generations_are_removed_once_no_reader_holds_them(corpus_copy, tmp_path,
+                                                                 registry):
+    index_dir = tmp_path / "ix"
+    for _ in range(4):
+        build_index(corpus_copy, index_dir, registry=registry)
+        assert _generations(index_dir) == [current_generation(index_dir)]
+    # A generation a reader holds stays while it is the one the served one replaced.
+    first = current_generation(index_dir)
+    held = hold_generation(index_dir, first)
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert _generations(index_dir) == sorted([first, current_generation(index_dir)])
+    # The next build removes the one it replaced, which no reader holds: never three.
+    second = current_generation(index_dir)
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert _generations(index_dir) == sorted([first, current_generation(index_dir)])
+    assert second not in _generations(index_dir)
+    held.close()
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert _generations(index_dir) == [current_generation(index_dir)]
+
+
+def test_the_service_holds_the_generation_it_serves(corpus_copy, tmp_path, registry):
+    index_dir = tmp_path / "ix"
+    build_index(corpus_copy, index_dir, registry=registry)
+    served = current_generation(index_dir)
+    service = whoosh_service(index_dir, registry)
+    assert service.search(SearchRequest(q="asylum"))["total"] > 0
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert served in _generations(index_dir)            # still open in the service
+    assert service.search(SearchRequest(q="asylum"))["generation"] != served
+    build_index(corpus_copy, index_dir, registry=registry)
+    assert served not in _generations(index_dir)        # the service let it go
+    assert len(_generations(index_dir)) == 2            # and holds the one it moved to
 
 
 def test_second_build_stops_with_clear_message(corpus_copy, tmp_path, registry, runner):
@@ -129,14 +172,14 @@ def test_update_handles_added_changed_removed(corpus_copy, tmp_path, registry):
 def test_an_update_shares_segment_files_and_leaves_the_served_generation_as_it_was(
         corpus_copy, tmp_path, registry):
     index_dir = tmp_path / "ix"
-    first = build_index(corpus_copy, index_dir, registry=registry, keep_generations=5)
+    first = build_index(corpus_copy, index_dir, registry=registry)
     old = index_dir / first.generation
+    mark = hold_generation(index_dir, first.generation)     # a reader keeps it served
     before = {path.name: path.read_bytes() for path in old.iterdir()}
     (corpus_copy / "new.txt").write_text("New Headline\n\nA new article about Yangon.\n",
                                          encoding="utf-8")
     (corpus_copy / "004_b08c682b17bd4db1.txt").unlink()
-    second = build_index(corpus_copy, index_dir, registry=registry, update=True,
-                         keep_generations=5)
+    second = build_index(corpus_copy, index_dir, registry=registry, update=True)
     new = index_dir / second.generation
     assert {path.name: path.read_bytes() for path in old.iterdir()} == before
     shared = [path for path in old.iterdir()
@@ -149,6 +192,7 @@ def test_an_update_shares_segment_files_and_leaves_the_served_generation_as_it_w
         assert searcher.doc_count() == 5
         assert searcher.document(id="004_b08c682b17bd4db1") is not None
     old_ix.close()
+    mark.close()
     assert doc_ids(index_dir) >= {"new"} and "004_b08c682b17bd4db1" not in doc_ids(index_dir)
 
 

@@ -4,7 +4,7 @@ import pytest
 from builders import jsonl_service
 from searchsvc.backends.whoosh.multiterm import MAX_EXPANSIONS
 from searchsvc.backends.whoosh.translate import to_whoosh
-from searchsvc.service import SearchRequest
+from searchsvc.service import SearchError, SearchRequest
 
 # Term zetaNN is in NN // 10 + 1 documents: 60 terms sharing a prefix, with frequencies 1-6.
 ZETA_RECORDS = [{"id": f"z{k:02d}-{copy}", "title": f"Report {k}",
@@ -73,10 +73,13 @@ def test_short_fuzzy_words_get_fewer_edits(tmp_path, registry):
 
 def test_many_fuzzy_words_stay_bounded(tmp_path, registry):
     service = jsonl_service(tmp_path, registry, ZETA_RECORDS)
-    q = " ".join(f"zeta{k:02d}~2" for k in range(40))
+    q = " ".join(f"zeta{k:02d}~2" for k in range(10))       # the most a query may have
     result = service.search(SearchRequest(q=q))
     assert result["total"] > 0
     assert any("nearest were searched" in note for note in result["query"]["notes"])
+    with pytest.raises(SearchError, match="at most 10") as refused:
+        service.search(SearchRequest(q=q + " zeta10~2"))
+    assert refused.value.parameter == "q"
 
 
 def test_a_field_range_counts_as_one_word(seeds_service):

@@ -243,3 +243,51 @@ def test_a_synonym_group_scores_each_document_by_its_own_best_alternative(tmp_pa
         scores = {hit.docnum: hit.score for hit in searcher.search(query)}
         alone = {hit.docnum: hit.score for hit in searcher.search(wq.Term("body", "burma"))}
     assert scores[0] == pytest.approx(alone[0])
+
+
+def _padded(date_iso):
+    """Return a stored ISO date (2011, 2011-07, 2011-07-04) as its first day, or None."""
+    if not date_iso:
+        return None
+    parts = (date_iso.split("-") + ["01", "01"])[:3]
+    return "-".join(part.zfill(2) for part in parts)
+
+
+@pytest.mark.parametrize("q, wanted", [
+    ("year:[2011 TO 2015]", lambda d: "2011" <= d[:4] <= "2015"),
+    ("year:[* TO 2012]", lambda d: d[:4] <= "2012"),       # Whoosh's own matched every doc
+    ("year:>2013", lambda d: d[:4] > "2013"),
+    ("year:[* TO *]", lambda d: True),
+    ("date:[* TO *]", lambda d: True),
+    ("date:>2011", lambda d: d >= "2012-01-01"),
+    ("date:<2012-03", lambda d: d <= "2012-02-29"),
+    ("date:[2011-07 TO 2012]", lambda d: "2011-07-01" <= d <= "2012-12-31"),
+    ("date:{2011-07-04 TO 2022}", lambda d: "2011-07-05" <= d <= "2021-12-31"),
+    ("date:2011-07-04", lambda d: d == "2011-07-04"),
+])
+@pytest.mark.parametrize("which", ["generated", "seeds"])
+def test_year_and_date_ranges_match_the_stored_dates(which, q, wanted, generated_index,
+                                                     seeds_index, registry):
+    handle, service = _services(generated_index if which == "generated" else seeds_index,
+                                registry)
+    searcher, columns, _ = handle.searcher()
+    evaluator = QueryEvaluator(PostingCache(columns.live), searcher, columns=columns)
+    matches = evaluator.evaluate(to_whoosh(service.reader.read(q).tree, searcher.schema))
+    expected = [docnum for docnum in range(columns.live.size) if columns.live[docnum]
+                and (day := _padded(searcher.stored_fields(docnum).get("date_iso")))
+                and wanted(day)]
+    assert matches.docs.tolist() == expected
+    assert set(matches.scores.tolist()) <= {1.0}          # constant, as Whoosh scores them
+
+
+@pytest.mark.parametrize("q", ["market year:[2011 TO 2013]", "market OR date:2012",
+                               "date:>2011 -market", "(vote OR bank) date:[2011 TO 2014]"])
+def test_ranges_within_queries_score_as_whoosh(q, generated_index, registry):
+    handle, service = _services(generated_index, registry)
+    searcher, columns, _ = handle.searcher()
+    parsed = to_whoosh(service.reader.read(q).tree, searcher.schema)
+    matches = QueryEvaluator(PostingCache(columns.live), searcher,
+                             columns=columns).evaluate(parsed)
+    docs, scores = _whoosh_scores(searcher, parsed)
+    assert docs.size and np.array_equal(matches.docs, docs), q
+    np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)

@@ -82,3 +82,8 @@ def test_a_quoted_phrase_in_a_description_counts_its_words_too(reader):
     assert t.Word("see") in quoted.parts and t.Word("what") not in quoted.parts
     assert reader.read('"kyaw win" asylum').tree == t.All((t.Phrase(("kyaw", "win")),
                                                            t.Word("asylum")))
+
+
+def test_a_wildcard_without_a_letter_or_digit_is_no_word(reader):
+    assert reader.read("|*").tree is None and reader.read("|*").unsearchable
+    assert reader.read("|* asylum").tree == t.Word("asylum")

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from searchsvc.cli import _instance_path
+from searchsvc.web.server import REQUEST_READ_TIMEOUT, DeadlineSocket
 from searchsvc import create_app
 
 
@@ -81,3 +82,77 @@ def test_a_long_query_within_the_request_limit_is_read_whole(served):
 
 def test_command_line_reads_the_same_instance_folder_as_the_app():
     assert _instance_path() == create_app().instance_path
+
+
+def test_clients_holding_idle_or_half_sent_requests_do_not_stop_the_service(served):
+    # Under sync workers three such connections made /api/health wait 40 s; here each
+    # waits in the poller or holds one of the worker's threads.
+    held = []
+    try:
+        for n in range(40):
+            sock = socket.create_connection(("127.0.0.1", served), timeout=10)
+            if n % 4:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")   # never the blank line
+            held.append(sock)
+        time.sleep(0.5)   # the worker has taken them all
+        status, _, body = _get(served, "/api/search?q=asylum")
+        assert status == 200 and json.loads(body)["total"] > 0
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_request_that_stops_arriving_ends_at_its_read_deadline():
+    client, server_end = socket.socketpair()
+    with client, DeadlineSocket.adopt(server_end) as sock:
+        sock.settimeout(None)
+        client.sendall(b"GET / HTTP/1.1\r\n")
+        sock.read_deadline = time.monotonic() + 0.3
+        assert sock.recv(100) == b"GET / HTTP/1.1\r\n"
+        assert sock.recv(100) == b""          # nothing more came: read as the end of input
+        assert sock.gettimeout() is None      # the socket is left as it was
+
+
+def test_a_host_header_werkzeug_cannot_read_gets_a_400(served):
+    for path in ("/", "/search?q=asylum", "/articles/nope", "/api/search?q=x"):
+        connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Host": "a" * 64 + ".example"})
+            response = connection.getresponse()
+            assert response.status == 400, path
+            assert json.loads(response.read())["error"]["status"] == 400
+        finally:
+            connection.close()
+
+
+def test_the_server_closes_a_request_that_stops_arriving(served):
+    # gunicorn's own threaded worker would keep this thread blocked for as long as the
+    # client keeps the connection open.
+    with socket.create_connection(("127.0.0.1", served), timeout=REQUEST_READ_TIMEOUT + 30) \
+            as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        assert sock.recv(100) == b""
+
+
+@pytest.mark.parametrize("headers", [{"X-Big": "x" * 9000},
+                                     {f"X-Many-{n}": "x" for n in range(120)}])
+def test_oversized_headers_get_a_431_in_the_json_error_shape(served, headers):
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    try:
+        connection.request("GET", "/api/health", headers=headers)
+        response = connection.getresponse()
+        assert response.status == 431
+        assert json.loads(response.read())["error"]["status"] == 431
+    finally:
+        connection.close()
+
+
+def test_a_large_body_gets_a_413_from_the_server(served):
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=30)
+    try:
+        connection.request("POST", "/api/search", body=b"x" * (2 * 1024 * 1024))
+        response = connection.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["status"] == 413
+    finally:
+        connection.close()

@@ -58,3 +58,27 @@ def test_settings_precedence(tmp_path):
 def test_debug_is_off_by_default(seeds_index):
     app = create_app({"INDEX_DIR": str(seeds_index)})
     assert not app.debug
+
+
+def test_a_search_past_its_time_limit_returns_what_it_found_marked_partial(seeds_index,
+                                                                           registry):
+    from builders import whoosh_service
+    from searchsvc.service import SearchRequest
+    unlimited = whoosh_service(seeds_index, registry)
+    limited = whoosh_service(seeds_index, registry)
+    limited.time_budget = 0.0                     # already spent when matching starts
+    request = SearchRequest(q="diplomat OR Geneva OR asylum")
+    whole, cut = unlimited.search(request), limited.search(request)
+    assert not whole["partial"] and whole["total"] == 5
+    # Only the first alternative is read (diplomat in titles); the result says so.
+    assert cut["partial"] and 0 < cut["total"] < whole["total"]
+    assert any("time limit" in note for note in cut["query"]["notes"])
+
+
+def test_the_app_takes_its_search_time_limit_from_the_settings(seeds_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seeds_index),
+                      "SEARCH_TIME_LIMIT_MS": 250})
+    assert app.extensions["searchsvc"].time_budget == 0.25
+    unlimited = create_app({"TESTING": True, "INDEX_DIR": str(seeds_index),
+                            "SEARCH_TIME_LIMIT_MS": 0})
+    assert unlimited.extensions["searchsvc"].time_budget is None

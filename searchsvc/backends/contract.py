@@ -63,6 +63,9 @@ class SearchSpec:
     # A long description: the backend may re-rank its matches by relevance feedback.
     feedback: bool = False
     match_nothing: bool = False          # the query had words, none that can be searched
+    # A time.monotonic() value: past it the backend skips what it can and returns what it
+    # found, with Outcome.partial set. None: no limit.
+    deadline: float | None = None
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Outcome:
     all_words: int | None = None
     tree_matches: int = 0                # articles matching the tree (before facet filters)
     notes: list[str] = field(default_factory=list)
+    partial: bool = False                # the deadline passed: some matches were left out
 
 
 class Backend(Protocol):

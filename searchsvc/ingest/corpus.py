@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tomllib
 import zlib
 from dataclasses import dataclass, field
@@ -366,9 +367,16 @@ class CorpusReader:
         return path.relative_to(self.root).as_posix()
 
     def file_fingerprint(self, path: Path) -> str:
-        """Return a cheap fingerprint of a file's content state (size and mtime)."""
-        stat = path.stat()
-        return f"{stat.st_size}:{stat.st_mtime_ns}"
+        """Return a cheap fingerprint of a file's content state (size and mtime).
+
+        A file that cannot be looked at (a dangling link, a link loop, gone since it was
+        listed) has an empty one; reading it says why it is skipped.
+        """
+        try:
+            info = path.stat()
+        except OSError:
+            return ""
+        return f"{info.st_size}:{info.st_mtime_ns}"
 
     bytes_read: int = 0   # of the file being read: for progress reports
 
@@ -387,7 +395,11 @@ class CorpusReader:
                     yield Skipped(relative, "unsupported file type "
                                   f"({path.suffix or 'no extension'})")
                     continue
-                if path.stat().st_size > MAX_FILE_BYTES:
+                info = path.stat()
+                if not stat.S_ISREG(info.st_mode):   # a FIFO would block the build for good
+                    yield Skipped(relative, "not a regular file")
+                    continue
+                if info.st_size > MAX_FILE_BYTES:
                     yield Skipped(relative, f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
                     continue
                 data = path.read_bytes()
@@ -454,5 +466,10 @@ class CorpusReader:
                                                   self.registry, self.field_map)
                     except NotText as error:
                         yield Skipped(source, str(error))
-        except (OSError, EOFError, zlib.error) as error:
+        except OSError as error:
+            if not getattr(error, "errno", None):   # gzip's own errors (a bad header)
+                yield Skipped(relative, f"cannot read compressed data: {error}")
+            else:
+                yield Skipped(relative, f"cannot read file: {error.strerror or error}")
+        except (EOFError, zlib.error) as error:
             yield Skipped(relative, f"cannot read compressed data: {error}")

@@ -1,7 +1,18 @@
 """Page and file bytes to text: byte-order marks, UTF-8, a declared charset, detection."""
 from __future__ import annotations
 
+import re
+
 from charset_normalizer import from_bytes
+
+WESTERN = "cp1252"    # Windows Western European; a superset of Latin-1's printable characters
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# What Western European text holds beyond ASCII: accented letters and typographic marks.
+_WESTERN_CHARS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŸ"
+                           "“”‘’‚„–—…•€™«»°£¥©®§¡¿·\xa0")
+# Czech ř, ě, ů, ň in cp1250 are ø, ì, ù, ò in cp1252: inside a word, rare in Western
+# languages (Italian and French put ì, ù, ò at a word's end), so a sign of cp1250.
+_CP1250_SIGN_RE = re.compile(r"(?<=[^\W\d_])[øìùòØÌÙÒ](?=[^\W\d_])")
 
 
 class NotText(ValueError):
@@ -31,6 +42,16 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
             return data.decode(declared), notes
         except (LookupError, UnicodeDecodeError):
             pass
+    # UTF-8 with a few bad bytes: more characters it decodes than bytes it cannot. A
+    # single-byte page read as UTF-8 decodes next to none (é then a letter is no sequence).
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if len(_NON_ASCII_RE.findall(text)) - bad > bad:
+        notes.append(f"{bad} undecodable byte{'s' * (bad > 1)} replaced (read as UTF-8)")
+        return text, notes
+    if _reads_as_western(data):
+        notes.append(f"decoded as {WESTERN} (not UTF-8)")
+        return data.decode(WESTERN), notes
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         control = sum(1 for byte in data[:4096] if byte < 9 or 13 < byte < 32)
@@ -41,3 +62,23 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
     text = data.decode(best.encoding, errors="replace")
     notes.append(f"decoded as {best.encoding} (not UTF-8)")
     return text, notes
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Tell whether bytes read as Western European text in cp1252.
+
+    Charset detection scores cp1250 as high as cp1252 on French or German ("très" becomes
+    "trčs"), and names languages unreliably: cp1252 is taken when it decodes every byte
+    into accented letters and typographic marks only, those are a small part of the
+    letters (Cyrillic read as cp1252 is all accented letters), and no word shows a sign
+    of Czech or Slovak in cp1250.
+    """
+    try:
+        text = data.decode(WESTERN)
+    except UnicodeDecodeError:
+        return False
+    extra = _NON_ASCII_RE.findall(text)
+    if not extra or not set(extra) <= _WESTERN_CHARS or _CP1250_SIGN_RE.search(text):
+        return False
+    letters = sum(1 for char in text if char.isalpha())
+    return sum(1 for char in extra if char.isalpha()) <= 0.3 * letters

@@ -47,10 +47,49 @@ def parse_tree(html: str) -> HtmlElement | None:
     if not html.strip():
         return None
     try:
-        return document_fromstring(html, parser=_PARSER)
+        tree = document_fromstring(html, parser=_PARSER)
+        # libxml2 drops everything nested deeper than 256 elements (the page's text with
+        # it); such a page is parsed again with its deepest wrappers taken out.
+        if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _PARSER.error_log):
+            tree = document_fromstring(limit_nesting(html), parser=_PARSER)
+        return tree
     except (etree.ParserError, ValueError) as error:
         logger.debug("unparseable HTML: %s", error)
         return None
+
+
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>")
+_VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track "
+                           "wbr".split())
+# Elements that carry text of their own, kept at any depth (they seldom nest deeply).
+_TEXT_ELEMENTS = frozenset("html head body title p h1 h2 h3 h4 h5 h6 li pre blockquote a "
+                           "b i em strong".split())
+MAX_NESTING = 200
+
+
+def limit_nesting(html: str, limit: int = MAX_NESTING) -> str:
+    """Return the page without the wrapper tags nested deeper than `limit` (text kept).
+
+    Tags are matched by a regular expression, not parsed: enough for the wrappers
+    (``div``, ``span``, ``section``...) a page nests thousands deep.
+    """
+    parts: list[str] = []
+    kept: list[bool] = []      # per open element: whether its tags stay
+    position = 0
+    for match in _TAG_RE.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_ELEMENTS or match.group(0).endswith("/>"):
+            continue
+        if closing:
+            keep = kept.pop() if kept else True
+        else:
+            keep = len(kept) < limit or name in _TEXT_ELEMENTS
+            kept.append(keep)
+        if not keep:
+            parts.append(html[position:match.start()])
+            position = match.end()
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- structured data

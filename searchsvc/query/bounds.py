@@ -8,6 +8,14 @@ import re
 YEAR_RE = re.compile(r"[0-9]{4}")                            # ASCII digits only, as int() reads
 DATE_BOUND_RE = re.compile(
     r"([1-9][0-9]{3})(?:-(0?[1-9]|1[0-2])(?:-(0?[1-9]|[12][0-9]|3[01]))?)?")
+# The bounds DATE_BOUND_RE reads whose day exists (no 2011-02-30, 2011-04-31, 2011-02-29),
+# as the pattern the OpenAPI document states for a date parameter.
+_LEAP_YEAR = r"(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)"
+EXISTING_DAY_PATTERN = (
+    r"[1-9][0-9]{3}(?:-(?:(?:0?[13578]|1[02])(?:-(?:0?[1-9]|[12][0-9]|3[01]))?"
+    r"|(?:0?[469]|11)(?:-(?:0?[1-9]|[12][0-9]|30))?"
+    r"|0?2(?:-(?:0?[1-9]|1[0-9]|2[0-8]))?))?"
+    rf"|{_LEAP_YEAR}-0?2-29")
 
 
 def parse_bound(text: str, end: bool) -> dt.date | None:
@@ -26,3 +34,16 @@ def parse_bound(text: str, end: bool) -> dt.date | None:
     if day is None:
         day = last_day if end else 1
     return dt.date(year, month, min(day, last_day))
+
+
+def day_past_month_end(text: str) -> int | None:
+    """Return the last day of the bound's month if the bound names a day after it, else None.
+
+    parse_bound reads 2011-02-30 as 2011-02-28; a search parameter names its date exactly,
+    so the service refuses such a day instead (2011-02 has 28 days).
+    """
+    match = DATE_BOUND_RE.fullmatch(text)
+    if not match or not match.group(3):
+        return None
+    last_day = calendar.monthrange(int(match.group(1)), int(match.group(2)))[1]
+    return last_day if int(match.group(3)) > last_day else None

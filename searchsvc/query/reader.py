@@ -22,8 +22,9 @@ from .words import is_function_word
 
 LONG_QUERY_WORDS = 5          # from this many plain words on, rank by how many match
 # A word: letters and digits, joined by inner hyphens, dots and apostrophes (long-term,
-# U.S., O'Neill); a backend reads a joined word's parts as adjacent words.
-PLAIN_WORD_RE = re.compile(r"\w+(?:[-‐.'’]\w+)*")
+# U.S., O'Neill); a backend reads a joined word's parts as adjacent words. Underscores
+# alone ("_", "__") are no word; the possessive _*+ keeps a long run of them linear.
+PLAIN_WORD_RE = re.compile(r"(?<!\w)_*+[^\W_]\w*(?:[-‐.'’]\w+)*")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_CLAUSE_RE = re.compile(
     r"""(?<![\w"])[A-Za-z_]\w*:(?:\[[^\]]*\]|\{[^}]*\}|"[^"]*"|[^\s()]+)""")
@@ -65,8 +66,12 @@ class QueryReader:
         if len(text) > self.max_length:
             text = text[:self.max_length].rsplit(" ", 1)[0]
             notes.append(f"the query was cut to its first {self.max_length} characters")
+        written = bool(text.strip())
         # "?" ends questions far more often than it means a one-letter wildcard.
         text = re.sub(r"\s+", " ", text.replace("?", " ")).strip()
+        if not text and written:   # only question marks: like "!!!", it finds nothing
+            return QueryReading(None, "", "empty", notes + ["the query has no words to search "
+                                                            "for"], unsearchable=True)
         if not text:
             return QueryReading(None, "", "empty", notes)
         long = len(self._written_words(text)) >= LONG_QUERY_WORDS
@@ -354,6 +359,8 @@ class _Parser:
         if clause.fuzzy is not None:
             return t.Fuzzy(text.lower(), field, clause.fuzzy or None)
         if "*" in text:
+            if not any(char.isalnum() for char in text):    # "|*" names no word
+                return None
             if text.endswith("*") and "*" not in text[:-1]:
                 return t.Prefix(text[:-1].lower(), field)
             return t.Wildcard(text.lower(), field)

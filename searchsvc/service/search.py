@@ -13,7 +13,8 @@ from typing import Sequence
 
 from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchSpec
 from ..dates import PartialDate
-from ..query.bounds import YEAR_RE, parse_bound
+from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
+from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
 from .snippets import highlight_all, make_snippets
 
@@ -24,8 +25,21 @@ PARTIAL_MATCHES_BELOW = 10
 MAX_PAGE = 10_000             # deepest page served
 
 
+# Prefix, wildcard and fuzzy words a query may have: each is expanded into up to 50 index
+# words, and 40 of them took 0.8-1.2 s on the 63k index (bench/expensive_queries.py).
+MAX_MULTITERMS = 10
+
+
 class SearchError(ValueError):
-    """A search parameter is invalid (not the query text, which never fails)."""
+    """A search parameter is invalid; `parameter` names it when the message does not start so.
+
+    The query text fails only when it has more than MAX_MULTITERMS prefix, wildcard or
+    fuzzy words; otherwise it is read as well as it can be.
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass
@@ -54,20 +68,33 @@ class SearchRequest:
         for year in self.years:
             if year != UNKNOWN and not YEAR_RE.fullmatch(str(year)):
                 raise SearchError(f"year must be a four-digit year or 'unknown', not {year!r}")
+        bounds = {}
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value is not None and parse_bound(value, end=name == "date_to") is None:
+            if value is None:
+                continue
+            bounds[name] = parse_bound(value, end=name == "date_to")
+            if bounds[name] is None:
                 raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
+            last_day = day_past_month_end(value)
+            if last_day:
+                raise SearchError(f"{name} {value!r} is not a day: its month has {last_day} "
+                                  "days")
+        if len(bounds) == 2 and bounds["date_from"] > bounds["date_to"]:
+            raise SearchError(f"date_from ({self.date_from}) is after date_to ({self.date_to}), "
+                              "so nothing could match")
 
 
 class SearchService:
     """The search function over a backend, with its query reader."""
 
     def __init__(self, backend: Backend, reader: QueryReader | None = None,
-                 max_per_page: int = 100) -> None:
+                 max_per_page: int = 100, time_budget: float | None = None) -> None:
         self.backend = backend
         self.reader = reader or QueryReader()
         self.max_per_page = max_per_page
+        # Seconds a search may take before it returns what it found, marked partial.
+        self.time_budget = time_budget
 
     def outlet_names(self, outlets: Sequence[str]) -> tuple[str, ...]:
         """Return outlet filter values as the registry names them (RFA: Radio Free Asia)."""
@@ -80,6 +107,8 @@ class SearchService:
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
+        deadline = (None if self.time_budget is None
+                    else time.monotonic() + self.time_budget)
         request.validate(self.max_per_page)
         outlets = self.outlet_names(request.outlets)
         filters = Filters(outlets=outlets, years=tuple(request.years),
@@ -88,10 +117,16 @@ class SearchService:
                           date_to=parse_bound(request.date_to, end=True)
                           if request.date_to else None)
         reading = self.reader.read(request.q)
+        multiterms = sum(isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy))
+                         for node in (t.walk(reading.tree) if reading.tree else ()))
+        if multiterms > MAX_MULTITERMS:
+            raise SearchError(f"q has {multiterms} prefix, wildcard or fuzzy words; a query "
+                              f"may have at most {MAX_MULTITERMS}", parameter="q")
         spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
                           offset=(request.page - 1) * request.per_page, limit=request.per_page,
                           fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
-                          feedback=reading.description, match_nothing=reading.unsearchable)
+                          feedback=reading.description, match_nothing=reading.unsearchable,
+                          deadline=deadline)
         outcome = self.backend.search(spec)
         notes = list(reading.notes)
         mode = reading.mode
@@ -99,10 +134,13 @@ class SearchService:
             mode = "any word"
             notes.append(any_word_note(outcome.tree_matches, request.sort == "relevance"))
         notes.extend(outcome.notes)
+        if outcome.partial:
+            notes.append(f"the search stopped at its time limit ({self.time_budget:g} s): "
+                         "some matching articles may be missing")
         all_words = outcome.total if outcome.all_words is None else outcome.all_words
         hits = [self._hit(found, outcome.highlight) for found in outcome.hits]
         suggestion = None
-        if all_words < FEW_HITS and reading.tree is not None:
+        if all_words < FEW_HITS and reading.tree is not None and not outcome.partial:
             suggestion = self._suggest(reading.text, filters, all_words)
         total = outcome.total
         return {
@@ -122,6 +160,7 @@ class SearchService:
                         "date_from": request.date_from, "date_to": request.date_to},
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "partial": outcome.partial,
             "generation": outcome.generation,
         }
 

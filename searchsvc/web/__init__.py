@@ -13,7 +13,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.json = OrjsonProvider(app)
     app.config.update(load_settings(app.instance_path, overrides=test_config))
-    app.config.setdefault("MAX_CONTENT_LENGTH", 64 * 1024)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:   # Flask's default is None, no limit
+        app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024        # a larger body gets a 413
     extension.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

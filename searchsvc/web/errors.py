@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from .params import BadParameter
@@ -15,7 +16,10 @@ NO_INDEX_MESSAGE = "the search index has not been built yet; run `searchsvc inde
 
 def _respond(status: int, message: str, parameter: str | None = None):
     from .api import error_response
-    if request.path.startswith("/api/") or request.path == "/api":
+    # Without a URL adapter (a Host header werkzeug cannot bind, e.g. a label over 63
+    # characters) the page's links cannot be built: answer in the JSON shape instead.
+    if (request.path.startswith("/api/") or request.path == "/api"
+            or request_ctx.url_adapter is None):
         return error_response(status, message, parameter)
     return render_template("error.html", status=status, message=message), status
 
@@ -29,7 +33,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SearchError)
     def bad_search(error: SearchError):
-        return _respond(400, str(error))
+        return _respond(400, str(error), error.parameter)
 
     @app.errorhandler(FileNotFoundError)
     def no_index(error: FileNotFoundError):

@@ -1,7 +1,8 @@
 """The search service's place in a Flask app: one shared index handle, security headers."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..service import SearchService, open_service
 
@@ -23,7 +24,16 @@ def init_app(app: Flask) -> None:
         app.config["INDEX_DIR"], outlets_file=app.config["OUTLETS_FILE"],
         synonyms_file=app.config["SYNONYMS_FILE"],
         max_query_length=app.config["MAX_QUERY_LENGTH"],
-        max_per_page=app.config["MAX_PER_PAGE"])
+        max_per_page=app.config["MAX_PER_PAGE"],
+        time_budget=app.config["SEARCH_TIME_LIMIT_MS"] / 1000 or None)
+
+    @app.before_request
+    def refuse_large_bodies():
+        # No route reads a body, so werkzeug never meets one to refuse: a declared body over
+        # MAX_CONTENT_LENGTH is refused here, before routing (and its 405), on every route.
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            raise RequestEntityTooLarge(f"the request body is over {limit:,} bytes")
 
     @app.after_request
     def add_security_headers(response):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..backends.contract import SORTS
-from ..query.bounds import DATE_BOUND_RE, YEAR_RE
+from ..query.bounds import EXISTING_DAY_PATTERN, YEAR_RE
 from ..service.search import MAX_PAGE
 
 
@@ -55,7 +55,7 @@ SCHEMAS = {
     "SearchResult": {
         "type": "object",
         "required": ["query", "total", "all_words", "page", "per_page", "pages", "sort", "hits",
-                     "facets", "filters", "suggestion", "took_ms", "generation"],
+                     "facets", "filters", "suggestion", "took_ms", "partial", "generation"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "object", "required": ["text", "read_as", "mode", "notes"],
@@ -68,6 +68,9 @@ SCHEMAS = {
                                          "the query and articles having some of them follow: "
                                          "how many of the hits (the first, by relevance) have "
                                          "them all; otherwise null"},
+            "partial": {"type": "boolean",
+                        "description": "the search stopped at its time limit: some matching "
+                                       "articles may be missing (a note says so)"},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},
@@ -125,12 +128,14 @@ def _ok(schema: str) -> dict:
 
 def search_parameters(max_per_page: int) -> list[dict]:
     """Return the search endpoint's parameters, with the limits the server enforces."""
-    date = {"type": "string", "pattern": f"^{DATE_BOUND_RE.pattern}$",
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+    date = {"type": "string", "pattern": f"^(?:{EXISTING_DAY_PATTERN})$",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD (a day that exists); date_from "
+                           "after date_to is a 400"}
     return [
         {"name": "q", "in": "query", "schema": {"type": "string"},
          "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
-                        "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~"},
+                        "title:/outlet:/author:/year:/date: fields, prefix*, fuzzy~ (at "
+                        "most 10 prefix, wildcard or fuzzy words: more is a 400)"},
         {"name": "outlet", "in": "query",
          "schema": {"type": "array", "items": {"type": "string"}},
          "style": "form", "explode": True, "description": "Outlet facet values (OR)"},

@@ -13,8 +13,7 @@ class BadParameter(SearchError):
     """A query-string parameter is invalid; carries the parameter's name."""
 
     def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
+        super().__init__(message, parameter)
 
 
 _WHOLE_NUMBER_RE = re.compile(r"-?[0-9]+")   # ASCII digits only: int() takes any script's

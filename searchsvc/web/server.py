@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
 from .extension import SECURITY_HEADERS
+
+# A connection that has sent nothing waits in the worker's poller, not in a thread, after
+# this long: gunicorn's own wait is 5 s of a thread per silent connection.
+FIRST_BYTES_WAIT = 0.05
+# The longest a request's line, headers and body may take to arrive. A client that stalls
+# mid-request holds a thread this long at most; then the connection is closed.
+REQUEST_READ_TIMEOUT = 10.0
 
 
 class SearchServer(BaseApplication):
@@ -25,13 +35,67 @@ class SearchServer(BaseApplication):
         return create_app()
 
 
-def run_server(host: str, port: int, workers: int) -> None:
-    """Serve the app on host:port with the given number of worker processes (blocks)."""
+class DeadlineSocket(socket.socket):
+    """A client socket whose blocking reads end at a deadline, as if the client had closed."""
+
+    read_deadline: float | None = None
+
+    @classmethod
+    def adopt(cls, sock: socket.socket) -> "DeadlineSocket":
+        """Return a DeadlineSocket on the same connection (the old object is detached)."""
+        timeout = sock.gettimeout()
+        adopted = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        adopted.settimeout(timeout)
+        return adopted
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        """Read as socket.recv does, but return b"" (end of input) once the deadline passed."""
+        previous = self.gettimeout()
+        if self.read_deadline is None or previous == 0.0:   # non-blocking: the poller's read
+            return super().recv(size, flags)
+        left = self.read_deadline - time.monotonic()
+        if left <= 0:
+            return b""
+        self.settimeout(left if previous is None else min(left, previous))
+        try:
+            return super().recv(size, flags)
+        except TimeoutError:
+            if time.monotonic() < self.read_deadline:
+                raise   # the caller's own, shorter timeout
+            return b""
+        finally:
+            self.settimeout(previous)
+
+
+class SearchWorker(ThreadWorker):
+    """gunicorn's threaded worker, where no silent or slow client holds a thread for long.
+
+    A connection that has sent nothing goes back to the poller (which closes it after the
+    keep-alive time) instead of holding a thread for 5 s; a request must arrive whole within
+    REQUEST_READ_TIMEOUT, so a client that stops mid-header frees its thread then. It builds
+    on gunicorn 27's gthread worker (handle(), TConn.wait_for_data and the _DEFER result),
+    hence gunicorn's cap below 28 in pyproject.toml.
+    """
+
+    def handle(self, conn):
+        """Handle one request on a connection, with the waits bounded as above."""
+        if not conn.initialized and not conn.data_ready:
+            if not conn.wait_for_data(FIRST_BYTES_WAIT):
+                return _DEFER
+        if not isinstance(conn.sock, DeadlineSocket):
+            conn.sock = DeadlineSocket.adopt(conn.sock)
+        conn.sock.read_deadline = time.monotonic() + REQUEST_READ_TIMEOUT
+        return super().handle(conn)
+
+
+def run_server(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app on host:port with worker processes of `threads` threads each (blocks)."""
     util.write_error = write_error
     SearchServer({
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": SearchWorker,
+        "threads": threads,
         "timeout": 120,   # also bounds the per-worker warm-up
         "keepalive": 5,
         "accesslog": None,

@@ -21,7 +21,7 @@ from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
-from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
+from .postings import Budget, Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 from .spelling import Lexicon
@@ -67,6 +67,7 @@ class WhooshBackend:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""
         searcher, columns, generation = self.handle.searcher()
         notes: list[str] = []
+        budget = Budget(spec.deadline)
         query = self._query(searcher, generation, spec.tree, notes)
         if spec.tree is not None and query is None:
             # Words, but none that is indexed (stop words): nothing matches, where no
@@ -75,20 +76,24 @@ class WhooshBackend:
         if spec.match_nothing or (spec.tree is not None and query is None):
             matched = Matches.empty()
         else:
-            matched = self._matching(searcher, columns, generation, query, spec.filters)
+            matched = self._matching(searcher, columns, generation, query, spec.filters,
+                                     budget)
         tree_matches = int(matched.docs.size)
         with_all = None     # the articles having every word, when others follow them
-        if spec.fallback is not None and matched.docs.size < spec.fallback_below:
+        if (spec.fallback is not None and matched.docs.size < spec.fallback_below
+                and not budget.over()):
             fallback = self._query(searcher, generation, spec.fallback, [])
             found = (Matches.empty() if fallback is None else
-                     self._matching(searcher, columns, generation, fallback, spec.filters))
+                     self._matching(searcher, columns, generation, fallback, spec.filters,
+                                    budget))
             if found.docs.size > matched.docs.size:
                 with_all = matched.docs
                 query, matched = fallback, found
 
         marked = query          # snippets mark the words searched for as typed
         if (spec.feedback and spec.sort == "relevance" and matched.scores is not None
-                and matched.docs.size >= max(1, self.ranking.feedback_min_matches)):
+                and matched.docs.size >= max(1, self.ranking.feedback_min_matches)
+                and not budget.over()):
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
@@ -105,7 +110,7 @@ class WhooshBackend:
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
                        all_words=None if ahead is None else int(ahead.sum()),
-                       tree_matches=tree_matches, notes=notes)
+                       tree_matches=tree_matches, notes=notes, partial=budget.exceeded)
 
     def count(self, tree: t.Node | None, filters: Filters = Filters()) -> int:
         """Return how many articles match a tree and the day range of the filters."""
@@ -236,20 +241,31 @@ class WhooshBackend:
     # ---- matching and facets
 
     def _matching(self, searcher: Searcher, columns: FacetColumns, generation: str,
-                  query: wq.Query | None, filters: Filters) -> Matches:
-        """Return the docs matching the query and the date range (not the facets), sorted."""
+                  query: wq.Query | None, filters: Filters,
+                  budget: Budget | None = None) -> Matches:
+        """Return the docs matching the query and the date range (not the facets), sorted.
+
+        Past the budget's deadline, matching stops where it is (see Budget).
+        """
+        budget = budget or Budget()
         if query is None:
             matches = Matches(np.flatnonzero(columns.live).astype(np.int64), None)
         else:
             matches = None
             if QueryEvaluator.usable(searcher):
-                evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher)
+                evaluator = QueryEvaluator(self._posting_cache(columns, generation), searcher,
+                                           budget, columns)
                 try:
                     matches = evaluator.evaluate(query)
                 except Unsupported:
                     matches = None
             if matches is None:
-                docs = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+                found = []
+                for docnum in searcher.docs_for_query(query):   # Whoosh's own matching
+                    found.append(docnum)
+                    if len(found) % 4096 == 0 and budget.over():
+                        break
+                docs = np.array(found, dtype=np.int64)
                 docs.sort()
                 matches = Matches(docs, None)
         if filters.date_from or filters.date_to:

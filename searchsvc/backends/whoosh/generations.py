@@ -5,11 +5,13 @@ Layout of an index directory::
     index/
       CURRENT            name of the generation being served (replaced atomically)
       gen-<stamp>/       one complete Whoosh index + build.json (report, file fingerprints)
+        .readers         held (shared flock) by each process serving this generation
       .build.lock        held (flock) while a build runs
 
 A build writes a new ``.building-*`` directory and only then points CURRENT at it, so a
 failed or killed build leaves the served index as it was, and a searcher open on the old
-generation keeps working (old generations are kept for a while, see KEEP_GENERATIONS).
+generation keeps working. After a switch the directory holds at most two generations: the
+served one, and the one it replaced while a reader still holds it (see prune).
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from .analysis import ANALYSIS_VERSION
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".build.lock"
 BUILD_INFO = "build.json"
+READERS_FILE = ".readers"
 
 
 class BuildError(RuntimeError):
@@ -88,14 +91,65 @@ def switch_to(index_dir: Path, generation: str) -> None:
         os.close(directory)
 
 
-def prune(index_dir: Path, keep: int) -> None:
-    """Remove unfinished builds and all but the newest `keep` old generations."""
+class ReaderMark:
+    """A shared lock on a generation's reader file, released by close() or when collected."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+
+    def close(self) -> None:
+        """Release the mark."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    __del__ = close   # a handle dropped without closing must not keep its generation
+
+
+def hold_generation(index_dir: str | os.PathLike, generation: str) -> ReaderMark | None:
+    """Mark a generation as read by this process until the mark is closed.
+
+    Returns None where the mark cannot be made (a read-only index directory): the
+    generation is then only kept for as long as it is the newest old one.
+    """
+    try:
+        fd = os.open(Path(index_dir) / generation / READERS_FILE, os.O_RDWR | os.O_CREAT)
+    except OSError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return ReaderMark(fd)
+
+
+def _in_use(generation: Path) -> bool:
+    """Tell whether some process holds a generation's reader mark."""
+    try:
+        handle = open(generation / READERS_FILE, "rb")
+    except FileNotFoundError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def prune(index_dir: Path) -> None:
+    """Remove unfinished builds and old generations; call it holding the build lock.
+
+    An old generation no reader holds goes at once. Of those still held, only the newest
+    stays (usually the one the served generation replaced, for searches still running on
+    it), so the directory holds at most two generations; an older one still held goes too:
+    its readers keep the files they opened, and their next search moves to CURRENT.
+    """
     current = current_generation(index_dir)
     for stale in index_dir.glob(".building-*"):
         shutil.rmtree(stale, ignore_errors=True)
     old = sorted((p for p in index_dir.glob("gen-*") if p.name != current), reverse=True)
-    for path in old[keep:]:
-        shutil.rmtree(path, ignore_errors=True)
+    held = [path for path in old if _in_use(path)]
+    for path in old:
+        if path not in held[:1]:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager

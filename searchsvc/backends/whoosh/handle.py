@@ -87,6 +87,7 @@ class IndexHandle:
         self._columns: FacetColumns | None = None
         self._local = threading.local()
         self._built_at: tuple[str, str | None] | None = None   # (generation, built_at)
+        self._held = None   # the reader mark of the open generation (generations.prune)
 
     def _refresh(self) -> None:
         """Open the current generation if it changed since the last call.
@@ -110,9 +111,13 @@ class IndexHandle:
         with self._lock:
             if generation != self._generation:
                 index, generation = generations.open_current(self.index_dir)
+                held = generations.hold_generation(self.index_dir, generation)
                 with index.searcher() as searcher:
                     columns = FacetColumns.load(searcher.reader())
                 self._index, self._columns, self._generation = index, columns, generation
+                if self._held is not None:
+                    self._held.close()
+                self._held = held
             self._current_stat = signature
 
     def searcher(self) -> tuple[Searcher, FacetColumns, str]:

@@ -9,8 +9,8 @@ Layout of an index directory::
 
 A build writes a new ``.building-*`` directory and only then points CURRENT at
 it, so a failed or killed build leaves the served index as it was, and a
-searcher open on the old generation keeps working (old generations are kept
-for a while, see KEEP_GENERATIONS).
+searcher open on the old generation keeps working (generations.prune says how
+long old generations are kept).
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ ProgressCallback = Callable[[int, int, str, int], None]
 
 def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
-                keep_generations: int = 2, processes: int = BUILD_PROCESSES,
+                processes: int = BUILD_PROCESSES,
                 field_map: Mapping[str, tuple[str, ...]] | None = None,
                 progress: ProgressCallback | None = None) -> BuildReport:
     """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
@@ -117,7 +117,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
     reader = CorpusReader(corpus_path, registry, field_map or DEFAULT_FIELD_MAP)
 
     with build_lock(index_path, wait=wait):
-        prune(index_path, keep_generations)
+        prune(index_path)   # a killed build's partial generation goes now
         previous = current_generation(index_path)
         old_info = build_info(index_path, previous) if previous else {}
         if update and previous and old_info.get("corpus") != str(corpus_path):
@@ -171,7 +171,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                     for path in changed:   # replaced by their new versions below
                         writer.delete_by_term("source_file", reader.relative(path))
                 # Progress counts bytes of input read, so one large dataset file moves too.
-                total = sum(path.stat().st_size for path in changed)
+                total = sum(_size(path) for path in changed)
                 finished = 0
                 for path in changed:
                     name = reader.relative(path)
@@ -184,7 +184,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                             continue
                         _add_article(writer, existing if incremental else None, item,
                                      seen_ids, seen_hashes, report)
-                    finished += path.stat().st_size
+                    finished += _size(path)
                     if progress:
                         progress(finished, total, name, report.indexed)
             writer.commit(merge=False)
@@ -193,14 +193,13 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             shutil.rmtree(building, ignore_errors=True)
             raise
 
-        _finish_generation(ix, building, index_path, report, started, keep_generations,
+        _finish_generation(ix, building, index_path, report, started,
                            {"corpus": str(corpus_path), "files": fingerprints})
     return report
 
 
 def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = (),
-                    delete_ids: Iterable[str] = (), *, wait: bool = False,
-                    keep_generations: int = 2) -> BuildReport:
+                    delete_ids: Iterable[str] = (), *, wait: bool = False) -> BuildReport:
     """Add or replace articles by id and delete others, in a new generation switched to.
 
     The served generation is copied, changed with Whoosh's writer (``update_document`` on
@@ -232,8 +231,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             writer.cancel()
             shutil.rmtree(building, ignore_errors=True)
             raise
-        _finish_generation(ix, building, index_path, report, started, keep_generations,
-                           old_info)
+        _finish_generation(ix, building, index_path, report, started, old_info)
     return report
 
 
@@ -259,7 +257,7 @@ def copy_generation(source: Path, target: Path) -> None:
 
 
 def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport,
-                       started: float, keep_generations: int, info: Mapping) -> None:
+                       started: float, info: Mapping) -> None:
     """Count the written generation, record its build.json, and switch to it atomically."""
     with ix.searcher() as searcher:
         report.total_documents = searcher.doc_count()
@@ -271,7 +269,15 @@ def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport
     (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
     os.rename(building, index_path / report.generation)
     switch_to(index_path, report.generation)
-    prune(index_path, keep_generations)
+    prune(index_path)
+
+
+def _size(path: Path) -> int:
+    """Return a file's size for progress, 0 if it cannot be looked at (the reader says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def count_unknowns(reader) -> dict[str, int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+import time
 from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+
+from .columnranges import range_docs
 
 CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
@@ -266,13 +269,30 @@ class PostingCache:
                 self._held -= dropped.size
 
 
+class Budget:
+    """A search's time limit: over() tells, and records, whether it has passed."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = deadline      # a time.monotonic() value; None: no limit
+        self.exceeded = False
+
+    def over(self) -> bool:
+        """Return True (and remember it) once the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.exceeded = True
+        return self.exceeded
+
+
 class QueryEvaluator:
     """Evaluates simple query trees over a generation's posting cache."""
 
-    def __init__(self, cache: PostingCache, searcher: Searcher) -> None:
+    def __init__(self, cache: PostingCache, searcher: Searcher,
+                 budget: Budget | None = None, columns=None) -> None:
         self.cache = cache
         self.searcher = searcher
         self.schema = searcher.schema
+        self.budget = budget or Budget()
+        self.columns = columns   # the generation's FacetColumns: year and date ranges
 
     @staticmethod
     def usable(searcher: Searcher) -> bool:
@@ -297,8 +317,14 @@ class QueryEvaluator:
         if kind is wq.Or:
             if node.scale or node.minmatch:
                 raise Unsupported("Or with a coordination scale or minimum match")
-            return self._boosted(self._or([self.evaluate(child) for child in node.subqueries]),
-                                 node.boost)
+            parts = []
+            for child in node.subqueries:
+                # Past the time budget the alternatives not yet read are left out: fewer
+                # matches (marked partial), where an And cut short would match too many.
+                if parts and self.budget.over():
+                    break
+                parts.append(self.evaluate(child))
+            return self._boosted(self._or(parts), node.boost)
         if kind is wq.DisjunctionMax:
             parts = [self.evaluate(child) for child in node.subqueries]
             return self._boosted(self._max(parts, node.tiebreak), node.boost)
@@ -308,7 +334,18 @@ class QueryEvaluator:
             positive, negative = self.evaluate(node.a), self.evaluate(node.b)
             keep = ~contains(negative.docs, positive.docs)
             return Matches(positive.docs[keep], positive.scores[keep])
+        if kind is wq.NumericRange or kind is wq.DateRange:
+            return self._range(node)
         raise Unsupported(kind.__name__)
+
+    def _range(self, node: wq.NumericRange) -> Matches:
+        """Match a year or date range on the facet columns, scored as Whoosh does (boost)."""
+        if self.columns is None:
+            raise Unsupported("range without the generation's columns")
+        docs = range_docs(node, self.columns, self.cache.live)
+        if docs is None:
+            raise Unsupported(f"range on {node.fieldname}")
+        return Matches(docs, np.full(docs.size, float(node.boost)))
 
     # ---- leaves
 
