@@ -24,6 +24,7 @@ from .pagetree import declared_charset
 from ..dates import PartialDate, parse_date
 from ..outlets import OutletRegistry
 from .metadata import clean_text_value, derive_title
+from .outletnames import name_outlet, survey_jsonl
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -70,6 +71,7 @@ class Article:
     source: str                     # file (and line) it was read from, relative to the corpus
     source_file: str                # the file, the unit of --update
     outlet: str | None = None
+    outlet_label: str | None = None  # the outlet as the source labelled it, when it did
     date: PartialDate | None = None
     author: str | None = None
     url: str | None = None
@@ -193,18 +195,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _apply_metadata(article: Article, given: Mapping[str, object], provenance: str,
-                    registry: OutletRegistry, overwrite: bool) -> None:
-    """Set article fields from a mapping of metadata values, recording their source."""
+                    registry: OutletRegistry, overwrite: bool,
+                    outlet_names: Mapping[str, str] | None = None) -> None:
+    """Set article fields from a mapping of metadata values, recording their source.
+
+    The outlet's domain decides its name (see ``outletnames``); the label given is kept.
+    """
     for key in ("title", "author", "url", "language"):
         value = clean_text_value(given.get(key))
         if value and (overwrite or not getattr(article, key)):
             setattr(article, key, value)
             article.provenance[key] = provenance
     if given.get("outlet") or given.get("outlet_domain"):
-        outlet = registry.canonical(clean_text_value(given.get("outlet")),
-                                    clean_text_value(given.get("outlet_domain")))
+        label = clean_text_value(given.get("outlet"))
+        outlet = name_outlet(registry, outlet_names, label,
+                             clean_text_value(given.get("outlet_domain")),
+                             clean_text_value(given.get("url")),
+                             clean_text_value(given.get("author")))
         if outlet and (overwrite or not article.outlet):
             article.outlet = outlet
+            article.outlet_label = label
             article.provenance["outlet"] = provenance
     if given.get("date"):
         date = parse_date(given.get("date"))
@@ -305,8 +315,12 @@ def read_html_article(text: str, source: str, article_id: str,
 
 def article_from_record(record: Mapping[str, object], source: str, fallback_id: str,
                         registry: OutletRegistry,
-                        field_map: Mapping[str, tuple[str, ...]] = DEFAULT_FIELD_MAP) -> Article:
-    """Build an Article from one JSON record, through the field mapping."""
+                        field_map: Mapping[str, tuple[str, ...]] = DEFAULT_FIELD_MAP,
+                        outlet_names: Mapping[str, str] | None = None) -> Article:
+    """Build an Article from one JSON record, through the field mapping.
+
+    ``outlet_names`` names outlets by domain (``outletnames.survey_jsonl(...).names()``).
+    """
     def pick(name: str) -> object:
         for key in field_map.get(name, ()):
             value = record.get(key)
@@ -332,7 +346,8 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
     for key in ("title", "outlet", "author"):
         if isinstance(given[key], str):
             given[key] = repair_mojibake(given[key])
-    _apply_metadata(article, given, "record fields", registry, overwrite=True)
+    _apply_metadata(article, given, "record fields", registry, overwrite=True,
+                    outlet_names=outlet_names)
     if page is not None:
         _apply_extracted(article, page, registry)
     return _finish(article, registry)
@@ -371,11 +386,17 @@ class CorpusReader:
         return f"{stat.st_size}:{stat.st_mtime_ns}"
 
     bytes_read: int = 0   # of the file being read: for progress reports
+    outlet_names: dict[str, str] = field(default_factory=dict)   # {domain: outlet}, by read()
 
     def read(self, paths: Iterable[Path] | None = None) -> Iterator[Article | Skipped]:
         """Yield the articles of the given files (default: all), skipping bad input with a reason."""
         sidecars: dict[Path, dict] = {}
-        for path in (self.files() if paths is None else paths):
+        paths = self.files() if paths is None else list(paths)
+        # Outlets are named by domain from every label the dataset files give each domain.
+        self.outlet_names = survey_jsonl(
+            [p for p in paths if p.name.lower().endswith(JSONL_SUFFIXES)], self.registry,
+            self.field_map).names()
+        for path in paths:
             self.bytes_read = 0
             relative = self.relative(path)
             name = path.name.lower()
@@ -451,7 +472,8 @@ class CorpusReader:
                         continue
                     try:
                         yield article_from_record(record, source, f"{stem}-{number}",
-                                                  self.registry, self.field_map)
+                                                  self.registry, self.field_map,
+                                                  self.outlet_names)
                     except NotText as error:
                         yield Skipped(source, str(error))
         except (OSError, EOFError, zlib.error) as error:

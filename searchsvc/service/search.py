@@ -214,6 +214,7 @@ def article_metadata(stored: dict) -> dict:
         "id": stored.get("id"),
         "title": stored.get("title"),
         "outlet": None if outlet == UNKNOWN else outlet,
+        "outlet_label": stored.get("outlet_label") or None,
         "date": date_iso,
         "date_display": date.display() if date else None,
         "year": None if year is None else int(year),

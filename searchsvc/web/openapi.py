@@ -13,7 +13,11 @@ def _string_or_null() -> dict:
 ARTICLE_METADATA = {
     "id": {"type": "string"},
     "title": {"type": "string"},
-    "outlet": {**_string_or_null(), "description": "null when the outlet is unknown"},
+    "outlet": {**_string_or_null(), "description": "null when the outlet is unknown; named by "
+                                                   "the article's domain"},
+    "outlet_label": {**_string_or_null(), "description": "the outlet as the source labelled "
+                                                         "it (a columnist, 'Guest Writer'...), "
+                                                         "null when it gave none"},
     "date": {**_string_or_null(), "description": "YYYY-MM-DD, YYYY-MM or YYYY, as precise "
                                                  "as known; null when unknown"},
     "date_display": _string_or_null(),

@@ -78,8 +78,11 @@ def article_document(article: Article, digest: str) -> dict:
         "title": article.title,
         "body": article.body,
         "author": article.author or "",
-        "outlet_name": article.outlet or "",
+        # `outlet:` finds an article by its outlet's name and by the label it was given
+        "outlet_name": " ".join(dict.fromkeys(filter(None, (article.outlet,
+                                                            article.outlet_label)))),
         "outlet": article.outlet or UNKNOWN,
+        "outlet_label": article.outlet_label,
         "year": date.year if date else UNKNOWN_YEAR,
         **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
         "date_iso": date.iso() if date else None,

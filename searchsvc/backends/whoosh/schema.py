@@ -56,6 +56,7 @@ def build_schema() -> Schema:
         author=TEXT(analyzer=names, stored=True),
         outlet_name=TEXT(analyzer=names),            # what `outlet:` searches
         outlet=ID(stored=True, sortable=True),       # facet value; "unknown" when unknown
+        outlet_label=STORED(),                       # the outlet as the source labelled it
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date=DATETIME(stored=True, sortable=True),   # first day of the known period, for sorting
         date_iso=STORED(),                           # "2011-07-13", "2011-07" or "2011"
