@@ -41,13 +41,17 @@ def _reason_kind(reason: str) -> str:
     return re.split(r" as | \(|: |'", reason, maxsplit=1)[0].strip()
 
 
-def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
-    """Print a build summary: documents, skipped files with reasons, unknowns, time."""
+def print_report(report: BuildReport, skipped_shown: int = 10) -> None:
+    """Print a build summary: documents, skipped inputs counted by reason with a few examples,
+    unknowns, time, and the report file that lists every skipped input."""
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
                f"({report.total_documents:,} in the index, generation {report.generation})")
     if report.mode == "update":
         click.echo(f"  unchanged files: {report.unchanged_files:,}; "
                    f"documents removed: {report.removed:,}")
+    if report.without_text:
+        click.echo(f"  indexed without text (headline and metadata only): "
+                   f"{report.without_text:,}")
     click.echo(f"  unknown outlet: {report.unknown['outlet']:,}; "
                f"unknown date: {report.unknown['date']:,}")
     if report.skipped:
@@ -58,6 +62,8 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
             click.echo(f"    {source}: {reason}")
         if len(report.skipped) > skipped_shown:
             click.echo(f"    ... and {len(report.skipped) - skipped_shown:,} more")
+    if report.report_file and (report.skipped or report.without_text):
+        click.echo(f"  every skipped input and article without text: {report.report_file}")
     if report.notes:
         click.echo(f"  repaired while reading: {len(report.notes):,} "
                    f"(e.g. {report.notes[0][0]}: {report.notes[0][1]})")

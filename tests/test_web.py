@@ -164,3 +164,17 @@ def test_articles_with_some_of_the_words_are_set_apart(client):
 def test_a_filter_named_by_an_alias_is_removable(client):
     html = client.get("/search?q=asylum&outlet=RFA").get_data(as_text=True)
     assert 'href="/search?q=asylum" title="Remove this filter"' in html
+
+
+def test_an_article_without_text_is_marked_in_results_and_on_its_page(tmp_path, registry):
+    from builders import jsonl_service
+    from searchsvc import create_app
+    jsonl_service(tmp_path, registry, [
+        {"id": "bare", "title": "Harbour strike called off", "body": "", "date": "2016-09-20"},
+        {"id": "full", "title": "Harbour strike goes on", "body": "Dockers stayed out."}])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    html = client.get("/search?q=harbour+strike").get_data(as_text=True)
+    assert html.count('<span class="no-text">headline only</span>') == 1
+    page = client.get("/articles/bare").get_data(as_text=True)
+    assert "gave this article's headline and details but not its text" in page
+    assert "not its text" not in client.get("/articles/full").get_data(as_text=True)

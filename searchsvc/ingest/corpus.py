@@ -76,6 +76,7 @@ class Article:
     author: str | None = None
     url: str | None = None
     language: str | None = None
+    has_text: bool = True           # False: a headline and metadata only (the record had no text)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # repairs made while reading
 
@@ -245,7 +246,7 @@ def _finish(article: Article, registry: OutletRegistry) -> Article:
     if not article.title:
         article.title = derive_title(article.body)
         article.provenance["title"] = "derived from opening words"
-    elif not _opens_with(article.body, article.title):
+    elif article.body and not _opens_with(article.body, article.title):
         # The body holds the whole text, headline included, as news datasets and most pages
         # do; relevance then weighs a headline word as a body word plus the title's weight.
         article.body = article.title + "\n\n" + article.body
@@ -335,12 +336,15 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
         url = pick("url")
         page = article_from_text(pick("html"), url if isinstance(url, str) else None, registry)
         body = page.body
-    if not isinstance(body, str) or not body.strip():
-        raise NotText("record has no article text")
+    has_text = isinstance(body, str) and bool(body.strip())
+    title = pick("title")
+    if not has_text and not (isinstance(title, str) and title.strip()):
+        raise NotText("record has no article text and no title")
     raw_id = pick("id")
+    # A record with a headline and no text is still found by its headline and metadata.
     article = Article(id=make_id(str(raw_id)) if raw_id not in (None, "") else fallback_id,
-                      title="", body=repair_mojibake(body.strip()), source=source,
-                      source_file=source.rsplit("#", 1)[0])
+                      title="", body=repair_mojibake(body.strip()) if has_text else "",
+                      source=source, source_file=source.rsplit("#", 1)[0], has_text=has_text)
     given = {key: pick(key) for key in ("title", "outlet", "outlet_domain", "date", "author",
                                         "url", "language")}
     for key in ("title", "outlet", "author"):

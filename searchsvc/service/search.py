@@ -220,4 +220,6 @@ def article_metadata(stored: dict) -> dict:
         "year": None if year is None else int(year),
         "author": stored.get("author") or None,
         "url": stored.get("url"),
+        # False: the source gave a headline and metadata but no text (older indexes: True)
+        "has_text": stored.get("has_text") is not False,
     }

@@ -24,6 +24,8 @@ ARTICLE_METADATA = {
     "year": {"type": ["integer", "null"]},
     "author": _string_or_null(),
     "url": _string_or_null(),
+    "has_text": {"type": "boolean", "description": "false when the source gave a headline and "
+                                                   "metadata but no article text"},
 }
 META_REQUIRED = list(ARTICLE_METADATA)
 

@@ -36,6 +36,7 @@ from ...outlets import UNKNOWN, OutletRegistry
 from .schema import UNKNOWN_YEAR, build_schema
 
 WRITER_MEMORY_MB = 512
+REPORT_FILE = "build-report.tsv"    # in each generation: the full list the summary abridges
 # Processes a rebuild analyses and writes in, each writing one segment (reading stays here).
 BUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
@@ -48,14 +49,17 @@ class BuildReport:
     corpus: str = ""
     mode: str = "rebuild"
     indexed: int = 0
+    without_text: int = 0      # of `indexed`: headline and metadata only
     removed: int = 0
     unchanged_files: int = 0
     total_documents: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    headline_only: list[str] = field(default_factory=list)   # sources of those articles
     unknown: dict[str, int] = field(default_factory=lambda: {"outlet": 0, "date": 0})
     seconds: float = 0.0
     built_at: str = ""
+    report_file: str = ""      # every skipped input and every article without text, one a line
 
     def as_dict(self) -> dict:
         """Return the report as plain JSON-able data."""
@@ -67,6 +71,8 @@ class BuildReport:
 def content_hash(article: Article) -> str:
     """Return a hash of the article's normalised text, to find the same article read twice."""
     text = re.sub(r"\W+", " ", (article.title + " " + article.body).casefold()).strip()
+    if not article.has_text:    # a headline alone is one article per address, not per wording
+        text += " " + (article.url or article.id)
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -87,6 +93,7 @@ def article_document(article: Article, digest: str) -> dict:
         **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
         "date_iso": date.iso() if date else None,
         "url": article.url,
+        "has_text": article.has_text,
         "language": article.language or "",
         "source": article.source,
         "source_file": article.source_file,
@@ -224,6 +231,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             for article in articles:
                 writer.update_document(**article_document(article, content_hash(article)))
                 report.indexed += 1
+                report.without_text += not article.has_text
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -243,11 +251,27 @@ def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport
     ix.close()
     report.seconds = round(time.perf_counter() - started, 3)
     report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    report.report_file = str(index_path / report.generation / REPORT_FILE)
+    write_report_file(building / REPORT_FILE, report)
     info = {**info, "analysis": ANALYSIS_VERSION, "report": report.as_dict()}
     (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
     os.rename(building, index_path / report.generation)
     switch_to(index_path, report.generation)
     prune(index_path, keep_generations)
+
+
+def write_report_file(path: Path, report: BuildReport) -> None:
+    """Write every skipped input with its reason and every article indexed without text."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("source\toutcome\treason\n")
+        for source, reason in report.skipped:
+            handle.write(f"{source}\tskipped\t{_one_line(reason)}\n")
+        for source in report.headline_only:
+            handle.write(f"{source}\tindexed without text\theadline and metadata only\n")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[\t\r\n]+", " ", text)
 
 
 def count_unknowns(reader) -> dict[str, int]:
@@ -282,3 +306,6 @@ def _add_article(writer, existing, article: Article, seen_ids: set[str],
         report.notes.append((article.source, note))
     writer.add_document(**article_document(article, digest))
     report.indexed += 1
+    report.without_text += not article.has_text
+    if not article.has_text:
+        report.headline_only.append(article.source)

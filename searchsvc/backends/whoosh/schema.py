@@ -61,6 +61,7 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),   # first day of the known period, for sorting
         date_iso=STORED(),                           # "2011-07-13", "2011-07" or "2011"
         url=STORED(),
+        has_text=STORED(),                           # False: headline and metadata only
         language=ID(stored=True),
         source=STORED(),                             # file (and line) the article came from
         source_file=ID(stored=True),                 # unit of incremental updates
