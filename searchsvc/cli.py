@@ -142,12 +142,18 @@ def _terminal_highlight(html: str) -> str:
 @click.argument("query", required=False, default="")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Only articles dated on or after this day, month or year (2011-07-04, "
+                   "2011-07, 2011).")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Only articles dated on or before this day, month or year.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_page: int,
+def search(query: str, outlets: tuple, years: tuple, date_from: str | None,
+           date_to: str | None, sort: str, page: int, per_page: int,
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
     settings = _settings(INDEX_DIR=index_dir)
@@ -155,14 +161,16 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
                            synonyms_file=settings["SYNONYMS_FILE"],
                            max_query_length=settings["MAX_QUERY_LENGTH"],
                            max_per_page=settings["MAX_PER_PAGE"])
-    request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
-                            per_page=per_page)
+    request = SearchRequest(q=query, outlets=outlets, years=years, date_from=date_from,
+                            date_to=date_to, sort=sort, page=page, per_page=per_page)
     try:
         result = service.search(request)
     except FileNotFoundError as error:
         raise click.ClickException(f"{error}; run `searchsvc index` first") from None
     except SearchError as error:
-        raise click.BadParameter(str(error)) from None
+        # The service names the request's field; the user typed the option.
+        field = str(error).split(" ", 1)[0]
+        raise click.BadParameter(str(error), param_hint=OPTION_OF.get(field)) from None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -186,6 +194,10 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
         values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
                            for row in result["facets"][name][:15])
         click.echo(f"\n{name}: {values or '-'}")
+
+
+OPTION_OF = {"date_from": "--from", "date_to": "--to", "year": "--year", "page": "--page",
+             "per_page": "--per-page", "sort": "--sort"}
 
 
 def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:

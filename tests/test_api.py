@@ -48,6 +48,8 @@ def test_article_and_health_match_openapi(client):
     ("/api/search?year=abc", 400, "year"),
     ("/api/search?date_from=yesterday", 400, "date_from"),
     ("/api/search?date_to=2011-13-40", 400, "date_to"),
+    ("/api/search?from=yesterday", 400, "from"),
+    ("/api/search?to=2011-13", 400, "to"),
     ("/api/search?year=%C2%B2%C2%B2%C2%B2%C2%B2", 400, "year"),    # superscript digits
     ("/api/search?page=%EF%BC%91", 400, "page"),                   # a fullwidth digit
     ("/api/search?page=", 400, "page"),
@@ -82,6 +84,9 @@ def test_method_not_allowed_is_json(client, method, url):
     ("year", ["2011", "unknown"], ["abc", "²²²²", "20111", ""]),
     ("date_from", ["2011", "2011-07", "2011-07-04", "2011-02-30"],
      ["yesterday", "07/04/2011", "0000", "2011-13", "2011-07-32", " 2011"]),
+    ("from", ["2011", "2011-07", "2011-07-04", "2011-02-30"],
+     ["yesterday", "07/04/2011", "0000", "2011-13", "2011-07-32", " 2011"]),
+    ("to", ["2011", "2022-03"], ["2011-07-32", "2011/07"]),
     ("page", [1, 10000], [0, 10001]),
     ("per_page", [1, 100], [0, 101]),
     ("sort", ["relevance", "newest", "oldest"], ["", "sideways"]),
@@ -149,3 +154,31 @@ def test_security_headers(client, url):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_from_and_to_bound_the_day_range_inclusively(client):
+    def ids(query):
+        return {hit["id"] for hit in client.get("/api/search?per_page=50&" + query)
+                .get_json()["hits"]}
+    everything = ids("")
+    july = ids("from=2011-07&to=2011-07")
+    assert "004_b08c682b17bd4db1" in july and "003_33987ea7448e5f2a" not in july
+    assert "004_b08c682b17bd4db1" in ids("from=2011-07-04&to=2011-07-04")
+    assert "004_b08c682b17bd4db1" not in ids("from=2011-07-05&to=2011-07-05")
+    assert ids("from=2022") == {"003_33987ea7448e5f2a"}
+    assert ids("to=2021") == everything - {"003_33987ea7448e5f2a"}
+    assert ids("date_from=2022") == ids("from=2022")           # the older names still work
+    assert ids("from=&to=") == everything                      # empty inputs are no bound
+    data = client.get("/api/search?from=2022&to=2022-12").get_json()
+    assert data["filters"]["from"] == "2022" and data["filters"]["to"] == "2022-12"
+    reversed_range = client.get("/api/search?from=2012&to=2011-12-31").get_json()
+    assert reversed_range["total"] == 0
+    assert "the date range ends (2011-12-31) before it starts (2012): no article can match" \
+        in reversed_range["query"]["notes"]
+
+
+def test_a_bad_date_names_the_parameter_as_given(client):
+    error = client.get("/api/search?from=2011-31-12").get_json()["error"]
+    assert error["parameter"] == "from"
+    assert error["message"] == "from must be a date like 2011-07-04, 2011-07 or 2011, " \
+                               "not '2011-31-12'"

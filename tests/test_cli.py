@@ -59,3 +59,22 @@ def test_serve_rebuilds_an_older_analysis_index_from_its_own_corpus(tmp_path, re
     info_file.write_text(json.dumps(info), "utf-8")
     with pytest.raises(click.ClickException, match="searchsvc index --corpus"):
         build_needed(str(index_dir), "corpus")
+
+
+def test_search_by_date_range(runner, seeds_index):
+    def total(*options):
+        result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--json",
+                                      *options])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["total"]
+    assert total("--from", "2022") == 1
+    assert total("--to", "2011-07-04", "--from", "2011-07-04") >= 1
+    assert total("--from", "2011-07-05", "--to", "2011-07-05") == 0
+
+
+def test_search_bad_date_names_the_option(runner, seeds_index):
+    result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--from", "July"])
+    assert result.exit_code == 2
+    assert "Invalid value for --from" in result.output
+    result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--to", "2011-13"])
+    assert result.exit_code == 2 and "Invalid value for --to" in result.output

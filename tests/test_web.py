@@ -48,7 +48,7 @@ def test_form_and_clear_keep_how_results_are_shown(client):
     html = client.get("/search?q=asylum&outlet=CNN&per_page=2&date_from=2011"
                       "&sort=newest").get_data(as_text=True)
     assert '<input type="hidden" name="per_page" value="2">' in html
-    assert '<input type="hidden" name="date_from" value="2011">' in html
+    assert '<input id="from" name="from" type="date" value="2011-01-01"' in html
     assert '<input type="hidden" name="outlet" value="CNN">' in html
     assert '<a href="/search?q=asylum&amp;per_page=2&amp;sort=newest">Clear all filters</a>' \
         in html
@@ -178,3 +178,18 @@ def test_an_article_without_text_is_marked_in_results_and_on_its_page(tmp_path, 
     page = client.get("/articles/bare").get_data(as_text=True)
     assert "gave this article's headline and details but not its text" in page
     assert "not its text" not in client.get("/articles/full").get_data(as_text=True)
+
+
+def test_date_range_inputs_and_removable_chips(client):
+    html = client.get("/search?q=asylum&outlet=CNN&from=2011&to=2011-07").get_data(as_text=True)
+    assert '<input id="from" name="from" type="date" value="2011-01-01"' in html
+    assert '<input id="to" name="to" type="date" value="2011-07-31"' in html
+    assert ('<a class="chip" href="/search?q=asylum&amp;outlet=CNN&amp;to=2011-07" '
+            'title="Remove this filter">From 2011 ') in html
+    assert ('<a class="chip" href="/search?q=asylum&amp;outlet=CNN&amp;from=2011" '
+            'title="Remove this filter">To 2011-07 ') in html
+    # A bad bound is dropped with a message naming it; the rest of the search still runs.
+    response = client.get("/search?q=asylum&from=July&to=2011")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "from must be a date like" in html and "To 2011 " in html

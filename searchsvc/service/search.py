@@ -60,6 +60,7 @@ class SearchRequest:
                 raise SearchError(f"{name} must be a date like 2011-07-04, 2011-07 or 2011")
 
 
+
 class SearchService:
     """The search function over a backend, with its query reader."""
 
@@ -80,6 +81,8 @@ class SearchService:
     def search(self, request: SearchRequest) -> dict:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
+        # An empty bound is no bound (a form's empty date input sends one).
+        request.date_from, request.date_to = request.date_from or None, request.date_to or None
         request.validate(self.max_per_page)
         outlets = self.outlet_names(request.outlets)
         filters = Filters(outlets=outlets, years=tuple(request.years),
@@ -99,6 +102,9 @@ class SearchService:
             mode = "any word"
             notes.append(any_word_note(outcome.tree_matches, request.sort == "relevance"))
         notes.extend(outcome.notes)
+        if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+            notes.append(f"the date range ends ({request.date_to}) before it starts "
+                         f"({request.date_from}): no article can match")
         all_words = outcome.total if outcome.all_words is None else outcome.all_words
         hits = [self._hit(found, outcome.highlight) for found in outcome.hits]
         suggestion = None
@@ -119,6 +125,8 @@ class SearchService:
                        "year": _facet(outcome.facets["year"], tuple(request.years),
                                       by_count=False)},
             "filters": {"outlet": list(outlets), "year": list(request.years),
+                        "from": request.date_from, "to": request.date_to,
+                        # the same bounds under their older names
                         "date_from": request.date_from, "date_to": request.date_to},
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),

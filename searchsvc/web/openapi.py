@@ -131,8 +131,8 @@ def _ok(schema: str) -> dict:
 
 def search_parameters(max_per_page: int) -> list[dict]:
     """Return the search endpoint's parameters, with the limits the server enforces."""
-    date = {"type": "string", "pattern": f"^{DATE_BOUND_RE.pattern}$",
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+    date = {"type": "string", "pattern": f"^(?:{DATE_BOUND_RE.pattern})?$",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; empty: no bound"}
     return [
         {"name": "q", "in": "query", "schema": {"type": "string"},
          "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
@@ -143,8 +143,15 @@ def search_parameters(max_per_page: int) -> list[dict]:
         {"name": "year", "in": "query", "schema": {"type": "array", "items": {
             "type": "string", "pattern": f"^({YEAR_RE.pattern}|unknown)$"}},
          "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},
-        {"name": "date_from", "in": "query", "schema": date},
-        {"name": "date_to", "in": "query", "schema": date},
+        {"name": "from", "in": "query", "schema": date,
+         "description": "Articles dated on or after this day, month or year (inclusive)"},
+        {"name": "to", "in": "query", "schema": date,
+         "description": "Articles dated on or before this day, month or year (inclusive); "
+                        "not before `from`"},
+        {"name": "date_from", "in": "query", "schema": date, "deprecated": True,
+         "description": "The older name of `from`, read when `from` is not given"},
+        {"name": "date_to", "in": "query", "schema": date, "deprecated": True,
+         "description": "The older name of `to`, read when `to` is not given"},
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
         {"name": "page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},

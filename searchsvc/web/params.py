@@ -4,9 +4,13 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from ..query.bounds import parse_bound
 from ..service import SearchError, SearchRequest
 
-KNOWN_PARAMETERS = {"q", "outlet", "year", "sort", "page", "per_page", "date_from", "date_to"}
+# The day range: `from` and `to`, with `date_from` and `date_to` read as their older names.
+DATE_PARAMETERS = {"from": ("from", "date_from"), "to": ("to", "date_to")}
+KNOWN_PARAMETERS = {"q", "outlet", "year", "sort", "page", "per_page", "from", "to",
+                    "date_from", "date_to"}
 
 
 class BadParameter(SearchError):
@@ -32,14 +36,31 @@ def _integer(args, name: str, default: int) -> int:
     return int(raw)
 
 
+def date_bound(args, bound: str) -> tuple[str | None, str | None]:
+    """Return a day-range bound ("from" or "to") as given and the parameter that gave it.
+
+    Raises BadParameter naming the parameter when the value is not YYYY, YYYY-MM or YYYY-MM-DD.
+    """
+    for name in DATE_PARAMETERS[bound]:
+        raw = args.get(name) or ""      # empty: no bound (a form's empty date input)
+        if raw:
+            if parse_bound(raw, end=bound == "to") is None:
+                raise BadParameter(name, f"{name} must be a date like 2011-07-04, 2011-07 or "
+                                         f"2011, not {raw[:40]!r}")
+            return raw, name
+    return None, None
+
+
 def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:
     """Build and validate a SearchRequest from GET parameters (a MultiDict)."""
+    date_from, _ = date_bound(args, "from")
+    date_to, _ = date_bound(args, "to")
     request = SearchRequest(
         q=args.get("q", "") or "",
         outlets=tuple(dict.fromkeys(v for v in args.getlist("outlet") if v)),
         years=tuple(dict.fromkeys(v.strip() for v in args.getlist("year"))),
-        date_from=args.get("date_from"),
-        date_to=args.get("date_to"),
+        date_from=date_from,
+        date_to=date_to,
         sort=args.get("sort", "relevance"),
         page=_integer(args, "page", 1),
         per_page=_integer(args, "per_page", int(config["DEFAULT_PER_PAGE"])),

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .params import KNOWN_PARAMETERS, BadParameter, search_request_from_args
+from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_request_from_args
+from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
 from .extension import get_service
 
@@ -67,6 +68,28 @@ def _year_chart(year_facet: list[dict]) -> dict | None:
             "label_every": label_every, "peak": peak}
 
 
+def _chips(result: dict, facets: dict, base: list[tuple[str, str]]) -> list[dict]:
+    """Return every active filter as a chip: its label and the URL without it."""
+    chips = [{"label": row["value"], "url": row["toggle_url"]}
+             for name in facets for row in facets[name] if row["selected"]]
+    for bound, word in (("from", "From"), ("to", "To")):
+        if result["filters"][bound]:
+            chips.append({"label": f"{word} {result['filters'][bound]}",
+                          "url": _url("web.search", [(k, v) for k, v in base
+                                                     if k not in DATE_PARAMETERS[bound]])})
+    return chips
+
+
+def _date_inputs(result: dict) -> dict[str, str]:
+    """Return the date inputs' values: a bound's first (from) or last (to) day, as ISO dates."""
+    values = {}
+    for bound in ("from", "to"):
+        given = result["filters"][bound]
+        day = parse_bound(given, end=bound == "to") if given else None
+        values[bound] = day.isoformat() if day else ""
+    return values
+
+
 @bp.get("/")
 @bp.get("/search")
 def search():
@@ -92,6 +115,7 @@ def search():
     html = render_template(
         "search.html", result=result, facets=facets, chart=_year_chart(facets["year"]),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
+        chips=_chips(result, facets, base), dates=_date_inputs(result),
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
         back_url=_url("web.search", _params(args, drop=())),
@@ -101,7 +125,8 @@ def search():
 
 
 # What a new query from the form keeps (outlet and year come from the facet selection).
-KEPT_BY_FORM = ("per_page", "date_from", "date_to")
+# (The day range is in the form's own date inputs.)
+KEPT_BY_FORM = ("per_page",)
 # What "Clear all filters" keeps: the query and how its results are shown.
 KEPT_BY_CLEAR = ("q", "sort", "per_page")
 
