@@ -50,6 +50,7 @@ def test_article_and_health_match_openapi(client):
     ("/api/search?date_to=2011-13-40", 400, "date_to"),
     ("/api/search?from=yesterday", 400, "from"),
     ("/api/search?to=2011-13", 400, "to"),
+    ("/api/search?from=2011&date_from=h", 400, "date_from"),
     ("/api/search?year=%C2%B2%C2%B2%C2%B2%C2%B2", 400, "year"),    # superscript digits
     ("/api/search?page=%EF%BC%91", 400, "page"),                   # a fullwidth digit
     ("/api/search?page=", 400, "page"),
@@ -182,3 +183,12 @@ def test_a_bad_date_names_the_parameter_as_given(client):
     assert error["parameter"] == "from"
     assert error["message"] == "from must be a date like 2011-07-04, 2011-07 or 2011, " \
                                "not '2011-31-12'"
+
+
+def test_pages_and_a_page_past_the_last(client):
+    data = client.get("/api/search?q=asylum&per_page=2&page=50").get_json()
+    assert data["pages"] == -(-data["total"] // 2) and data["hits"] == []
+    assert f"page 50 is past the last page, {data['pages']}" in data["query"]["notes"]
+    nothing = client.get("/api/search?q=zzzxqv&page=3").get_json()
+    assert nothing["pages"] == 1 and not any("past the last" in n
+                                             for n in nothing["query"]["notes"])

@@ -78,3 +78,10 @@ def test_search_bad_date_names_the_option(runner, seeds_index):
     assert "Invalid value for --from" in result.output
     result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--to", "2011-13"])
     assert result.exit_code == 2 and "Invalid value for --to" in result.output
+
+
+def test_search_past_the_last_page_says_so(runner, seeds_index):
+    result = runner.invoke(main, ["search", "asylum", "--index-dir", str(seeds_index),
+                                  "--per-page", "1", "--page", "40"])
+    assert result.exit_code == 0, result.output
+    assert "note: page 40 is past the last page" in result.output

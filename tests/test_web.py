@@ -193,3 +193,17 @@ def test_date_range_inputs_and_removable_chips(client):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "from must be a date like" in html and "To 2011 " in html
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
+    html = client.get("/search?q=asylum&per_page=1&page=9").get_data(as_text=True)
+    last = client.get("/api/search?q=asylum&per_page=1").get_json()["pages"]
+    assert last > 1
+    assert f"Note: page 9 is past the last page, {last}." in html
+    assert (f'<p class="past-last"><a href="/search?q=asylum&amp;per_page=1&amp;page={last}">'
+            f'Go to page {last}, the last</a></p>') in html
+    assert f'<a rel="prev" href="/search?q=asylum&amp;per_page=1&amp;page={last}">' in html
+    assert f'<a href="/search?q=asylum&amp;per_page=1&amp;page={last}">{last}</a>' in html
+    assert 'rel="next"' not in html
+    within = client.get(f"/search?q=asylum&per_page=1&page={last}").get_data(as_text=True)
+    assert "past-last" not in within and "past the last page" not in within

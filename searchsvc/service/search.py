@@ -111,6 +111,9 @@ class SearchService:
         if all_words < FEW_HITS and reading.tree is not None:
             suggestion = self._suggest(reading.text, filters, all_words)
         total = outcome.total
+        pages = max(1, -(-total // request.per_page))
+        if request.page > pages and total:
+            notes.append(f"page {request.page} is past the last page, {pages}")
         return {
             "query": {"text": request.q, "read_as": reading.text, "mode": mode,
                       "notes": notes},
@@ -118,7 +121,7 @@ class SearchService:
             "all_words": outcome.all_words,
             "page": request.page,
             "per_page": request.per_page,
-            "pages": max(1, -(-total // request.per_page)),
+            "pages": pages,
             "sort": request.sort,
             "hits": hits,
             "facets": {"outlet": _facet(outcome.facets["outlet"], outlets, by_count=True),

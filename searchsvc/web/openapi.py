@@ -76,7 +76,10 @@ SCHEMAS = {
                                          "them all; otherwise null"},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1,
+                      "description": "how many pages of per_page hits there are (1 when "
+                                     "nothing matched); a page past the last has no hits "
+                                     "and a note saying so"},
             "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {"type": "object", "required": ["outlet", "year"],

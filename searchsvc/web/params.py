@@ -41,14 +41,15 @@ def date_bound(args, bound: str) -> tuple[str | None, str | None]:
 
     Raises BadParameter naming the parameter when the value is not YYYY, YYYY-MM or YYYY-MM-DD.
     """
-    for name in DATE_PARAMETERS[bound]:
+    found = None, None
+    for name in DATE_PARAMETERS[bound]:     # each one given is checked, the first one used
         raw = args.get(name) or ""      # empty: no bound (a form's empty date input)
         if raw:
             if parse_bound(raw, end=bound == "to") is None:
                 raise BadParameter(name, f"{name} must be a date like 2011-07-04, 2011-07 or "
                                          f"2011, not {raw[:40]!r}")
-            return raw, name
-    return None, None
+            found = found if found[0] else (raw, name)
+    return found
 
 
 def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:

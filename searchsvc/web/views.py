@@ -99,14 +99,16 @@ def search():
     result = service.search(search_request_from_args(args, current_app.config))
     facets = _facet_view(result, args)
     base = _params(args)
+    shown = min(result["page"], result["pages"])     # past the last page: the pages before it
     pages = {
-        "prev": _url("web.search", base + [("page", str(result["page"] - 1))])
+        "prev": _url("web.search", base + [("page", str(min(result["page"] - 1,
+                                                              result["pages"])))])
         if result["page"] > 1 else None,
         "next": _url("web.search", base + [("page", str(result["page"] + 1))])
         if result["page"] < result["pages"] else None,
         "numbers": [(n, _url("web.search", base + [("page", str(n))]))
-                    for n in range(max(1, result["page"] - 3),
-                                   min(result["pages"], result["page"] + 3) + 1)],
+                    for n in range(max(1, shown - 3), min(result["pages"], shown + 3) + 1)],
+        "last": _url("web.search", base + [("page", str(result["pages"]))]),
     }
     suggestion_url = None
     if result["suggestion"]:
