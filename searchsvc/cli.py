@@ -107,7 +107,7 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
               help="Read an article field from this JSON key, e.g. --field body=story "
                    "(fields: id, title, body, outlet, outlet_domain, date, author, url, "
-                   "language).")
+                   "language, topic).")
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
           fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
@@ -142,6 +142,10 @@ def _terminal_highlight(html: str) -> str:
 @click.argument("query", required=False, default="")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--author", "authors", multiple=True,
+              help="Only articles by this author (repeatable: any of them).")
+@click.option("--topic", "topics", multiple=True,
+              help="Only articles on this topic (repeatable: any of them).")
 @click.option("--from", "date_from", metavar="DATE",
               help="Only articles dated on or after this day, month or year (2011-07-04, "
                    "2011-07, 2011).")
@@ -152,7 +156,8 @@ def _terminal_highlight(html: str) -> str:
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search(query: str, outlets: tuple, years: tuple, date_from: str | None,
+def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tuple,
+           date_from: str | None,
            date_to: str | None, sort: str, page: int, per_page: int,
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
@@ -161,7 +166,8 @@ def search(query: str, outlets: tuple, years: tuple, date_from: str | None,
                            synonyms_file=settings["SYNONYMS_FILE"],
                            max_query_length=settings["MAX_QUERY_LENGTH"],
                            max_per_page=settings["MAX_PER_PAGE"])
-    request = SearchRequest(q=query, outlets=outlets, years=years, date_from=date_from,
+    request = SearchRequest(q=query, outlets=outlets, years=years, authors=authors,
+                            topics=topics, date_from=date_from,
                             date_to=date_to, sort=sort, page=page, per_page=per_page)
     try:
         result = service.search(request)
@@ -190,7 +196,7 @@ def search(query: str, outlets: tuple, years: tuple, date_from: str | None,
                    + (f" · {hit['author']}" if hit["author"] else "") + f"   [{hit['id']}]")
         for snippet in hit["snippets"]:
             click.echo("   " + _terminal_highlight(snippet["html"]))
-    for name in ("outlet", "year"):
+    for name in ("outlet", "year", "author", "topic"):
         values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
                            for row in result["facets"][name][:15])
         click.echo(f"\n{name}: {values or '-'}")

@@ -143,8 +143,8 @@ def test_long_facet_lists_fold_the_rest(tmp_path, registry):
     build_index(corpus, tmp_path / "ix", registry=registry)
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
     html = client.get("/search?q=storm").get_data(as_text=True)
-    assert "<summary>8 more</summary>" in html
-    assert html.count('<span class="value">Outlet') == 20
+    assert "<summary>Show all 20</summary>" in html
+    assert html.count('<span class="value">Outlet') == 12 + 20     # the top 12, then all
 
 
 def test_articles_with_some_of_the_words_are_set_apart(client):

@@ -18,6 +18,7 @@ from typing import Callable, Protocol
 from ..query.tree import Node
 
 SORTS = ("relevance", "newest", "oldest")
+FACETS = ("outlet", "year", "author", "topic")
 UNKNOWN = "unknown"          # the facet value of an unknown outlet or year
 
 
@@ -43,6 +44,8 @@ class Filters:
 
     outlets: tuple[str, ...] = ()
     years: tuple[str, ...] = ()          # four-digit years or "unknown"
+    authors: tuple[str, ...] = ()        # an article passes with any one of its authors
+    topics: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -63,6 +66,8 @@ class SearchSpec:
     # A long description: the backend may re-rank its matches by relevance feedback.
     feedback: bool = False
     match_nothing: bool = False          # the query had words, none that can be searched
+    # Values listed of the facets of many values (author, topic), most articles first.
+    facet_limit: int = 100
 
 
 @dataclass
@@ -79,7 +84,10 @@ class Outcome:
 
     total: int                           # articles matching the query and every filter
     hits: list[Found]                    # the requested page, in order
-    # Facet counts as (value, count); each facet counts with every filter but its own.
+    # Facet counts as (value, count) for FACETS; each counts with every filter but its own.
+    # outlet: every value, most articles first; year: in year order, "unknown" last;
+    # author and topic: the facet_limit values of most articles (an article counts for each
+    # of its authors and topics).
     facets: dict[str, list[tuple[str, int]]]
     highlight: QueryTerms                # the terms the typed query looks for
     generation: str

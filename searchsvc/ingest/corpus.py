@@ -43,6 +43,7 @@ DEFAULT_FIELD_MAP: dict[str, tuple[str, ...]] = {
     "author": ("authors", "author", "byline", "creator"),
     "url": ("url", "link", "canonical_url"),
     "language": ("language", "lang"),
+    "topic": ("topic", "topics", "category", "categories", "section", "subject"),
     "html": ("html", "raw_html", "page_html"),   # the page itself, read when no body is given
 }
 
@@ -76,6 +77,7 @@ class Article:
     author: str | None = None
     url: str | None = None
     language: str | None = None
+    topic: str | None = None        # one or more topics, comma-separated, as the source gives them
     has_text: bool = True           # False: a headline and metadata only (the record had no text)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # repairs made while reading
@@ -202,7 +204,7 @@ def _apply_metadata(article: Article, given: Mapping[str, object], provenance: s
 
     The outlet's domain decides its name (see ``outletnames``); the label given is kept.
     """
-    for key in ("title", "author", "url", "language"):
+    for key in ("title", "author", "url", "language", "topic"):
         value = clean_text_value(given.get(key))
         if value and (overwrite or not getattr(article, key)):
             setattr(article, key, value)
@@ -346,7 +348,7 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
                       title="", body=repair_mojibake(body.strip()) if has_text else "",
                       source=source, source_file=source.rsplit("#", 1)[0], has_text=has_text)
     given = {key: pick(key) for key in ("title", "outlet", "outlet_domain", "date", "author",
-                                        "url", "language")}
+                                        "url", "language", "topic")}
     for key in ("title", "outlet", "author"):
         if isinstance(given[key], str):
             given[key] = repair_mojibake(given[key])

@@ -35,6 +35,8 @@ class SearchRequest:
     q: str = ""
     outlets: Sequence[str] = ()
     years: Sequence[str] = ()
+    authors: Sequence[str] = ()
+    topics: Sequence[str] = ()
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevance"
@@ -65,10 +67,11 @@ class SearchService:
     """The search function over a backend, with its query reader."""
 
     def __init__(self, backend: Backend, reader: QueryReader | None = None,
-                 max_per_page: int = 100) -> None:
+                 max_per_page: int = 100, facet_values: int = 100) -> None:
         self.backend = backend
         self.reader = reader or QueryReader()
         self.max_per_page = max_per_page
+        self.facet_values = facet_values
 
     def outlet_names(self, outlets: Sequence[str]) -> tuple[str, ...]:
         """Return outlet filter values as the registry names them (RFA: Radio Free Asia)."""
@@ -85,7 +88,10 @@ class SearchService:
         request.date_from, request.date_to = request.date_from or None, request.date_to or None
         request.validate(self.max_per_page)
         outlets = self.outlet_names(request.outlets)
-        filters = Filters(outlets=outlets, years=tuple(request.years),
+        authors = tuple(dict.fromkeys(request.authors))
+        topics = tuple(dict.fromkeys(request.topics))
+        filters = Filters(outlets=outlets, years=tuple(request.years), authors=authors,
+                          topics=topics,
                           date_from=parse_bound(request.date_from, end=False)
                           if request.date_from else None,
                           date_to=parse_bound(request.date_to, end=True)
@@ -94,7 +100,8 @@ class SearchService:
         spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
                           offset=(request.page - 1) * request.per_page, limit=request.per_page,
                           fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
-                          feedback=reading.description, match_nothing=reading.unsearchable)
+                          feedback=reading.description, match_nothing=reading.unsearchable,
+                          facet_limit=self.facet_values)
         outcome = self.backend.search(spec)
         notes = list(reading.notes)
         mode = reading.mode
@@ -126,8 +133,11 @@ class SearchService:
             "hits": hits,
             "facets": {"outlet": _facet(outcome.facets["outlet"], outlets, by_count=True),
                        "year": _facet(outcome.facets["year"], tuple(request.years),
-                                      by_count=False)},
+                                      by_count=False),
+                       "author": _facet(outcome.facets["author"], authors, by_count=True),
+                       "topic": _facet(outcome.facets["topic"], topics, by_count=True)},
             "filters": {"outlet": list(outlets), "year": list(request.years),
+                        "author": list(authors), "topic": list(topics),
                         "from": request.date_from, "to": request.date_to,
                         # the same bounds under their older names
                         "date_from": request.date_from, "date_to": request.date_to},

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from ..backends.contract import SORTS
+from ..backends.contract import FACETS, SORTS
 from ..query.bounds import DATE_BOUND_RE, YEAR_RE
 from ..service.search import MAX_PAGE
 
@@ -82,10 +82,14 @@ SCHEMAS = {
                                      "and a note saying so"},
             "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {"type": "object", "required": ["outlet", "year"],
+            "facets": {"type": "object", "required": list(FACETS),
+                       "description": "each facet counts with every filter but its own; "
+                                      "outlet: every value, most articles first; year: in "
+                                      "year order; author and topic: the values of most "
+                                      "articles (SEARCHSVC_FACET_VALUES) and the selected ones",
                        "properties": {name: {"type": "array", "items": {
                            "$ref": "#/components/schemas/FacetValue"}}
-                           for name in ("outlet", "year")}},
+                           for name in FACETS}},
             "filters": {"type": "object"},
             "suggestion": {"oneOf": [{"type": "null"}, {
                 "type": "object", "required": ["text", "total"],
@@ -143,6 +147,13 @@ def search_parameters(max_per_page: int) -> list[dict]:
         {"name": "outlet", "in": "query",
          "schema": {"type": "array", "items": {"type": "string"}},
          "style": "form", "explode": True, "description": "Outlet facet values (OR)"},
+        {"name": "author", "in": "query",
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "style": "form", "explode": True,
+         "description": "Author facet values (OR): articles by any of them"},
+        {"name": "topic", "in": "query",
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "style": "form", "explode": True, "description": "Topic facet values (OR)"},
         {"name": "year", "in": "query", "schema": {"type": "array", "items": {
             "type": "string", "pattern": f"^({YEAR_RE.pattern}|unknown)$"}},
          "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},

@@ -9,8 +9,8 @@ from ..service import SearchError, SearchRequest
 
 # The day range: `from` and `to`, with `date_from` and `date_to` read as their older names.
 DATE_PARAMETERS = {"from": ("from", "date_from"), "to": ("to", "date_to")}
-KNOWN_PARAMETERS = {"q", "outlet", "year", "sort", "page", "per_page", "from", "to",
-                    "date_from", "date_to"}
+KNOWN_PARAMETERS = {"q", "outlet", "year", "author", "topic", "sort", "page", "per_page",
+                    "from", "to", "date_from", "date_to"}
 
 
 class BadParameter(SearchError):
@@ -60,6 +60,8 @@ def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:
         q=args.get("q", "") or "",
         outlets=tuple(dict.fromkeys(v for v in args.getlist("outlet") if v)),
         years=tuple(dict.fromkeys(v.strip() for v in args.getlist("year"))),
+        authors=tuple(dict.fromkeys(v for v in args.getlist("author") if v)),
+        topics=tuple(dict.fromkeys(v for v in args.getlist("topic") if v)),
         date_from=date_from,
         date_to=date_to,
         sort=args.get("sort", "relevance"),

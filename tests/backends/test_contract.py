@@ -69,6 +69,36 @@ def test_facets_are_disjunctive(backend):
     assert years.facets["year"][-1][0] == "unknown"
 
 
+def test_author_and_topic_facets_count_each_value_of_an_article(backend):
+    outcome = backend.search(SearchSpec(None))
+    assert outcome.facets["author"] == [("Bo Chen", 2), ("Ann Lee", 1), ("Cy Dunn", 1)]
+    assert outcome.facets["topic"] == [("diplomacy", 3), ("asylum", 1), ("culture", 1)]
+
+
+def test_author_and_topic_filters_are_disjunctive_and_combine_with_others(backend):
+    bo = backend.search(SearchSpec(None, Filters(authors=("Bo Chen",))))
+    assert bo.total == 2 and set(ids(bo)) == {"a2", "a4"}
+    # A facet counts without its own filter, with every other one.
+    assert dict(bo.facets["author"]) == {"Bo Chen": 2, "Ann Lee": 1, "Cy Dunn": 1}
+    assert dict(bo.facets["topic"]) == {"diplomacy": 2, "asylum": 1}
+    assert dict(bo.facets["outlet"]) == {"Reuters": 1, "CNN": 1}
+    either = backend.search(SearchSpec(None, Filters(authors=("Ann Lee", "Cy Dunn"))))
+    assert set(ids(either)) == {"a1", "a2"}
+    assert backend.search(SearchSpec(None, Filters(topics=("culture",),
+                                                   authors=("Bo Chen",)))).total == 0
+    reuters_topics = backend.search(SearchSpec(None, Filters(outlets=("Reuters",),
+                                                             topics=("asylum", "culture"))))
+    assert ids(reuters_topics) == ["a2"]
+    assert backend.search(SearchSpec(None, Filters(topics=("nothing",)))).total == 0
+
+
+def test_facet_limit_keeps_the_largest_values_and_the_selected_ones(backend):
+    top = backend.search(SearchSpec(None, facet_limit=1))
+    assert top.facets["author"] == [("Bo Chen", 2)] and top.facets["topic"] == [("diplomacy", 3)]
+    chosen = backend.search(SearchSpec(None, Filters(authors=("Cy Dunn",)), facet_limit=1))
+    assert chosen.facets["author"] == [("Bo Chen", 2), ("Cy Dunn", 1)]
+
+
 def test_day_range_filter(backend):
     filters = Filters(date_from=dt.date(2011, 8, 1), date_to=dt.date(2022, 3, 10))
     assert set(ids(backend.search(SearchSpec(None, filters=filters)))) == {"a2", "a4"}

@@ -92,10 +92,20 @@ class WhooshBackend:
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
-        outlet_ok, year_ok = self._facet_masks(columns, matched.docs, spec.filters)
-        selected = matched.select(outlet_ok & year_ok)
-        facets = {"outlet": self._outlet_facet(columns, matched.docs[year_ok]),
-                  "year": self._year_facet(columns, matched.docs[outlet_ok])}
+        passes = self._facet_masks(columns, matched.docs, spec.filters)
+        every = np.logical_and.reduce(list(passes.values()))
+        selected = matched.select(every)
+
+        def others(name: str) -> np.ndarray:
+            """The matched docs passing every facet filter but the named one's."""
+            rest = [ok for other, ok in passes.items() if other != name]
+            return matched.docs[np.logical_and.reduce(rest)]
+        facets = {"outlet": self._outlet_facet(columns, others("outlet")),
+                  "year": self._year_facet(columns, others("year")),
+                  "author": columns.authors.counts(others("author"), spec.facet_limit,
+                                                   spec.filters.authors),
+                  "topic": columns.topics.counts(others("topic"), spec.facet_limit,
+                                                 spec.filters.topics)}
         total = int(selected.docs.size)
         ahead = None if with_all is None else contains(with_all, selected.docs)
         page_docs, scores = self._page(searcher, columns, query, selected, spec, total, ahead)
@@ -263,8 +273,8 @@ class WhooshBackend:
 
     @staticmethod
     def _facet_masks(columns: FacetColumns, matched: np.ndarray,
-                     filters: Filters) -> tuple[np.ndarray, np.ndarray]:
-        """Return, per matched doc, whether it passes the outlet filter and the year filter."""
+                     filters: Filters) -> dict[str, np.ndarray]:
+        """Return, per facet, whether each matched doc passes that facet's filter."""
         outlet_ok = np.ones(matched.size, dtype=bool)
         if filters.outlets:
             wanted = [code for code, label in enumerate(columns.outlet_labels)
@@ -274,7 +284,12 @@ class WhooshBackend:
         if filters.years:
             wanted_years = [UNKNOWN_YEAR if y == UNKNOWN else int(y) for y in filters.years]
             year_ok = np.isin(columns.years[matched], wanted_years)
-        return outlet_ok, year_ok
+        passes = {"outlet": outlet_ok, "year": year_ok}
+        for name, values, column in (("author", filters.authors, columns.authors),
+                                     ("topic", filters.topics, columns.topics)):
+            passes[name] = (column.having(matched, values) if values
+                            else np.ones(matched.size, dtype=bool))
+        return passes
 
     @staticmethod
     def _outlet_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:

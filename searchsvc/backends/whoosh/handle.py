@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from ..contract import UNKNOWN
 from . import generations
+from .manyvalued import ManyValued
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 
@@ -46,6 +47,8 @@ class FacetColumns:
     days: np.ndarray             # int64 day number per docnum; -1 when unknown
     live: np.ndarray             # bool per docnum: not deleted
     outlet_rank: np.ndarray      # per code: its place in name order, "unknown" last
+    authors: ManyValued
+    topics: ManyValued
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -71,7 +74,8 @@ class FacetColumns:
                                                             names[code].casefold()))
         outlet_rank = np.empty(len(names), dtype=np.int64)
         outlet_rank[by_name] = np.arange(len(names))
-        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank)
+        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank,
+                   ManyValued.load(reader, "authors"), ManyValued.load(reader, "topics"))
 
 
 class IndexHandle:

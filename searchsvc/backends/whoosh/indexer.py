@@ -33,7 +33,8 @@ from .generations import (BUILD_INFO, BuildError, analysis_current, build_info, 
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from ...outlets import UNKNOWN, OutletRegistry
-from .schema import UNKNOWN_YEAR, build_schema
+from ...ingest.metadata import split_names
+from .schema import UNKNOWN_YEAR, VALUE_SEPARATOR, build_schema
 
 WRITER_MEMORY_MB = 512
 REPORT_FILE = "build-report.tsv"    # in each generation: the full list the summary abridges
@@ -89,6 +90,8 @@ def article_document(article: Article, digest: str) -> dict:
                                                             article.outlet_label)))),
         "outlet": article.outlet or UNKNOWN,
         "outlet_label": article.outlet_label,
+        "authors": joined_values(split_names(article.author)),
+        "topics": joined_values(split_topics(article.topic)),
         "year": date.year if date else UNKNOWN_YEAR,
         **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
         "date_iso": date.iso() if date else None,
@@ -100,6 +103,18 @@ def article_document(article: Article, digest: str) -> dict:
         "content_hash": digest,
         "provenance": article.provenance,
     }
+
+
+def split_topics(topic: str | None) -> list[str]:
+    """Return the topics of a topic string ("grain,wheat"), each once."""
+    parts = (part.strip() for part in re.split(r"[,;|]", topic or ""))
+    return list(dict.fromkeys(part[:120] for part in parts if part))
+
+
+def joined_values(values: list[str]) -> bytes:
+    """Return a many-valued facet column's value: the values joined by VALUE_SEPARATOR."""
+    return VALUE_SEPARATOR.join(value.replace(VALUE_SEPARATOR, " ")
+                                for value in values).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- build
