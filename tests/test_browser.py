@@ -53,6 +53,38 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def many_authors_server(tmp_path_factory, registry):
+    """A live server over 20 articles by 20 authors: a facet list long enough to fold."""
+    from builders import jsonl_service
+    work = tmp_path_factory.mktemp("many-authors")
+    jsonl_service(work, registry, [
+        {"id": f"r{n}", "title": f"Port story {n}", "body": f"The port, day {n}.",
+         "authors": f"{'Ann' if n % 4 else 'Bo'} Writer{n:02d}"} for n in range(20)])
+    app = create_app({"TESTING": True, "INDEX_DIR": str(work / "ix")})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_show_all_and_the_facet_filter_box(browser, many_authors_server):
+    browser.get(many_authors_server + "/search?q=port")
+    section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-author']")
+    more = section.find_element(By.CSS_SELECTOR, "details.more")
+    box = more.find_element(By.CSS_SELECTOR, "input.facet-filter")
+    assert not box.is_displayed()
+    more.find_element(By.TAG_NAME, "summary").click()
+    listed = more.find_elements(By.CSS_SELECTOR, "li")
+    assert len(listed) == 20 and all(item.is_displayed() for item in listed)
+    box.send_keys("bo w")
+    shown = [item.text for item in listed if item.is_displayed()]
+    assert len(shown) == 5 and all("Bo Writer" in text for text in shown)
+    box.clear()
+    box.send_keys(" ")          # an input event with nothing to match on shows every value
+    assert all(item.is_displayed() for item in listed)
+
+
 def test_search_facet_and_article_flow(browser, live_server):
     wait = WebDriverWait(browser, 10)
     browser.get(live_server + "/")
