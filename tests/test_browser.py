@@ -141,16 +141,74 @@ def test_articles_with_some_of_the_words_are_set_apart(browser, live_server):
     assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits.partial li.hit")) == 3
 
 
+def _viewport(browser, width, height):
+    """Resize the window so that the page's viewport is `width` CSS pixels wide."""
+    browser.set_window_size(width, height)
+    inner = browser.execute_script("return window.innerWidth")
+    browser.set_window_size(2 * width - inner, height)
+
+
+def _top(element):
+    return element.location["y"]
+
+
 def test_phone_width_layout(browser, live_server):
-    browser.set_window_size(390, 844)
+    """At 390 px the filters come folded above the results; a tap opens them."""
+    _viewport(browser, 390, 844)
     try:
-        browser.get(live_server + "/search?q=Myanmar")
+        browser.get(live_server + "/search?q=Myanmar&outlet=CNN&outlet=The+Irrawaddy")
+        assert browser.execute_script("return window.innerWidth") == 390
         width = browser.execute_script("return document.documentElement.scrollWidth")
-        assert width <= 400, "page scrolls sideways at phone width"
+        assert width <= 390, "page scrolls sideways at phone width"
+        filters = browser.find_element(By.CSS_SELECTOR, "details.filters")
+        summary = filters.find_element(By.TAG_NAME, "summary")
+        first_hit = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit")
+        assert summary.is_displayed() and summary.text == "Filters (2 active)"
+        assert filters.get_attribute("open") is None
+        assert _top(summary) < _top(first_hit)
+        assert _top(first_hit) < 844, "the first result is on the first screen"
         SCREENSHOTS.mkdir(exist_ok=True)
-        browser.save_screenshot(str(SCREENSHOTS / "phone.png"))
+        browser.save_screenshot(str(SCREENSHOTS / "phone-390.png"))
+        summary.click()
+        outlet = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-outlet']")
+        assert outlet.is_displayed() and _top(outlet) < _top(first_hit)
+        browser.save_screenshot(str(SCREENSHOTS / "phone-390-filters-open.png"))
     finally:
         browser.set_window_size(1200, 900)
+
+
+def test_desktop_width_layout(browser, live_server):
+    """At 1280 px the filters are open in a column beside the results, with no summary."""
+    _viewport(browser, 1280, 900)
+    try:
+        browser.get(live_server + "/search?q=Myanmar")
+        filters = browser.find_element(By.CSS_SELECTOR, "details.filters")
+        assert filters.get_attribute("open") is not None
+        assert not filters.find_element(By.TAG_NAME, "summary").is_displayed()
+        outlet = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-outlet']")
+        first_hit = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit")
+        assert outlet.is_displayed()
+        assert outlet.location["x"] + outlet.size["width"] <= first_hit.location["x"]
+        assert _top(outlet) < _top(first_hit)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / "desktop-1280.png"))
+    finally:
+        browser.set_window_size(1200, 900)
+
+
+def test_keyboard_reaches_the_first_result_in_three_keys(browser, live_server):
+    """Tab to the skip link, Enter, Tab: the first result's link has the focus."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.common.action_chains import ActionChains
+    browser.get(live_server + "/search?q=asylum")
+    # On a results page the focus is not put in the search box (the home page does that).
+    assert browser.switch_to.active_element.tag_name == "body"
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.text == "Skip to results" and skip.is_displayed()
+    ActionChains(browser).send_keys(Keys.ENTER).send_keys(Keys.TAB).perform()
+    first = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit h3 a")
+    assert browser.switch_to.active_element == first
 
 
 AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,3 +8,12 @@ document.addEventListener("input", function (event) {
     item.hidden = text !== "" && value.indexOf(text) < 0;
   });
 });
+
+// On a narrow screen the filters start folded above the results; on a wide one they are open.
+(function () {
+  var filters = document.querySelector("details.filters");
+  if (!filters || !window.matchMedia) return;
+  var narrow = window.matchMedia("(max-width: 720px)");
+  filters.open = !narrow.matches;
+  narrow.addEventListener("change", function () { filters.open = !narrow.matches; });
+})();
