@@ -219,16 +219,32 @@ AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.mi
                                   "/articles/000_63fb707cc87ede63?q=defect"])
 def test_pages_have_no_accessibility_violations(browser, live_server, path):
     """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
+    browser.get(live_server + path)
+    assert _axe_violations(browser) == []
+
+
+def _axe_violations(browser) -> list[str]:
+    """Run axe-core on the loaded page; return its violations, one line each."""
     if not AXE_JS.exists():
         if os.environ.get("CI"):
             raise RuntimeError("CI must install axe-core (see .ci/run)")
         pytest.skip("axe-core not installed: npm install --prefix tests/.node axe-core@4")
-    browser.get(live_server + path)
     browser.execute_script(AXE_JS.read_text(encoding="utf-8"))
-    result = browser.execute_async_script("""
+    return browser.execute_async_script("""
         const done = arguments[arguments.length - 1];
         axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})
            .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ' +
                  v.nodes.map(n => n.target.join(' ')).join(', '))));
     """)
-    assert result == []
+
+
+def test_phone_page_with_open_filters_has_no_accessibility_violations(browser,
+                                                                     many_authors_server):
+    _viewport(browser, 390, 844)
+    try:
+        browser.get(many_authors_server + "/search?q=port&author=Bo+Writer00")
+        browser.find_element(By.CSS_SELECTOR, "details.filters summary").click()
+        browser.find_element(By.CSS_SELECTOR, "details.more summary").click()
+        assert _axe_violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)
