@@ -119,7 +119,8 @@ class Backend(Protocol):
         """Return how many articles' text holds a word (after analysis)."""
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the index word within maxdist edits that most articles use, if any."""
+        """Return a word as articles write it (not an index term: "embassy", not "embassi")
+        within maxdist edits of ``word``, of the index word most articles use, if any."""
 
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""

@@ -18,6 +18,8 @@ from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
 from .snippets import highlight_all, make_snippets
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
+MORE_COMMON_BY = 50           # ... when the word suggested is in this many times more
 # Fewer articles than this having all the words of a query (a page): articles having some
 # of them follow, those having all first.
 PARTIAL_MATCHES_BELOW = 10
@@ -163,12 +165,16 @@ class SearchService:
         changed = False
         corrected = []
         for word in words:
-            if len(word) < 3 or self.backend.document_frequency(word) > 0:
-                corrected.append(word)
-                continue
-            option = self.backend.suggest_word(word.lower(), maxdist=1 if len(word) < 6 else 2)
-            if option:
-                corrected.append(option)
+            frequency = self.backend.document_frequency(word) if len(word) >= 3 else None
+            option = None
+            if frequency is not None and frequency < RARE_WORD_ARTICLES:
+                option = self.backend.suggest_word(word.lower(),
+                                                   maxdist=1 if len(word) < 6 else 2)
+            # A word in no article, or in far fewer than the suggestion (a typo the archive
+            # holds a few times), gives way; a rare name many times rarer does not.
+            if option and (frequency == 0 or self.backend.document_frequency(option)
+                           >= MORE_COMMON_BY * frequency):
+                corrected.append(_same_case(option, word))
                 changed = True
             else:
                 corrected.append(word)
@@ -205,6 +211,15 @@ class SearchService:
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""
         return self.backend.info()
+
+
+def _same_case(suggested: str, typed: str) -> str:
+    """Return a suggested word written in the case of the word typed (Obamma: Obama)."""
+    if typed.isupper() and len(typed) > 1:
+        return suggested.upper()
+    if typed[:1].isupper():
+        return suggested[:1].upper() + suggested[1:]
+    return suggested
 
 
 def _facet(counts: list[tuple[str, int]], selected: Sequence[str], by_count: bool

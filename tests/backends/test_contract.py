@@ -142,6 +142,12 @@ def test_spelling_lexicon_and_frequencies(backend):
     assert backend.document_frequency("asylum") == 2
     assert backend.document_frequency("zeppelin") == 0
     assert backend.suggest_word("asylim", maxdist=1) == "asylum"
+    # Words as articles write them, not index terms ("embassi", "defect").
+    assert backend.suggest_word("embasy", maxdist=2) == "embassy"
+    assert backend.suggest_word("defecton", maxdist=2) == "defection"
+    assert backend.suggest_word("ambasador", maxdist=2) == "ambassador"
+    assert backend.suggest_word("diplomta", maxdist=2) == "diplomat"     # letters swapped
+    assert backend.suggest_word("zzqxv", maxdist=2) is None
 
 
 def test_info_names_the_generation(backend):

@@ -24,7 +24,7 @@ from .multiterm import expand_multiterms
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
-from .spelling import Lexicon
+from .spelling import Lexicon, suggest_surface
 from .storedfields import stored_fields
 from .translate import TEXT_FIELDS, query_terms, to_whoosh
 from .whoosh_fixes import apply as apply_whoosh_fixes
@@ -167,9 +167,11 @@ class WhooshBackend:
         return searcher.doc_frequency("body", term) if term else 0
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the body word within maxdist edits that most articles use, if any."""
+        """Return a word as articles write it, within maxdist edits of ``word``, of the stem
+        most articles use (see ``spelling.suggest_surface``), if any."""
         searcher, _, generation = self.handle.searcher()
-        return self._lexicon(searcher, generation).suggest(word, maxdist=maxdist)
+        return suggest_surface(searcher, self._lexicon(searcher, generation), word, maxdist,
+                               lambda docnum: stored_fields(searcher, docnum).get("body", ""))
 
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""

@@ -32,7 +32,8 @@ class ManyValued:
         labels: dict[str, int] = {}
         codes: list[int] = []
         docs: list[int] = []
-        if reader.has_column(fieldname):
+        # An index built before the column existed has no values for it (and no such field).
+        if fieldname in reader.schema and reader.has_column(fieldname):
             column = reader.column_reader(fieldname)
             for docnum in range(count):
                 raw = column[docnum]
