@@ -15,7 +15,7 @@ from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchS
 from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, parse_bound
 from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
-from .snippets import highlight_all, make_snippets
+from .snippets import highlight_all, make_snippets, passage_text
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
@@ -151,7 +151,8 @@ class SearchService:
     def _hit(self, found: Found, terms) -> dict:
         """Return one hit as plain data, with snippets."""
         stored = found.fields
-        snippets = make_snippets(stored.get("body", ""), terms)
+        snippets = make_snippets(passage_text(stored.get("body", ""), stored.get("title")),
+                                 terms)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,
                 "title_html": str(title_spans),
