@@ -102,6 +102,7 @@ def test_the_facet_setting_limits_the_values_listed(index_dir):
     ("Ann Lee, Bo Chen and Cy Dunn", ["Ann Lee", "Bo Chen", "Cy Dunn"]),
     ("Jim Meyers; John Bachman", ["Jim Meyers", "John Bachman"]),
     ("Ann Lee & Ann Lee", ["Ann Lee"]), ("N. R. Kleinfield", ["N. R. Kleinfield"]),
+    ('"Cortney OBrien"', ["Cortney OBrien"]), ("“Ann Lee”, O’Neill", ["Ann Lee", "O’Neill"]),
     ("", []), (None, [])])
 def test_a_byline_splits_into_names(byline, names):
     assert split_names(byline) == names

@@ -25,7 +25,9 @@ def split_names(value: str | None) -> list[str]:
     each once."""
     if not value:
         return []
-    names = (re.sub(r"\s+", " ", part).strip(" .") for part in _NAME_SEPARATOR_RE.split(value))
+    # Quotes around a name are the dataset's, not the name's ('"Cortney OBrien"').
+    names = (re.sub(r"\s+", " ", part).strip(" .\"'“”‘’")
+             for part in _NAME_SEPARATOR_RE.split(value))
     return list(dict.fromkeys(name[:120] for name in names if name))
 
 
