@@ -128,8 +128,9 @@ def test_search_facet_and_article_flow(browser, live_server):
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.hits li.hit")))
     assert parse_qs(urlsplit(browser.current_url).query) == {
         "q": ["asylum"], "sort": ["relevance"], "outlet": ["CNN"]}
+    # One article, of July 2011: the chart is by month, and its bar sets the day range.
     browser.find_element(By.CSS_SELECTOR, "figure.chart svg a").click()
-    wait.until(EC.url_contains("year=2011"))
+    wait.until(EC.url_contains("from=2011-07&to=2011-07"))
     assert browser.find_element(By.CSS_SELECTOR, ".summary").text.startswith("1 article")
 
 

@@ -16,7 +16,7 @@ def test_search_page_renders_result(client):
     html = client.get("/search?q=Kyaw+Win").get_data(as_text=True)
     assert "<mark>Kyaw</mark>" in html
     assert 'href="/api/search?q=Kyaw+Win"' in html
-    assert "Matches by year" in html
+    assert "Matches by month" in html          # its articles all fall within 2011
     assert re.search(r'href="/search\?q=Kyaw\+Win&amp;outlet=CNN"', html)
 
 
@@ -207,3 +207,14 @@ def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
     assert 'rel="next"' not in html
     within = client.get(f"/search?q=asylum&per_page=1&page={last}").get_data(as_text=True)
     assert "past-last" not in within and "past the last page" not in within
+
+
+def test_month_chart_bars_narrow_the_day_range_to_their_month(client):
+    html = client.get("/search?q=asylum&outlet=CNN").get_data(as_text=True)
+    assert "Matches by month" in html
+    assert ('<a href="/search?q=asylum&amp;outlet=CNN&amp;from=2011-07&amp;to=2011-07" '
+            'aria-label="2011-07: 1 articles; show only this month">') in html
+    chosen = client.get("/search?q=asylum&outlet=CNN&from=2011-07&to=2011-07").get_data(
+        as_text=True)
+    assert ('<a href="/search?q=asylum&amp;outlet=CNN" aria-label="2011-07: 1 articles; '
+            'remove this month">') in chosen

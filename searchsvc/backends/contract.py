@@ -94,6 +94,8 @@ class Outcome:
     # Set when the fallback was searched: how many of `total` match the tree.
     all_words: int | None = None
     tree_matches: int = 0                # articles matching the tree (before facet filters)
+    # The total's articles dated to the month, counted by month ("2016-09"), in month order.
+    months: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 

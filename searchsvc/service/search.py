@@ -143,6 +143,7 @@ class SearchService:
                         "from": request.date_from, "to": request.date_to,
                         # the same bounds under their older names
                         "date_from": request.date_from, "date_to": request.date_to},
+            "timeline": timeline(outcome.facets["year"], outcome.months),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "generation": outcome.generation,
@@ -212,6 +213,30 @@ class SearchService:
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""
         return self.backend.info()
+
+
+MONTHS_BELOW_YEARS = 3        # results spanning fewer years are charted by month
+
+
+def timeline(years: list[tuple[str, int]], months: list[tuple[str, int]]) -> dict:
+    """Return the chart's periods: {unit, periods: [{period, count}]}, from the first period
+    with articles to the last, empty ones between; by month when the known years span fewer
+    than three and months are known, else by year (the year facet's counts)."""
+    known = [(int(year), count) for year, count in years if year != UNKNOWN and count]
+    if not known:
+        return {"unit": "year", "periods": []}
+    first, last = known[0][0], known[-1][0]
+    if last - first + 1 < MONTHS_BELOW_YEARS and months:
+        counts = dict(months)
+        (y0, m0), (y1, m1) = (map(int, months[0][0].split("-")),
+                              map(int, months[-1][0].split("-")))
+        periods = [f"{index // 12:04d}-{index % 12 + 1:02d}"
+                   for index in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+        return {"unit": "month",
+                "periods": [{"period": p, "count": counts.get(p, 0)} for p in periods]}
+    counts = dict(known)
+    return {"unit": "year", "periods": [{"period": str(year), "count": counts.get(year, 0)}
+                                        for year in range(first, last + 1)]}
 
 
 def _same_case(suggested: str, typed: str) -> str:

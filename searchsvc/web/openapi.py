@@ -61,7 +61,7 @@ SCHEMAS = {
     "SearchResult": {
         "type": "object",
         "required": ["query", "total", "all_words", "page", "per_page", "pages", "sort", "hits",
-                     "facets", "filters", "suggestion", "took_ms", "generation"],
+                     "facets", "filters", "timeline", "suggestion", "took_ms", "generation"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "object", "required": ["text", "read_as", "mode", "notes"],
@@ -91,6 +91,17 @@ SCHEMAS = {
                            "$ref": "#/components/schemas/FacetValue"}}
                            for name in FACETS}},
             "filters": {"type": "object"},
+            "timeline": {
+                "type": "object", "required": ["unit", "periods"],
+                "description": "matches over time, from the first period with articles to the "
+                               "last: by month (YYYY-MM) when the known years span fewer than "
+                               "three, else by year (YYYY, the year facet's counts)",
+                "properties": {
+                    "unit": {"type": "string", "enum": ["year", "month"]},
+                    "periods": {"type": "array", "items": {
+                        "type": "object", "required": ["period", "count"],
+                        "properties": {"period": {"type": "string"},
+                                       "count": {"type": "integer", "minimum": 0}}}}}},
             "suggestion": {"oneOf": [{"type": "null"}, {
                 "type": "object", "required": ["text", "total"],
                 "properties": {"text": {"type": "string"}, "total": {"type": "integer"}}}]},

@@ -47,25 +47,36 @@ def _facet_view(result: dict, args) -> dict:
     return facets
 
 
-def _year_chart(year_facet: list[dict]) -> dict | None:
-    """Return bar geometry for the matches-by-year chart (known years only)."""
-    known = [row for row in year_facet if row["value"].isdigit()]
-    if not known:
+def _chart(result: dict, facets: dict, base: list[tuple[str, str]]) -> dict | None:
+    """Return bar geometry for the matches-over-time chart (the result's timeline).
+
+    A year's bar toggles that year's facet value; a month's bar narrows the day range to it.
+    """
+    periods = result["timeline"]["periods"]
+    if not periods:
         return None
-    years = range(int(known[0]["value"]), int(known[-1]["value"]) + 1)
-    counts = {int(row["value"]): row for row in known}
-    peak = max(row["count"] for row in known) or 1
-    width = max(6, min(48, 640 // max(1, len(years))))
+    by_month = result["timeline"]["unit"] == "month"
+    years = {row["value"]: row for row in facets["year"]}
+    without_range = [(k, v) for k, v in base if k not in ("from", "to", "date_from", "date_to")]
+    peak = max(period["count"] for period in periods) or 1
+    width = max(6, min(48, 640 // len(periods)))
     bars = []
-    for index, year in enumerate(years):
-        row = counts.get(year, {"count": 0, "selected": False, "toggle_url": None})
-        height = round(CHART_HEIGHT * row["count"] / peak) if row["count"] else 0
-        bars.append({"year": year, "count": row["count"], "x": index * width, "width": width - 2,
-                     "height": height, "y": CHART_HEIGHT - height, "url": row.get("toggle_url"),
-                     "selected": row.get("selected", False)})
-    label_every = max(1, len(bars) // 8)
+    for index, period in enumerate(periods):
+        count, label = period["count"], period["period"]
+        if by_month:
+            selected = result["filters"]["from"] == result["filters"]["to"] == label
+            url = _url("web.search", without_range + ([] if selected else
+                                                      [("from", label), ("to", label)]))
+        else:
+            row = years.get(label, {})
+            selected, url = row.get("selected", False), row.get("toggle_url")
+        height = round(CHART_HEIGHT * count / peak) if count else 0
+        bars.append({"label": label, "count": count, "x": index * width, "width": width - 2,
+                     "height": height, "y": CHART_HEIGHT - height,
+                     "url": url if count or selected else None, "selected": selected})
     return {"bars": bars, "width": len(bars) * width, "height": CHART_HEIGHT,
-            "label_every": label_every, "peak": peak}
+            "label_every": max(1, len(bars) // 8), "peak": peak,
+            "unit": result["timeline"]["unit"]}
 
 
 def _chips(result: dict, facets: dict, base: list[tuple[str, str]]) -> list[dict]:
@@ -115,7 +126,7 @@ def search():
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
     html = render_template(
-        "search.html", result=result, facets=facets, chart=_year_chart(facets["year"]),
+        "search.html", result=result, facets=facets, chart=_chart(result, facets, base),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
         chips=_chips(result, facets, base), dates=_date_inputs(result),
         json_url=_url("api.search", _params(args, drop=())),

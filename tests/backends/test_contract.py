@@ -99,6 +99,13 @@ def test_facet_limit_keeps_the_largest_values_and_the_selected_ones(backend):
     assert chosen.facets["author"] == [("Bo Chen", 2), ("Cy Dunn", 1)]
 
 
+def test_months_count_the_results_dated_to_the_month(backend):
+    assert backend.search(SearchSpec(None)).months == [
+        ("2011-07", 1), ("2011-08", 1), ("2022-03", 2)]
+    cnn = backend.search(SearchSpec(None, Filters(outlets=("CNN",))))
+    assert cnn.months == [("2022-03", 2)]
+
+
 def test_day_range_filter(backend):
     filters = Filters(date_from=dt.date(2011, 8, 1), date_to=dt.date(2022, 3, 10))
     assert set(ids(backend.search(SearchSpec(None, filters=filters)))) == {"a2", "a4"}

@@ -111,7 +111,10 @@ class WhooshBackend:
         page_docs, scores = self._page(searcher, columns, query, selected, spec, total, ahead)
         hits = [Found(_fields(stored_fields(searcher, docnum)), score)
                 for docnum, score in zip(page_docs, scores)]
-        return Outcome(total=total, hits=hits, facets=facets,
+        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
+                    for month, count in zip(months.tolist(), counts) if month]
+        return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
                        all_words=None if ahead is None else int(ahead.sum()),

@@ -49,6 +49,7 @@ class FacetColumns:
     outlet_rank: np.ndarray      # per code: its place in name order, "unknown" last
     authors: ManyValued
     topics: ManyValued
+    months: np.ndarray           # int32 per docnum: year * 100 + month, 0 when not known
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -74,8 +75,13 @@ class FacetColumns:
                                                             names[code].casefold()))
         outlet_rank = np.empty(len(names), dtype=np.int64)
         outlet_rank[by_name] = np.arange(len(names))
+        months = np.zeros(count, dtype=np.int32)
+        if "month" in reader.schema:      # (an index built before the column has none)
+            column = reader.column_reader("month")
+            months = np.fromiter((column[n] for n in range(count)), dtype=np.int32, count=count)
         return cls(outlet_codes, names, year_values, day_values, live, outlet_rank,
-                   ManyValued.load(reader, "authors"), ManyValued.load(reader, "topics"))
+                   ManyValued.load(reader, "authors"), ManyValued.load(reader, "topics"),
+                   months)
 
 
 class IndexHandle:

@@ -93,6 +93,7 @@ def article_document(article: Article, digest: str) -> dict:
         "authors": joined_values(split_names(article.author)),
         "topics": joined_values(split_topics(article.topic)),
         "year": date.year if date else UNKNOWN_YEAR,
+        "month": date.year * 100 + date.month if date and date.month else 0,
         **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
         "date_iso": date.iso() if date else None,
         "url": article.url,

@@ -64,6 +64,8 @@ def build_schema() -> Schema:
         topics=COLUMN(VarBytesColumn()),                       # the outlet as the source labelled it
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date=DATETIME(stored=True, sortable=True),   # first day of the known period, for sorting
+        # year * 100 + month when the month is known, else 0: for the chart by month
+        month=NUMERIC(int, bits=32, sortable=True, signed=False),
         date_iso=STORED(),                           # "2011-07-13", "2011-07" or "2011"
         url=STORED(),
         has_text=STORED(),                           # False: headline and metadata only
