@@ -72,6 +72,9 @@ def test_a_long_facet_list_shows_the_top_values_and_all_with_a_filter_box(tmp_pa
     assert '<summary>Show all 20</summary>' in section
     assert '<input type="search" class="facet-filter" aria-label="Filter author values"' in section
     assert section.count('<li class="') == 20 + 12        # the top 12, then all in the list
+    capped = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix"),
+                         "FACET_VALUES": 16}).test_client().get("/search?q=port")
+    assert "<summary>Show the top 16</summary>" in capped.get_data(as_text=True)
 
 
 def test_cli_author_and_topic_options(index_dir, runner):
