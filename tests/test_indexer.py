@@ -230,3 +230,28 @@ def test_records_without_text_are_indexed_by_headline_and_listed(tmp_path, regis
     assert {hit["snippets"] == [] for hit in found["hits"]} == {True}
     assert {hit["outlet"] for hit in found["hits"]} == {"Harbour Times"}
     assert service.search(SearchRequest(q="dockers"))["hits"][0]["has_text"] is True
+
+
+def test_update_of_an_index_without_newer_fields_asks_for_full_build(corpus_copy, tmp_path,
+                                                                     registry):
+    from whoosh import index as whoosh_index
+    from searchsvc.backends.whoosh.backend import WhooshBackend
+    index_dir = tmp_path / "ix"
+    report = build_index(corpus_copy, index_dir, registry=registry)
+    old = whoosh_index.open_dir(str(index_dir / report.generation))
+    writer = old.writer()
+    for name in ("month", "authors", "topics", "outlet_label", "has_text"):
+        writer.remove_field(name)              # as an index built before these fields
+    writer.commit()
+    # It still serves: the facets and the chart by month it has no columns for are empty.
+    result = whoosh_service(index_dir, registry).search(SearchRequest(q="asylum"))
+    assert result["total"] and result["facets"]["author"] == result["facets"]["topic"] == []
+    assert result["timeline"]["unit"] == "year"
+    with pytest.raises(BuildError, match="without the fields authors, has_text, month, "
+                                         "outlet_label, topics; run a full build"):
+        build_index(corpus_copy, index_dir, registry=registry, update=True)
+    with pytest.raises(BuildError, match="run a full build"):
+        WhooshBackend(index_dir).update_articles(delete_ids=["x"])
+    assert current_generation(index_dir) == report.generation
+    assert not list(index_dir.glob(".building-*"))
+    assert build_index(corpus_copy, index_dir, registry=registry).mode == "rebuild"

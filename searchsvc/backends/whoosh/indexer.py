@@ -160,7 +160,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         fingerprints = {reader.relative(path): reader.file_fingerprint(path) for path in files}
         if incremental:
             shutil.copytree(index_path / previous, building)
-            ix = whoosh_index.open_dir(str(building))
+            ix = open_for_update(building)
             old_prints: dict[str, str] = old_info.get("files", {})
             changed = [path for path in files
                        if old_prints.get(reader.relative(path)) != fingerprints[reader.relative(path)]]
@@ -218,6 +218,19 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
     return report
 
 
+def open_for_update(building: Path):
+    """Open a copied generation to change it; raise BuildError (and drop the copy) when it
+    lacks fields the schema now has: its documents could not take them."""
+    ix = whoosh_index.open_dir(str(building))
+    missing = sorted(set(build_schema().names()) - set(ix.schema.names()))
+    if missing:
+        ix.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildError(f"the index was built without the fields {', '.join(missing)}; "
+                         "run a full build (without --update)")
+    return ix
+
+
 def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = (),
                     delete_ids: Iterable[str] = (), *, wait: bool = False,
                     keep_generations: int = 2) -> BuildReport:
@@ -239,7 +252,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
         report = BuildReport(generation=generation, corpus=old_info.get("corpus", ""),
                              mode="update by id")
         shutil.copytree(index_path / previous, building)
-        ix = whoosh_index.open_dir(str(building))
+        ix = open_for_update(building)
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
             for article_id in delete_ids:
