@@ -465,3 +465,28 @@ def test_words_of_a_multi_word_synonym_stay_words(tmp_path, registry):
         {"id": "neither", "title": "Trade", "body": f"Burma exports rice {FILLER}"},
     ], synonyms=Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
     assert ids(run(service, "Myanmar military")) == {"apart", "synonym"}
+
+
+PHRASE_RECORDS = [
+    {"id": "x1", "title": "Speech", "body": "The state of the union is strong, he said."},
+    {"id": "x2", "title": "Labour", "body": "The state union met today."},
+    {"id": "x3", "title": "Report", "body": "State, of the Union: a report."},
+    {"id": "x4", "title": "Plural", "body": "The states of the unions were strong."},
+    {"id": "x5", "title": "Other", "body": "A state of a union, he said."},
+    {"id": "x6", "title": "State of the Union", "body": "Headline only has it."},
+]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ('"state of the union"', {"x1", "x3", "x4", "x6"}),       # stop words as written
+    ('"state of a union"', {"x5"}),
+    ('"state of the union" strong', {"x1", "x4"}),           # a required part of the query
+    ('title:"state of the union"', {"x6"}),
+    ('"of the union"', {"x1", "x3", "x4", "x6"}),
+])
+def test_phrases_with_stop_words_match_exactly(tmp_path, registry, q, expected):
+    service = jsonl_service(tmp_path, registry, PHRASE_RECORDS)
+    result = service.search(SearchRequest(q=q, per_page=20))
+    assert result["all_words"] is None or result["all_words"] == len(expected)
+    found = [hit["id"] for hit in result["hits"]][:len(expected)]
+    assert set(found) == expected and result["total"] >= len(expected)

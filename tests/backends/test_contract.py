@@ -39,6 +39,13 @@ def test_phrase_all_any_and_not(backend):
     assert ids(backend.search(SearchSpec(without))) == ["a4"]
 
 
+def test_a_phrase_with_stop_words_matches_them_as_written(backend):
+    assert ids(backend.search(SearchSpec(t.Phrase(("said", "the", "regime"))))) == ["a1"]
+    assert ids(backend.search(SearchSpec(t.Phrase(("said", "a", "regime"))))) == []
+    within = t.All((t.Word("diplomat"), t.Phrase(("ordered", "a", "crackdown"))))
+    assert ids(backend.search(SearchSpec(within))) == ["a1"]
+
+
 def test_fields_and_ranges(backend):
     assert ids(backend.search(SearchSpec(t.Word("asylum", field="title")))) == ["a1"]
     assert ids(backend.search(SearchSpec(t.Word("lee", field="author")))) == ["a1"]

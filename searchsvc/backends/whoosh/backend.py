@@ -21,6 +21,7 @@ from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
+from .phrases import holding, required_phrases
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
@@ -76,6 +77,10 @@ class WhooshBackend:
             matched = Matches.empty()
         else:
             matched = self._matching(searcher, columns, generation, query, spec.filters)
+            checks = required_phrases(spec.tree)
+            if checks:      # the index cannot see stop words: the stored text is read
+                matched = matched.select(holding(
+                    matched.docs, checks, lambda docnum: stored_fields(searcher, docnum)))
         tree_matches = int(matched.docs.size)
         with_all = None     # the articles having every word, when others follow them
         if spec.fallback is not None and matched.docs.size < spec.fallback_below:
