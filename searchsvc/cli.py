@@ -42,27 +42,36 @@ def _reason_kind(reason: str) -> str:
     return re.split(r" as | \(|: |'", reason, maxsplit=1)[0].strip()
 
 
-def print_report(report: BuildReport, examples: int = 3) -> None:
-    """Print a build summary: documents, skipped inputs counted by reason, unknowns, time."""
+def print_report(report: BuildReport, examples: int = 3, most_examples: int = 10) -> None:
+    """Print a build summary: documents, skipped inputs counted by reason with a few examples,
+    unknowns, time, and the report file that lists every skipped input."""
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
                f"({report.total_documents:,} in the index, generation {report.generation})")
     if report.mode == "update":
         click.echo(f"  unchanged files: {report.unchanged_files:,}; "
                    f"documents removed: {report.removed:,}")
+    if report.without_text:
+        click.echo(f"  indexed without text (headline and metadata only): "
+                   f"{report.without_text:,}")
     click.echo(f"  unknown outlet: {report.unknown['outlet']:,}; "
                f"unknown date: {report.unknown['date']:,}")
     if report.skipped:
         kinds = Counter(_reason_kind(reason) for _, reason in report.skipped)
         click.echo(f"  skipped {len(report.skipped):,}: "
                    + "; ".join(f"{kind} {count:,}" for kind, count in kinds.most_common()))
-        # A few examples of each reason: a file of 400 repeated ids is one count, not 400 lines.
+        # A few examples of each reason, at most `most_examples` in all: a file of 400
+        # repeated ids is one count, not 400 lines; the report file lists every one.
+        budget = most_examples
         for kind, count in kinds.most_common():
             shown = [(source, reason) for source, reason in report.skipped
-                     if _reason_kind(reason) == kind][:examples]
+                     if _reason_kind(reason) == kind][:min(examples, budget)]
+            budget -= len(shown)
             for source, reason in shown:
                 click.echo(f"    {source}: {reason}")
             if count > len(shown):
                 click.echo(f"    ... and {count - len(shown):,} more: {kind}")
+    if report.report_file and (report.skipped or report.without_text):
+        click.echo(f"  every skipped input and article without text: {report.report_file}")
     if report.notes:
         click.echo(f"  repaired while reading: {len(report.notes):,} "
                    f"(e.g. {report.notes[0][0]}: {report.notes[0][1]})")
@@ -109,7 +118,7 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
               help="Read an article field from this JSON key, e.g. --field body=story "
                    "(fields: id, title, body, outlet, outlet_domain, date, author, url, "
-                   "language).")
+                   "language, topic).")
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
           fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
@@ -144,12 +153,23 @@ def _terminal_highlight(html: str) -> str:
 @click.argument("query", required=False, default="")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--author", "authors", multiple=True,
+              help="Only articles by this author (repeatable: any of them).")
+@click.option("--topic", "topics", multiple=True,
+              help="Only articles on this topic (repeatable: any of them).")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Only articles dated on or after this day, month or year (2011-07-04, "
+                   "2011-07, 2011).")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Only articles dated on or before this day, month or year.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_page: int,
+def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tuple,
+           date_from: str | None,
+           date_to: str | None, sort: str, page: int, per_page: int,
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
     settings = _settings(INDEX_DIR=index_dir)
@@ -157,14 +177,17 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
                            synonyms_file=settings["SYNONYMS_FILE"],
                            max_query_length=settings["MAX_QUERY_LENGTH"],
                            max_per_page=settings["MAX_PER_PAGE"])
-    request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
-                            per_page=per_page)
+    request = SearchRequest(q=query, outlets=outlets, years=years, authors=authors,
+                            topics=topics, date_from=date_from,
+                            date_to=date_to, sort=sort, page=page, per_page=per_page)
     try:
         result = service.search(request)
     except FileNotFoundError as error:
         raise click.ClickException(f"{error}; run `searchsvc index` first") from None
     except SearchError as error:
-        raise click.BadParameter(str(error)) from None
+        # The service names the request's field; the user typed the option.
+        field = str(error).split(" ", 1)[0]
+        raise click.BadParameter(str(error), param_hint=OPTION_OF.get(field)) from None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -184,10 +207,14 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
                    + (f" · {hit['author']}" if hit["author"] else "") + f"   [{hit['id']}]")
         for snippet in hit["snippets"]:
             click.echo("   " + _terminal_highlight(snippet["html"]))
-    for name in ("outlet", "year"):
+    for name in ("outlet", "year", "author", "topic"):
         values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
                            for row in result["facets"][name][:15])
         click.echo(f"\n{name}: {values or '-'}")
+
+
+OPTION_OF = {"date_from": "--from", "date_to": "--to", "year": "--year", "page": "--page",
+             "per_page": "--per-page", "sort": "--sort"}
 
 
 def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:

@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest page size a client may ask for."),
     Setting("DEFAULT_PER_PAGE", 10,
             "Page size when none is given."),
+    Setting("FACET_VALUES", 100,
+            "Values listed of the author and topic facets (most articles first; selected "
+            "values always)."),
     Setting("HOST", "127.0.0.1",
             "Address `searchsvc serve` listens on."),
     Setting("PORT", 8000,

@@ -22,15 +22,24 @@ def _fold(name: str) -> str:
     return re.sub(r"^the ", "", name)
 
 
+_HOST_PREFIX_RE = re.compile(r"(?:www\d*|m|mobile|amp)\.")
+
+
 def domain_of(url_or_domain: str) -> str:
-    """Return the bare host of a URL or domain, without 'www.' and a port."""
+    """Return the bare host of a URL or domain, without 'www.' (and the like) and a port."""
     text = (url_or_domain or "").strip().lower()
     if not text:
         return ""
     if "//" not in text:
         text = "//" + text
-    host = urlsplit(text).hostname or ""
-    return host[4:] if host.startswith("www.") else host
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:          # a malformed address ("http://[x") names no host
+        return ""
+    # Prefixes a site serves the same outlet under: www., www1., m., mobile., amp.
+    while (match := _HOST_PREFIX_RE.match(host)) and host.count(".") > 1:
+        host = host[match.end():]
+    return host
 
 
 @dataclass

@@ -48,6 +48,9 @@ def test_article_and_health_match_openapi(client):
     ("/api/search?year=abc", 400, "year"),
     ("/api/search?date_from=yesterday", 400, "date_from"),
     ("/api/search?date_to=2011-13-40", 400, "date_to"),
+    ("/api/search?from=yesterday", 400, "from"),
+    ("/api/search?to=2011-13", 400, "to"),
+    ("/api/search?from=2011&date_from=h", 400, "date_from"),
     ("/api/search?year=%C2%B2%C2%B2%C2%B2%C2%B2", 400, "year"),    # superscript digits
     ("/api/search?page=%EF%BC%91", 400, "page"),                   # a fullwidth digit
     ("/api/search?page=", 400, "page"),
@@ -83,6 +86,9 @@ def test_method_not_allowed_is_json(client, method, url):
     ("date_from", ["2011", "2011-07", "2011-07-04", "2012-02-29", "2000-02-29", "2011-4-30"],
      ["yesterday", "07/04/2011", "0000", "2011-13", "2011-07-32", " 2011", "2011-02-30",
       "2011-02-29", "2100-02-29", "2011-04-31"]),
+    ("from", ["2011", "2011-07", "2011-07-04", "2012-02-29"],
+     ["yesterday", "07/04/2011", "0000", "2011-13", "2011-07-32", " 2011", "2011-02-30"]),
+    ("to", ["2011", "2022-03"], ["2011-07-32", "2011/07", "2011-04-31"]),
     ("page", [1, 10000], [0, 10001]),
     ("per_page", [1, 100], [0, 101]),
     ("sort", ["relevance", "newest", "oldest"], ["", "sideways"]),
@@ -206,3 +212,42 @@ def test_more_than_ten_wildcard_or_fuzzy_words_is_a_400_naming_q(client):
     assert error["parameter"] == "q" and "at most 10" in error["message"]
     page = client.get("/search", query_string={"q": ten + " asyl*"})
     assert page.status_code == 400 and "at most 10" in page.get_data(as_text=True)
+
+
+def test_from_and_to_bound_the_day_range_inclusively(client):
+    def ids(query):
+        return {hit["id"] for hit in client.get("/api/search?per_page=50&" + query)
+                .get_json()["hits"]}
+    everything = ids("")
+    july = ids("from=2011-07&to=2011-07")
+    assert "004_b08c682b17bd4db1" in july and "003_33987ea7448e5f2a" not in july
+    assert "004_b08c682b17bd4db1" in ids("from=2011-07-04&to=2011-07-04")
+    assert "004_b08c682b17bd4db1" not in ids("from=2011-07-05&to=2011-07-05")
+    assert ids("from=2022") == {"003_33987ea7448e5f2a"}
+    assert ids("to=2021") == everything - {"003_33987ea7448e5f2a"}
+    assert ids("date_from=2022") == ids("from=2022")           # the older names still work
+    assert ids("from=&to=") == everything                      # empty inputs are no bound
+    data = client.get("/api/search?from=2022&to=2022-12").get_json()
+    assert data["filters"]["from"] == "2022" and data["filters"]["to"] == "2022-12"
+    reversed_range = client.get("/api/search?from=2012&to=2011-12-31")
+    assert reversed_range.status_code == 400
+    assert reversed_range.get_json()["error"]["parameter"] == "from"
+    assert "from (2012) is after to (2011-12-31)" in reversed_range.get_json()["error"]["message"]
+    impossible = client.get("/api/search?to=2011-02-30").get_json()["error"]
+    assert impossible["parameter"] == "to" and "its month has 28 days" in impossible["message"]
+
+
+def test_a_bad_date_names_the_parameter_as_given(client):
+    error = client.get("/api/search?from=2011-31-12").get_json()["error"]
+    assert error["parameter"] == "from"
+    assert error["message"] == "from must be a date like 2011-07-04, 2011-07 or 2011, " \
+                               "not '2011-31-12'"
+
+
+def test_pages_and_a_page_past_the_last(client):
+    data = client.get("/api/search?q=asylum&per_page=2&page=50").get_json()
+    assert data["pages"] == -(-data["total"] // 2) and data["hits"] == []
+    assert f"page 50 is past the last page, {data['pages']}" in data["query"]["notes"]
+    nothing = client.get("/api/search?q=zzzxqv&page=3").get_json()
+    assert nothing["pages"] == 1 and not any("past the last" in n
+                                             for n in nothing["query"]["notes"])

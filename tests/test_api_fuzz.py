@@ -32,12 +32,22 @@ def api_schema(api_app):
     return loaded
 
 
+def _bound(query, names: tuple[str, str], end: bool):
+    """Return the day a range bound names: `from` (or `to`) if given, else its older name."""
+    for name in names:
+        value = query.get(name)
+        value = value[0] if isinstance(value, list) and value else value
+        if value:
+            return parse_bound(str(value), end=end)
+    return None
+
+
 def _reversed_dates(query) -> bool:
-    """Tell whether a request's date_from is after its date_to (a 400 no schema can state)."""
+    """Tell whether a request's day range starts after it ends (a 400 no schema can state)."""
     query = query or {}
-    bounds = [parse_bound(str(query.get(name, "")), end=name == "date_to")
-              for name in ("date_from", "date_to")]
-    return None not in bounds and bounds[0] > bounds[1]
+    start = _bound(query, ("from", "date_from"), end=False)
+    end = _bound(query, ("to", "date_to"), end=True)
+    return start is not None and end is not None and start > end
 
 
 @schema.parametrize()

@@ -53,6 +53,38 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def many_authors_server(tmp_path_factory, registry):
+    """A live server over 20 articles by 20 authors: a facet list long enough to fold."""
+    from builders import jsonl_service
+    work = tmp_path_factory.mktemp("many-authors")
+    jsonl_service(work, registry, [
+        {"id": f"r{n}", "title": f"Port story {n}", "body": f"The port, day {n}.",
+         "authors": f"{'Ann' if n % 4 else 'Bo'} Writer{n:02d}"} for n in range(20)])
+    app = create_app({"TESTING": True, "INDEX_DIR": str(work / "ix")})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_show_all_and_the_facet_filter_box(browser, many_authors_server):
+    browser.get(many_authors_server + "/search?q=port")
+    section = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-author']")
+    more = section.find_element(By.CSS_SELECTOR, "details.more")
+    box = more.find_element(By.CSS_SELECTOR, "input.facet-filter")
+    assert not box.is_displayed()
+    more.find_element(By.TAG_NAME, "summary").click()
+    listed = more.find_elements(By.CSS_SELECTOR, "li")
+    assert len(listed) == 20 and all(item.is_displayed() for item in listed)
+    box.send_keys("bo w")
+    shown = [item.text for item in listed if item.is_displayed()]
+    assert len(shown) == 5 and all("Bo Writer" in text for text in shown)
+    box.clear()
+    box.send_keys(" ")          # an input event with nothing to match on shows every value
+    assert all(item.is_displayed() for item in listed)
+
+
 def test_search_facet_and_article_flow(browser, live_server):
     wait = WebDriverWait(browser, 10)
     browser.get(live_server + "/")
@@ -96,8 +128,9 @@ def test_search_facet_and_article_flow(browser, live_server):
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.hits li.hit")))
     assert parse_qs(urlsplit(browser.current_url).query) == {
         "q": ["asylum"], "sort": ["relevance"], "outlet": ["CNN"]}
+    # One article, of July 2011: the chart is by month, and its bar sets the day range.
     browser.find_element(By.CSS_SELECTOR, "figure.chart svg a").click()
-    wait.until(EC.url_contains("year=2011"))
+    wait.until(EC.url_contains("from=2011-07&to=2011-07"))
     assert browser.find_element(By.CSS_SELECTOR, ".summary").text.startswith("1 article")
 
 
@@ -109,16 +142,74 @@ def test_articles_with_some_of_the_words_are_set_apart(browser, live_server):
     assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits.partial li.hit")) == 3
 
 
+def _viewport(browser, width, height):
+    """Resize the window so that the page's viewport is `width` CSS pixels wide."""
+    browser.set_window_size(width, height)
+    inner = browser.execute_script("return window.innerWidth")
+    browser.set_window_size(2 * width - inner, height)
+
+
+def _top(element):
+    return element.location["y"]
+
+
 def test_phone_width_layout(browser, live_server):
-    browser.set_window_size(390, 844)
+    """At 390 px the filters come folded above the results; a tap opens them."""
+    _viewport(browser, 390, 844)
     try:
-        browser.get(live_server + "/search?q=Myanmar")
+        browser.get(live_server + "/search?q=Myanmar&outlet=CNN&outlet=The+Irrawaddy")
+        assert browser.execute_script("return window.innerWidth") == 390
         width = browser.execute_script("return document.documentElement.scrollWidth")
-        assert width <= 400, "page scrolls sideways at phone width"
+        assert width <= 390, "page scrolls sideways at phone width"
+        filters = browser.find_element(By.CSS_SELECTOR, "details.filters")
+        summary = filters.find_element(By.TAG_NAME, "summary")
+        first_hit = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit")
+        assert summary.is_displayed() and summary.text == "Filters (2 active)"
+        assert filters.get_attribute("open") is None
+        assert _top(summary) < _top(first_hit)
+        assert _top(first_hit) < 844, "the first result is on the first screen"
         SCREENSHOTS.mkdir(exist_ok=True)
-        browser.save_screenshot(str(SCREENSHOTS / "phone.png"))
+        browser.save_screenshot(str(SCREENSHOTS / "phone-390.png"))
+        summary.click()
+        outlet = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-outlet']")
+        assert outlet.is_displayed() and _top(outlet) < _top(first_hit)
+        browser.save_screenshot(str(SCREENSHOTS / "phone-390-filters-open.png"))
     finally:
         browser.set_window_size(1200, 900)
+
+
+def test_desktop_width_layout(browser, live_server):
+    """At 1280 px the filters are open in a column beside the results, with no summary."""
+    _viewport(browser, 1280, 900)
+    try:
+        browser.get(live_server + "/search?q=Myanmar")
+        filters = browser.find_element(By.CSS_SELECTOR, "details.filters")
+        assert filters.get_attribute("open") is not None
+        assert not filters.find_element(By.TAG_NAME, "summary").is_displayed()
+        outlet = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='facet-outlet']")
+        first_hit = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit")
+        assert outlet.is_displayed()
+        assert outlet.location["x"] + outlet.size["width"] <= first_hit.location["x"]
+        assert _top(outlet) < _top(first_hit)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / "desktop-1280.png"))
+    finally:
+        browser.set_window_size(1200, 900)
+
+
+def test_keyboard_reaches_the_first_result_in_three_keys(browser, live_server):
+    """Tab to the skip link, Enter, Tab: the first result's link has the focus."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.common.action_chains import ActionChains
+    browser.get(live_server + "/search?q=asylum")
+    # On a results page the focus is not put in the search box (the home page does that).
+    assert browser.switch_to.active_element.tag_name == "body"
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.text == "Skip to results" and skip.is_displayed()
+    ActionChains(browser).send_keys(Keys.ENTER).send_keys(Keys.TAB).perform()
+    first = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit h3 a")
+    assert browser.switch_to.active_element == first
 
 
 AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -129,16 +220,32 @@ AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.mi
                                   "/articles/000_63fb707cc87ede63?q=defect"])
 def test_pages_have_no_accessibility_violations(browser, live_server, path):
     """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
+    browser.get(live_server + path)
+    assert _axe_violations(browser) == []
+
+
+def _axe_violations(browser) -> list[str]:
+    """Run axe-core on the loaded page; return its violations, one line each."""
     if not AXE_JS.exists():
         if os.environ.get("CI"):
             raise RuntimeError("CI must install axe-core (see .ci/run)")
         pytest.skip("axe-core not installed: npm install --prefix tests/.node axe-core@4")
-    browser.get(live_server + path)
     browser.execute_script(AXE_JS.read_text(encoding="utf-8"))
-    result = browser.execute_async_script("""
+    return browser.execute_async_script("""
         const done = arguments[arguments.length - 1];
         axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})
            .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ' +
                  v.nodes.map(n => n.target.join(' ')).join(', '))));
     """)
-    assert result == []
+
+
+def test_phone_page_with_open_filters_has_no_accessibility_violations(browser,
+                                                                     many_authors_server):
+    _viewport(browser, 390, 844)
+    try:
+        browser.get(many_authors_server + "/search?q=port&author=Bo+Writer00")
+        browser.find_element(By.CSS_SELECTOR, "details.filters summary").click()
+        browser.find_element(By.CSS_SELECTOR, "details.more summary").click()
+        assert _axe_violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)

@@ -93,3 +93,29 @@ def test_a_build_on_a_terminal_shows_articles_per_second_and_eta(tmp_path):
     assert done.returncode == 0, shown.decode(errors="replace")
     text = shown.decode(errors="replace")
     assert "indexing" in text and "articles, " in text and "/s" in text
+
+
+def test_search_by_date_range(runner, seeds_index):
+    def total(*options):
+        result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--json",
+                                      *options])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["total"]
+    assert total("--from", "2022") == 1
+    assert total("--to", "2011-07-04", "--from", "2011-07-04") >= 1
+    assert total("--from", "2011-07-05", "--to", "2011-07-05") == 0
+
+
+def test_search_bad_date_names_the_option(runner, seeds_index):
+    result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--from", "July"])
+    assert result.exit_code == 2
+    assert "Invalid value for --from" in result.output
+    result = runner.invoke(main, ["search", "--index-dir", str(seeds_index), "--to", "2011-13"])
+    assert result.exit_code == 2 and "Invalid value for --to" in result.output
+
+
+def test_search_past_the_last_page_says_so(runner, seeds_index):
+    result = runner.invoke(main, ["search", "asylum", "--index-dir", str(seeds_index),
+                                  "--per-page", "1", "--page", "40"])
+    assert result.exit_code == 0, result.output
+    assert "note: page 40 is past the last page" in result.output

@@ -162,12 +162,16 @@ def test_bad_inputs_are_skipped_with_reasons_and_good_ones_kept(tmp_path, regist
                                           "for the reader to find.", encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
     (tmp_path / "bad.jsonl").write_text('{"id": "j1", "title": "J", "body": "Fine."}\n'
-                                        '{not json\n[1, 2]\n{"id": "j2", "title": "No body"}\n',
+                                        '{not json\n[1, 2]\n{"id": "j2", "title": "No body"}\n'
+                                        '{"id": "j3", "body": "  "}\n',
                                         encoding="utf-8")
     items = read_all(tmp_path, registry)
     articles = articles_by_id(items)
     skipped = {item.source: item.reason for item in items if isinstance(item, Skipped)}
-    assert set(articles) == {"good", "broken", "j1"}
+    assert set(articles) == {"good", "broken", "j1", "j2"}
+    assert (articles["j2"].title, articles["j2"].body, articles["j2"].has_text) == (
+        "No body", "", False)
+    assert articles["j1"].has_text
     assert "Unclosed" in articles["broken"].body
     assert skipped["empty.txt"] == "empty file"
     assert skipped["blank.txt"] == "empty file"
@@ -175,7 +179,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_good_ones_kept(tmp_path, regist
     assert "unsupported file type" in skipped["image.png"]
     assert "malformed JSON" in skipped["bad.jsonl#2"]
     assert "not an object" in skipped["bad.jsonl#3"]
-    assert "no article text" in skipped["bad.jsonl#4"]
+    assert skipped["bad.jsonl#5"] == "record has no article text and no title"
 
 
 def test_undecodable_bytes_are_repaired_not_fatal(tmp_path, registry):

@@ -269,3 +269,60 @@ def test_update_of_an_index_with_older_analysis_asks_for_full_build(corpus_copy,
     rebuilt = build_index(corpus_copy, index_dir, registry=registry)
     assert rebuilt.mode == "rebuild"
     assert build_index(corpus_copy, index_dir, registry=registry, update=True).mode == "update"
+
+
+def test_records_without_text_are_indexed_by_headline_and_listed(tmp_path, registry, runner):
+    lines = [{"id": "full", "title": "Harbour Strike Ends", "body": "Dockers went back.",
+              "outlet_domain": "harbour.example", "outlet": "Harbour Times"}]
+    lines += [{"id": f"bare{n}", "title": f"Harbour strike day {n}", "body": "",
+               "outlet_domain": "harbour.example", "outlet": "Harbour Times",
+               "date": "2016-09-20", "url": f"https://harbour.example/{n}"} for n in range(3)]
+    lines += [{"id": f"none{n}", "body": " "} for n in range(12)]
+    corpus = tmp_path / "set.jsonl"
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = runner.invoke(main, ["index", "--corpus", str(corpus),
+                                  "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "indexed 4 documents" in result.output
+    assert "indexed without text (headline and metadata only): 3" in result.output
+    assert "skipped 12: record has no article text and no title 12" in result.output
+    assert result.output.count("\n    set.jsonl#") == 3         # examples, not all twelve
+    assert "... and 9 more: record has no article text and no title" in result.output
+    report_file = tmp_path / "ix" / current_generation(tmp_path / "ix") / "build-report.tsv"
+    assert f"every skipped input and article without text: {report_file}" in result.output
+    rows = report_file.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 12 + 3
+    assert "set.jsonl#2\tindexed without text\theadline and metadata only" in rows
+
+    service = whoosh_service(tmp_path / "ix", registry)
+    found = service.search(SearchRequest(q="title:day"))
+    assert found["total"] == 3
+    assert {hit["has_text"] for hit in found["hits"]} == {False}
+    assert {hit["snippets"] == [] for hit in found["hits"]} == {True}
+    assert {hit["outlet"] for hit in found["hits"]} == {"Harbour Times"}
+    assert service.search(SearchRequest(q="dockers"))["hits"][0]["has_text"] is True
+
+
+def test_update_of_an_index_without_newer_fields_asks_for_full_build(corpus_copy, tmp_path,
+                                                                     registry):
+    from whoosh import index as whoosh_index
+    from searchsvc.backends.whoosh.backend import WhooshBackend
+    index_dir = tmp_path / "ix"
+    report = build_index(corpus_copy, index_dir, registry=registry)
+    old = whoosh_index.open_dir(str(index_dir / report.generation))
+    writer = old.writer()
+    for name in ("month", "authors", "topics", "outlet_label", "has_text"):
+        writer.remove_field(name)              # as an index built before these fields
+    writer.commit()
+    # It still serves: the facets and the chart by month it has no columns for are empty.
+    result = whoosh_service(index_dir, registry).search(SearchRequest(q="asylum"))
+    assert result["total"] and result["facets"]["author"] == result["facets"]["topic"] == []
+    assert result["timeline"]["unit"] == "year"
+    with pytest.raises(BuildError, match="without the fields authors, has_text, month, "
+                                         "outlet_label, topics; run a full build"):
+        build_index(corpus_copy, index_dir, registry=registry, update=True)
+    with pytest.raises(BuildError, match="run a full build"):
+        WhooshBackend(index_dir).update_articles(delete_ids=["x"])
+    assert current_generation(index_dir) == report.generation
+    assert not list(index_dir.glob(".building-*"))
+    assert build_index(corpus_copy, index_dir, registry=registry).mode == "rebuild"

@@ -201,8 +201,8 @@ def test_title_only_match_shows_opening(tmp_path, registry):
     service = whoosh_service(tmp_path / "ix", registry)
     hit = run(service, "title:zeppelin")["hits"][0]
     assert hit["title_html"] == "<mark>Zeppelin</mark> Report"
-    # The body holds the headline too, so the opening is what matches.
-    assert hit["snippets"][0]["text"].startswith("Zeppelin Report The airship flew")
+    # The body holds the headline too; the snippet is the opening after it, not it again.
+    assert hit["snippets"][0]["text"].startswith("The airship flew")
     opening = make_snippets("The airship flew over the city at dawn. " * 20,
                             QueryTerms(frozenset({"zeppelin"}), analyze=analyze_word))
     assert opening[0].text.startswith("The airship flew over the city at dawn.")
@@ -478,3 +478,28 @@ def test_words_of_a_multi_word_synonym_stay_words(tmp_path, registry):
         {"id": "neither", "title": "Trade", "body": f"Burma exports rice {FILLER}"},
     ], synonyms=Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
     assert ids(run(service, "Myanmar military")) == {"apart", "synonym"}
+
+
+PHRASE_RECORDS = [
+    {"id": "x1", "title": "Speech", "body": "The state of the union is strong, he said."},
+    {"id": "x2", "title": "Labour", "body": "The state union met today."},
+    {"id": "x3", "title": "Report", "body": "State, of the Union: a report."},
+    {"id": "x4", "title": "Plural", "body": "The states of the unions were strong."},
+    {"id": "x5", "title": "Other", "body": "A state of a union, he said."},
+    {"id": "x6", "title": "State of the Union", "body": "Headline only has it."},
+]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ('"state of the union"', {"x1", "x3", "x4", "x6"}),       # stop words as written
+    ('"state of a union"', {"x5"}),
+    ('"state of the union" strong', {"x1", "x4"}),           # a required part of the query
+    ('title:"state of the union"', {"x6"}),
+    ('"of the union"', {"x1", "x3", "x4", "x6"}),
+])
+def test_phrases_with_stop_words_match_exactly(tmp_path, registry, q, expected):
+    service = jsonl_service(tmp_path, registry, PHRASE_RECORDS)
+    result = service.search(SearchRequest(q=q, per_page=20))
+    assert result["all_words"] is None or result["all_words"] == len(expected)
+    found = [hit["id"] for hit in result["hits"]][:len(expected)]
+    assert set(found) == expected and result["total"] >= len(expected)

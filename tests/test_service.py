@@ -82,3 +82,19 @@ def test_the_app_takes_its_search_time_limit_from_the_settings(seeds_index):
     unlimited = create_app({"TESTING": True, "INDEX_DIR": str(seeds_index),
                             "SEARCH_TIME_LIMIT_MS": 0})
     assert unlimited.extensions["searchsvc"].time_budget is None
+
+
+def test_timeline_by_month_under_three_years_else_by_year():
+    from searchsvc.service.search import timeline
+    by_month = timeline([("2011", 3), ("2012", 1), ("unknown", 4)],
+                        [("2011-11", 2), ("2012-02", 1)])
+    assert by_month == {"unit": "month", "periods": [
+        {"period": "2011-11", "count": 2}, {"period": "2011-12", "count": 0},
+        {"period": "2012-01", "count": 0}, {"period": "2012-02", "count": 1}]}
+    by_year = timeline([("2009", 1), ("2011", 2)], [("2009-05", 1), ("2011-01", 2)])
+    assert by_year == {"unit": "year", "periods": [
+        {"period": "2009", "count": 1}, {"period": "2010", "count": 0},
+        {"period": "2011", "count": 2}]}
+    # Years but no article dated to the month: by year.
+    assert timeline([("2011", 2)], [])["unit"] == "year"
+    assert timeline([("unknown", 2)], []) == {"unit": "year", "periods": []}

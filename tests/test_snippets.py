@@ -115,3 +115,32 @@ def test_passages_show_every_matched_word_before_repeating_one():
     # One word: its three best passages, as before.
     single = make_snippets(text, QueryTerms(frozenset({"asylum"}), analyze=analyze_word))
     assert all("<mark>asylum</mark>" in s.html for s in single) and len(single) == 3
+
+
+def test_passages_skip_the_repeated_headline_and_page_furniture():
+    from searchsvc.service.snippets import passage_text
+    body = ("Port Strike Ends\n\nAdvertisement\nDockers went back to work on Monday.\n"
+            "Sign up for Daily Newsletters Manage Newsletters\nREUTER\n___\n"
+            "Copyright © 2019 The Harbour Times, LLC. Click here for reprint permission.\n"
+            "The copyright office said nothing about the strike.")
+    assert passage_text(body, "Port Strike Ends") == (
+        "Dockers went back to work on Monday.\n"
+        "The copyright office said nothing about the strike.")
+    # The headline run into the first line: its words go, the rest stays.
+    assert passage_text("Port Strike Ends By Ann Lee 25 March. Dockers went back.",
+                        "Port strike ends") == "By Ann Lee 25 March. Dockers went back."
+    # A first line that only begins like the headline stays whole.
+    assert passage_text("Port Strikes Are Rare.", "Port Strike") == "Port Strikes Are Rare."
+    long_line = "Sign up " + "word " * 40
+    assert passage_text(long_line, None) == long_line.strip()
+
+
+def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registry):
+    from builders import jsonl_service
+    from searchsvc.service import SearchRequest
+    service = jsonl_service(tmp_path, registry, [
+        {"id": "s1", "title": "Harbour strike ends",
+         "body": "Advertisement\nDockers ended the harbour strike on Monday.\n"
+                 "Sign up for our newsletter about the harbour"}])
+    hit = service.search(SearchRequest(q="harbour"))["hits"][0]
+    assert [s["text"] for s in hit["snippets"]] == ["Dockers ended the harbour strike on Monday."]

@@ -48,3 +48,30 @@ def test_same_suggestions_on_several_segments(tmp_path, registry, corpus_copy):
     rng = random.Random(4)
     words = set().union(*(_misspellings(rng, w) for w in WORDS))
     assert not _check(tmp_path / "ix", words | {"diplomat", "protest", "president"})
+
+
+def test_did_you_mean_offers_words_as_written_and_only_when_they_find_more(tmp_path, registry):
+    from builders import jsonl_service
+    from searchsvc.service import SearchRequest
+    records = [{"id": f"g{n}", "title": f"Government report {n}",
+                "body": "The government said the embassy would reopen."} for n in range(60)]
+    records.append({"id": "typo", "title": "A governmnet typo", "body": "Once, in one text."})
+    service = jsonl_service(tmp_path, registry, records)
+
+    def suggestion(q):
+        return service.search(SearchRequest(q=q))["suggestion"]
+    # No article has the word: the written form ("embassy", not the term "embassi").
+    assert suggestion("embasy") == {"text": "embassy", "total": 60}
+    assert suggestion("Embasy") == {"text": "Embassy", "total": 60}
+    # One article has the typo, sixty the word: the word is offered all the same.
+    assert suggestion("governmnet") == {"text": "government", "total": 60}
+    # A word as common as its neighbour, or nothing near: no suggestion.
+    assert suggestion("typo") is None and suggestion("zzqxv") is None
+
+
+def test_edit_distance_counts_a_swap_as_one():
+    from searchsvc.backends.whoosh.spelling import edit_distance
+    assert edit_distance("diplomta", "diplomat") == 1
+    assert edit_distance("governmnet", "government") == 1
+    assert edit_distance("goverment", "government") == 1 and edit_distance("ab", "ba") == 1
+    assert edit_distance("", "ab") == 2 and edit_distance("same", "same") == 0

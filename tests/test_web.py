@@ -16,7 +16,7 @@ def test_search_page_renders_result(client):
     html = client.get("/search?q=Kyaw+Win").get_data(as_text=True)
     assert "<mark>Kyaw</mark>" in html
     assert 'href="/api/search?q=Kyaw+Win"' in html
-    assert "Matches by year" in html
+    assert "Matches by month" in html          # its articles all fall within 2011
     assert re.search(r'href="/search\?q=Kyaw\+Win&amp;outlet=CNN"', html)
 
 
@@ -48,7 +48,7 @@ def test_form_and_clear_keep_how_results_are_shown(client):
     html = client.get("/search?q=asylum&outlet=CNN&per_page=2&date_from=2011"
                       "&sort=newest").get_data(as_text=True)
     assert '<input type="hidden" name="per_page" value="2">' in html
-    assert '<input type="hidden" name="date_from" value="2011">' in html
+    assert '<input id="from" name="from" type="date" value="2011-01-01"' in html
     assert '<input type="hidden" name="outlet" value="CNN">' in html
     assert '<a href="/search?q=asylum&amp;per_page=2&amp;sort=newest">Clear all filters</a>' \
         in html
@@ -143,8 +143,8 @@ def test_long_facet_lists_fold_the_rest(tmp_path, registry):
     build_index(corpus, tmp_path / "ix", registry=registry)
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
     html = client.get("/search?q=storm").get_data(as_text=True)
-    assert "<summary>8 more</summary>" in html
-    assert html.count('<span class="value">Outlet') == 20
+    assert "<summary>Show all 20</summary>" in html
+    assert html.count('<span class="value">Outlet') == 12 + 20     # the top 12, then all
 
 
 def test_articles_with_some_of_the_words_are_set_apart(client):
@@ -164,3 +164,57 @@ def test_articles_with_some_of_the_words_are_set_apart(client):
 def test_a_filter_named_by_an_alias_is_removable(client):
     html = client.get("/search?q=asylum&outlet=RFA").get_data(as_text=True)
     assert 'href="/search?q=asylum" title="Remove this filter"' in html
+
+
+def test_an_article_without_text_is_marked_in_results_and_on_its_page(tmp_path, registry):
+    from builders import jsonl_service
+    from searchsvc import create_app
+    jsonl_service(tmp_path, registry, [
+        {"id": "bare", "title": "Harbour strike called off", "body": "", "date": "2016-09-20"},
+        {"id": "full", "title": "Harbour strike goes on", "body": "Dockers stayed out."}])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    html = client.get("/search?q=harbour+strike").get_data(as_text=True)
+    assert html.count('<span class="no-text">headline only</span>') == 1
+    page = client.get("/articles/bare").get_data(as_text=True)
+    assert "gave this article's headline and details but not its text" in page
+    assert "not its text" not in client.get("/articles/full").get_data(as_text=True)
+
+
+def test_date_range_inputs_and_removable_chips(client):
+    html = client.get("/search?q=asylum&outlet=CNN&from=2011&to=2011-07").get_data(as_text=True)
+    assert '<input id="from" name="from" type="date" value="2011-01-01"' in html
+    assert '<input id="to" name="to" type="date" value="2011-07-31"' in html
+    assert ('<a class="chip" href="/search?q=asylum&amp;outlet=CNN&amp;to=2011-07" '
+            'title="Remove this filter">From 2011 ') in html
+    assert ('<a class="chip" href="/search?q=asylum&amp;outlet=CNN&amp;from=2011" '
+            'title="Remove this filter">To 2011-07 ') in html
+    # A bad bound is dropped with a message naming it; the rest of the search still runs.
+    response = client.get("/search?q=asylum&from=July&to=2011")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "from must be a date like" in html and "To 2011 " in html
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
+    html = client.get("/search?q=asylum&per_page=1&page=9").get_data(as_text=True)
+    last = client.get("/api/search?q=asylum&per_page=1").get_json()["pages"]
+    assert last > 1
+    assert f"Note: page 9 is past the last page, {last}." in html
+    assert (f'<p class="past-last"><a href="/search?q=asylum&amp;per_page=1&amp;page={last}">'
+            f'Go to page {last}, the last</a></p>') in html
+    assert f'<a rel="prev" href="/search?q=asylum&amp;per_page=1&amp;page={last}">' in html
+    assert f'<a href="/search?q=asylum&amp;per_page=1&amp;page={last}">{last}</a>' in html
+    assert 'rel="next"' not in html
+    within = client.get(f"/search?q=asylum&per_page=1&page={last}").get_data(as_text=True)
+    assert "past-last" not in within and "past the last page" not in within
+
+
+def test_month_chart_bars_narrow_the_day_range_to_their_month(client):
+    html = client.get("/search?q=asylum&outlet=CNN").get_data(as_text=True)
+    assert "Matches by month" in html
+    assert ('<a href="/search?q=asylum&amp;outlet=CNN&amp;from=2011-07&amp;to=2011-07" '
+            'aria-label="2011-07: 1 articles; show only this month">') in html
+    chosen = client.get("/search?q=asylum&outlet=CNN&from=2011-07&to=2011-07").get_data(
+        as_text=True)
+    assert ('<a href="/search?q=asylum&amp;outlet=CNN" aria-label="2011-07: 1 articles; '
+            'remove this month">') in chosen

@@ -18,6 +18,7 @@ from typing import Callable, Protocol
 from ..query.tree import Node
 
 SORTS = ("relevance", "newest", "oldest")
+FACETS = ("outlet", "year", "author", "topic")
 UNKNOWN = "unknown"          # the facet value of an unknown outlet or year
 
 
@@ -43,6 +44,8 @@ class Filters:
 
     outlets: tuple[str, ...] = ()
     years: tuple[str, ...] = ()          # four-digit years or "unknown"
+    authors: tuple[str, ...] = ()        # an article passes with any one of its authors
+    topics: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -66,6 +69,8 @@ class SearchSpec:
     # A time.monotonic() value: past it the backend skips what it can and returns what it
     # found, with Outcome.partial set. None: no limit.
     deadline: float | None = None
+    # Values listed of the facets of many values (author, topic), most articles first.
+    facet_limit: int = 100
 
 
 @dataclass
@@ -82,13 +87,18 @@ class Outcome:
 
     total: int                           # articles matching the query and every filter
     hits: list[Found]                    # the requested page, in order
-    # Facet counts as (value, count); each facet counts with every filter but its own.
+    # Facet counts as (value, count) for FACETS; each counts with every filter but its own.
+    # outlet: every value, most articles first; year: in year order, "unknown" last;
+    # author and topic: the facet_limit values of most articles (an article counts for each
+    # of its authors and topics).
     facets: dict[str, list[tuple[str, int]]]
     highlight: QueryTerms                # the terms the typed query looks for
     generation: str
     # Set when the fallback was searched: how many of `total` match the tree.
     all_words: int | None = None
     tree_matches: int = 0                # articles matching the tree (before facet filters)
+    # The total's articles dated to the month, counted by month ("2016-09"), in month order.
+    months: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     partial: bool = False                # the deadline passed: some matches were left out
 
@@ -115,7 +125,8 @@ class Backend(Protocol):
         """Return how many articles' text holds a word (after analysis)."""
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the index word within maxdist edits that most articles use, if any."""
+        """Return a word as articles write it (not an index term: "embassy", not "embassi")
+        within maxdist edits of ``word``, of the index word most articles use, if any."""
 
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""

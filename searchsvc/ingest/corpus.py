@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from .decoding import NotText, decode_bytes
+from .decoding import NotText, decode_bytes, repair_mojibake
 from .extract import ExtractedArticle, article_from_text
 from .pagetree import declared_charset
 from ..dates import PartialDate, parse_date
 from ..outlets import OutletRegistry
 from .metadata import clean_text_value, derive_title
+from .outletnames import name_outlet, survey_jsonl
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -43,6 +44,7 @@ DEFAULT_FIELD_MAP: dict[str, tuple[str, ...]] = {
     "author": ("authors", "author", "byline", "creator"),
     "url": ("url", "link", "canonical_url"),
     "language": ("language", "lang"),
+    "topic": ("topic", "topics", "category", "categories", "section", "subject"),
     "html": ("html", "raw_html", "page_html"),   # the page itself, read when no body is given
 }
 
@@ -71,10 +73,13 @@ class Article:
     source: str                     # file (and line) it was read from, relative to the corpus
     source_file: str                # the file, the unit of --update
     outlet: str | None = None
+    outlet_label: str | None = None  # the outlet as the source labelled it, when it did
     date: PartialDate | None = None
     author: str | None = None
     url: str | None = None
     language: str | None = None
+    topic: str | None = None        # one or more topics, comma-separated, as the source gives them
+    has_text: bool = True           # False: a headline and metadata only (the record had no text)
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)   # repairs made while reading
 
@@ -90,17 +95,6 @@ class Skipped:
 
     source: str
     reason: str
-
-
-_MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00bb\u00bf")
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Latin-1/cp1252 ('Ã©', 'â€™') where it is plainly present."""
-    if not text or not _MOJIBAKE_RE.search(text):
-        return text
-    import ftfy   # imported lazily: only dirty records pay for it
-    return ftfy.fix_text(text)
 
 
 # --------------------------------------------------------------------------- identifiers
@@ -194,18 +188,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _apply_metadata(article: Article, given: Mapping[str, object], provenance: str,
-                    registry: OutletRegistry, overwrite: bool) -> None:
-    """Set article fields from a mapping of metadata values, recording their source."""
-    for key in ("title", "author", "url", "language"):
+                    registry: OutletRegistry, overwrite: bool,
+                    outlet_names: Mapping[str, str] | None = None) -> None:
+    """Set article fields from a mapping of metadata values, recording their source.
+
+    The outlet's domain decides its name (see ``outletnames``); the label given is kept.
+    """
+    for key in ("title", "author", "url", "language", "topic"):
         value = clean_text_value(given.get(key))
         if value and (overwrite or not getattr(article, key)):
             setattr(article, key, value)
             article.provenance[key] = provenance
     if given.get("outlet") or given.get("outlet_domain"):
-        outlet = registry.canonical(clean_text_value(given.get("outlet")),
-                                    clean_text_value(given.get("outlet_domain")))
+        label = clean_text_value(given.get("outlet"))
+        outlet = name_outlet(registry, outlet_names, label,
+                             clean_text_value(given.get("outlet_domain")),
+                             clean_text_value(given.get("url")),
+                             clean_text_value(given.get("author")))
         if outlet and (overwrite or not article.outlet):
             article.outlet = outlet
+            article.outlet_label = label
             article.provenance["outlet"] = provenance
     if given.get("date"):
         date = parse_date(given.get("date"))
@@ -236,7 +238,7 @@ def _finish(article: Article, registry: OutletRegistry) -> Article:
     if not article.title:
         article.title = derive_title(article.body)
         article.provenance["title"] = "derived from opening words"
-    elif not _opens_with(article.body, article.title):
+    elif article.body and not _opens_with(article.body, article.title):
         # The body holds the whole text, headline included, as news datasets and most pages
         # do; relevance then weighs a headline word as a body word plus the title's weight.
         article.body = article.title + "\n\n" + article.body
@@ -306,8 +308,12 @@ def read_html_article(text: str, source: str, article_id: str,
 
 def article_from_record(record: Mapping[str, object], source: str, fallback_id: str,
                         registry: OutletRegistry,
-                        field_map: Mapping[str, tuple[str, ...]] = DEFAULT_FIELD_MAP) -> Article:
-    """Build an Article from one JSON record, through the field mapping."""
+                        field_map: Mapping[str, tuple[str, ...]] = DEFAULT_FIELD_MAP,
+                        outlet_names: Mapping[str, str] | None = None) -> Article:
+    """Build an Article from one JSON record, through the field mapping.
+
+    ``outlet_names`` names outlets by domain (``outletnames.survey_jsonl(...).names()``).
+    """
     def pick(name: str) -> object:
         for key in field_map.get(name, ()):
             value = record.get(key)
@@ -322,18 +328,22 @@ def article_from_record(record: Mapping[str, object], source: str, fallback_id: 
         url = pick("url")
         page = article_from_text(pick("html"), url if isinstance(url, str) else None, registry)
         body = page.body
-    if not isinstance(body, str) or not body.strip():
-        raise NotText("record has no article text")
+    has_text = isinstance(body, str) and bool(body.strip())
+    title = pick("title")
+    if not has_text and not (isinstance(title, str) and title.strip()):
+        raise NotText("record has no article text and no title")
     raw_id = pick("id")
+    # A record with a headline and no text is still found by its headline and metadata.
     article = Article(id=make_id(str(raw_id)) if raw_id not in (None, "") else fallback_id,
-                      title="", body=repair_mojibake(body.strip()), source=source,
-                      source_file=source.rsplit("#", 1)[0])
+                      title="", body=repair_mojibake(body.strip()) if has_text else "",
+                      source=source, source_file=source.rsplit("#", 1)[0], has_text=has_text)
     given = {key: pick(key) for key in ("title", "outlet", "outlet_domain", "date", "author",
-                                        "url", "language")}
+                                        "url", "language", "topic")}
     for key in ("title", "outlet", "author"):
         if isinstance(given[key], str):
             given[key] = repair_mojibake(given[key])
-    _apply_metadata(article, given, "record fields", registry, overwrite=True)
+    _apply_metadata(article, given, "record fields", registry, overwrite=True,
+                    outlet_names=outlet_names)
     if page is not None:
         _apply_extracted(article, page, registry)
     return _finish(article, registry)
@@ -379,11 +389,17 @@ class CorpusReader:
         return f"{info.st_size}:{info.st_mtime_ns}"
 
     bytes_read: int = 0   # of the file being read: for progress reports
+    outlet_names: dict[str, str] = field(default_factory=dict)   # {domain: outlet}, by read()
 
     def read(self, paths: Iterable[Path] | None = None) -> Iterator[Article | Skipped]:
         """Yield the articles of the given files (default: all), skipping bad input with a reason."""
         sidecars: dict[Path, dict] = {}
-        for path in (self.files() if paths is None else paths):
+        paths = self.files() if paths is None else list(paths)
+        # Outlets are named by domain from every label the dataset files give each domain.
+        self.outlet_names = survey_jsonl(
+            [p for p in paths if p.name.lower().endswith(JSONL_SUFFIXES)], self.registry,
+            self.field_map).names()
+        for path in paths:
             self.bytes_read = 0
             relative = self.relative(path)
             name = path.name.lower()
@@ -463,7 +479,8 @@ class CorpusReader:
                         continue
                     try:
                         yield article_from_record(record, source, f"{stem}-{number}",
-                                                  self.registry, self.field_map)
+                                                  self.registry, self.field_map,
+                                                  self.outlet_names)
                     except NotText as error:
                         yield Skipped(source, str(error))
         except OSError as error:

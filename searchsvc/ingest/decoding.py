@@ -82,3 +82,14 @@ def _reads_as_western(data: bytes) -> bool:
         return False
     letters = sum(1 for char in text if char.isalpha())
     return sum(1 for char in extra if char.isalpha()) <= 0.3 * letters
+
+
+_MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00bb\u00bf")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1/cp1252 ('Ã©', 'â€™') where it is plainly present."""
+    if not text or not _MOJIBAKE_RE.search(text):
+        return text
+    import ftfy   # imported lazily: only dirty records pay for it
+    return ftfy.fix_text(text)

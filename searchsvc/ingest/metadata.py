@@ -16,6 +16,21 @@ def derive_title(body: str, max_chars: int = 90) -> str:
     return cut + "…"
 
 
+# Between two people's names in a byline: a comma, a semicolon, "and", "&", "with".
+_NAME_SEPARATOR_RE = re.compile(r"\s*(?:[,;/|]|\band\b|&|\bwith\b)\s*", re.IGNORECASE)
+
+
+def split_names(value: str | None) -> list[str]:
+    """Return the names of a byline or list string ("Ann Lee, Bo Chen and Cy Dunn"), in order,
+    each once."""
+    if not value:
+        return []
+    # Quotes around a name are the dataset's, not the name's ('"Cortney OBrien"').
+    names = (re.sub(r"\s+", " ", part).strip(" .\"'“”‘’")
+             for part in _NAME_SEPARATOR_RE.split(value))
+    return list(dict.fromkeys(name[:120] for name in names if name))
+
+
 def clean_text_value(value: object, max_chars: int = 500) -> str | None:
     """Return a one-line, whitespace-folded string, or None when empty."""
     if value is None:

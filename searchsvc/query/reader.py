@@ -103,8 +103,10 @@ class QueryReader:
 
     @staticmethod
     def _written_words(text: str) -> list[str]:
-        """Return the words of a query; a field clause counts as one, operators as none."""
-        return [word for word in PLAIN_WORD_RE.findall(_FIELD_CLAUSE_RE.sub(" field ", text))
+        """Return the words of a query; a field clause or a quoted phrase counts as one (one
+        thing sought: `"state of the union" strong` is two), operators as none."""
+        text = re.sub(r'"[^"]*"', " phrase ", _FIELD_CLAUSE_RE.sub(" field ", text))
+        return [word for word in PLAIN_WORD_RE.findall(text)
                 if word not in {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}]
 
     def _plain(self, words: str, notes: list[str], mode: str | None) -> QueryReading:

@@ -18,6 +18,8 @@ class Archive:
     def search(self, q: str = "", *, page: int = 1, per_page: int = 10,
                outlet: str | Iterable[str] | None = None,
                year: str | int | Iterable[str | int] | None = None,
+               author: str | Iterable[str] | None = None,
+               topic: str | Iterable[str] | None = None,
                sort: str = "relevance", date_from: str | None = None,
                date_to: str | None = None) -> dict:
         """Search the archive; the result is the dict of ``GET /api/search``.
@@ -25,6 +27,7 @@ class Archive:
         Raises SearchError (a ValueError) naming an invalid parameter.
         """
         request = SearchRequest(q=q, outlets=_values(outlet), years=_values(year),
+                                authors=_values(author), topics=_values(topic),
                                 date_from=date_from, date_to=date_to, sort=sort,
                                 page=page, per_page=per_page)
         return self.service.search(request)

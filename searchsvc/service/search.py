@@ -16,9 +16,11 @@ from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
-from .snippets import highlight_all, make_snippets
+from .snippets import highlight_all, make_snippets, passage_text
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
+RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
+MORE_COMMON_BY = 50           # ... when the word suggested is in this many times more
 # Fewer articles than this having all the words of a query (a page): articles having some
 # of them follow, those having all first.
 PARTIAL_MATCHES_BELOW = 10
@@ -49,6 +51,8 @@ class SearchRequest:
     q: str = ""
     outlets: Sequence[str] = ()
     years: Sequence[str] = ()
+    authors: Sequence[str] = ()
+    topics: Sequence[str] = ()
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevance"
@@ -85,16 +89,19 @@ class SearchRequest:
                               "so nothing could match")
 
 
+
 class SearchService:
     """The search function over a backend, with its query reader."""
 
     def __init__(self, backend: Backend, reader: QueryReader | None = None,
-                 max_per_page: int = 100, time_budget: float | None = None) -> None:
+                 max_per_page: int = 100, time_budget: float | None = None,
+                 facet_values: int = 100) -> None:
         self.backend = backend
         self.reader = reader or QueryReader()
         self.max_per_page = max_per_page
         # Seconds a search may take before it returns what it found, marked partial.
         self.time_budget = time_budget
+        self.facet_values = facet_values
 
     def outlet_names(self, outlets: Sequence[str]) -> tuple[str, ...]:
         """Return outlet filter values as the registry names them (RFA: Radio Free Asia)."""
@@ -109,9 +116,14 @@ class SearchService:
         started = time.perf_counter()
         deadline = (None if self.time_budget is None
                     else time.monotonic() + self.time_budget)
+        # An empty bound is no bound (a form's empty date input sends one).
+        request.date_from, request.date_to = request.date_from or None, request.date_to or None
         request.validate(self.max_per_page)
         outlets = self.outlet_names(request.outlets)
-        filters = Filters(outlets=outlets, years=tuple(request.years),
+        authors = tuple(dict.fromkeys(request.authors))
+        topics = tuple(dict.fromkeys(request.topics))
+        filters = Filters(outlets=outlets, years=tuple(request.years), authors=authors,
+                          topics=topics,
                           date_from=parse_bound(request.date_from, end=False)
                           if request.date_from else None,
                           date_to=parse_bound(request.date_to, end=True)
@@ -126,7 +138,7 @@ class SearchService:
                           offset=(request.page - 1) * request.per_page, limit=request.per_page,
                           fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
                           feedback=reading.description, match_nothing=reading.unsearchable,
-                          deadline=deadline)
+                          deadline=deadline, facet_limit=self.facet_values)
         outcome = self.backend.search(spec)
         notes = list(reading.notes)
         mode = reading.mode
@@ -143,6 +155,9 @@ class SearchService:
         if all_words < FEW_HITS and reading.tree is not None and not outcome.partial:
             suggestion = self._suggest(reading.text, filters, all_words)
         total = outcome.total
+        pages = max(1, -(-total // request.per_page))
+        if request.page > pages and total:
+            notes.append(f"page {request.page} is past the last page, {pages}")
         return {
             "query": {"text": request.q, "read_as": reading.text, "mode": mode,
                       "notes": notes},
@@ -150,14 +165,20 @@ class SearchService:
             "all_words": outcome.all_words,
             "page": request.page,
             "per_page": request.per_page,
-            "pages": max(1, -(-total // request.per_page)),
+            "pages": pages,
             "sort": request.sort,
             "hits": hits,
             "facets": {"outlet": _facet(outcome.facets["outlet"], outlets, by_count=True),
                        "year": _facet(outcome.facets["year"], tuple(request.years),
-                                      by_count=False)},
+                                      by_count=False),
+                       "author": _facet(outcome.facets["author"], authors, by_count=True),
+                       "topic": _facet(outcome.facets["topic"], topics, by_count=True)},
             "filters": {"outlet": list(outlets), "year": list(request.years),
+                        "author": list(authors), "topic": list(topics),
+                        "from": request.date_from, "to": request.date_to,
+                        # the same bounds under their older names
                         "date_from": request.date_from, "date_to": request.date_to},
+            "timeline": timeline(outcome.facets["year"], outcome.months),
             "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "partial": outcome.partial,
@@ -167,7 +188,8 @@ class SearchService:
     def _hit(self, found: Found, terms) -> dict:
         """Return one hit as plain data, with snippets."""
         stored = found.fields
-        snippets = make_snippets(stored.get("body", ""), terms)
+        snippets = make_snippets(passage_text(stored.get("body", ""), stored.get("title")),
+                                 terms)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,
                 "title_html": str(title_spans),
@@ -181,12 +203,16 @@ class SearchService:
         changed = False
         corrected = []
         for word in words:
-            if len(word) < 3 or self.backend.document_frequency(word) > 0:
-                corrected.append(word)
-                continue
-            option = self.backend.suggest_word(word.lower(), maxdist=1 if len(word) < 6 else 2)
-            if option:
-                corrected.append(option)
+            frequency = self.backend.document_frequency(word) if len(word) >= 3 else None
+            option = None
+            if frequency is not None and frequency < RARE_WORD_ARTICLES:
+                option = self.backend.suggest_word(word.lower(),
+                                                   maxdist=1 if len(word) < 6 else 2)
+            # A word in no article, or in far fewer than the suggestion (a typo the archive
+            # holds a few times), gives way; a rare name many times rarer does not.
+            if option and (frequency == 0 or self.backend.document_frequency(option)
+                           >= MORE_COMMON_BY * frequency):
+                corrected.append(_same_case(option, word))
                 changed = True
             else:
                 corrected.append(word)
@@ -225,6 +251,39 @@ class SearchService:
         return self.backend.info()
 
 
+MONTHS_BELOW_YEARS = 3        # results spanning fewer years are charted by month
+
+
+def timeline(years: list[tuple[str, int]], months: list[tuple[str, int]]) -> dict:
+    """Return the chart's periods: {unit, periods: [{period, count}]}, from the first period
+    with articles to the last, empty ones between; by month when the known years span fewer
+    than three and months are known, else by year (the year facet's counts)."""
+    known = [(int(year), count) for year, count in years if year != UNKNOWN and count]
+    if not known:
+        return {"unit": "year", "periods": []}
+    first, last = known[0][0], known[-1][0]
+    if last - first + 1 < MONTHS_BELOW_YEARS and months:
+        counts = dict(months)
+        (y0, m0), (y1, m1) = (map(int, months[0][0].split("-")),
+                              map(int, months[-1][0].split("-")))
+        periods = [f"{index // 12:04d}-{index % 12 + 1:02d}"
+                   for index in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+        return {"unit": "month",
+                "periods": [{"period": p, "count": counts.get(p, 0)} for p in periods]}
+    counts = dict(known)
+    return {"unit": "year", "periods": [{"period": str(year), "count": counts.get(year, 0)}
+                                        for year in range(first, last + 1)]}
+
+
+def _same_case(suggested: str, typed: str) -> str:
+    """Return a suggested word written in the case of the word typed (Obamma: Obama)."""
+    if typed.isupper() and len(typed) > 1:
+        return suggested.upper()
+    if typed[:1].isupper():
+        return suggested[:1].upper() + suggested[1:]
+    return suggested
+
+
 def _facet(counts: list[tuple[str, int]], selected: Sequence[str], by_count: bool
            ) -> list[dict]:
     """Return facet values as plain data; a selected value is always listed."""
@@ -253,9 +312,12 @@ def article_metadata(stored: dict) -> dict:
         "id": stored.get("id"),
         "title": stored.get("title"),
         "outlet": None if outlet == UNKNOWN else outlet,
+        "outlet_label": stored.get("outlet_label") or None,
         "date": date_iso,
         "date_display": date.display() if date else None,
         "year": None if year is None else int(year),
         "author": stored.get("author") or None,
         "url": stored.get("url"),
+        # False: the source gave a headline and metadata but no text (older indexes: True)
+        "has_text": stored.get("has_text") is not False,
     }

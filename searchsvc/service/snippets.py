@@ -309,6 +309,44 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     return sorted(chosen)
 
 
+# Lines that are the page around the article, not the article: a whole line of "Advertisement",
+# a wire's "Reuter", rules and ornaments; or a short line signing the reader up, asking to
+# follow or click, or stating copyright.
+_NOISE_LINE_RE = re.compile(
+    r"(?:advertisement:?|ad|reuters?|photo|close|story continued below|more on this\W*"
+    r"|read more:?|more:|\[pullquote\]|[\W_]+)", re.IGNORECASE)
+_NOISE_PHRASE_RE = re.compile(
+    r"\b(?:sign(?:ing)? up\b|signup\b|newsletters?\b|subscribe (?:to|now|here)\b"
+    r"|click here\b|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved"
+    r"|follow (?:us|@)|delivered to your inbox|continue reading\b|get the [\w ]{1,30} app\b"
+    r"|image copyright|opinions expressed|views expressed|contributed to this report"
+    r"|support [\w’' ]{1,30}journalism)", re.IGNORECASE)
+NOISE_LINE_WORDS = 30          # a longer line is text, whatever it says
+
+
+def _is_noise(line: str) -> bool:
+    """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE)."""
+    line = line.strip()
+    return bool(_NOISE_LINE_RE.fullmatch(line)) or (
+        len(line.split()) <= NOISE_LINE_WORDS and bool(_NOISE_PHRASE_RE.search(line)))
+
+
+def passage_text(body: str, title: str | None = None) -> str:
+    """Return the text snippets are drawn from: the body without the headline repeated at
+    its start (the whole first line, or its opening words) and without page furniture lines.
+    """
+    lines = [line for line in body.split("\n") if not _is_noise(line)]
+    words = WORD_RE.findall(title or "")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if words and first is not None:
+        # The headline's words at the start of the first line, whatever lies between them.
+        heading = re.match(r"\W*" + r"\W+".join(map(re.escape, words)) + r"(?!\w)\W*",
+                           lines[first], re.IGNORECASE)
+        if heading:
+            lines[first] = lines[first][heading.end():]
+    return "\n".join(lines).strip()
+
+
 def make_snippets(text: str, query_terms: QueryTerms,
                   max_passages: int = MAX_PASSAGES) -> list[Snippet]:
     """Return up to max_passages best passages of text for the query; the opening if none match.

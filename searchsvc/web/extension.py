@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
         app.config["INDEX_DIR"], outlets_file=app.config["OUTLETS_FILE"],
         synonyms_file=app.config["SYNONYMS_FILE"],
         max_query_length=app.config["MAX_QUERY_LENGTH"],
-        max_per_page=app.config["MAX_PER_PAGE"],
+        max_per_page=app.config["MAX_PER_PAGE"], facet_values=app.config["FACET_VALUES"],
         time_budget=app.config["SEARCH_TIME_LIMIT_MS"] / 1000 or None)
 
     @app.before_request

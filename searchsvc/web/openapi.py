@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from ..backends.contract import SORTS
+from ..backends.contract import FACETS, SORTS
 from ..query.bounds import EXISTING_DAY_PATTERN, YEAR_RE
 from ..service.search import MAX_PAGE
 
@@ -13,13 +13,19 @@ def _string_or_null() -> dict:
 ARTICLE_METADATA = {
     "id": {"type": "string"},
     "title": {"type": "string"},
-    "outlet": {**_string_or_null(), "description": "null when the outlet is unknown"},
+    "outlet": {**_string_or_null(), "description": "null when the outlet is unknown; named by "
+                                                   "the article's domain"},
+    "outlet_label": {**_string_or_null(), "description": "the outlet as the source labelled "
+                                                         "it (a columnist, 'Guest Writer'...), "
+                                                         "null when it gave none"},
     "date": {**_string_or_null(), "description": "YYYY-MM-DD, YYYY-MM or YYYY, as precise "
                                                  "as known; null when unknown"},
     "date_display": _string_or_null(),
     "year": {"type": ["integer", "null"]},
     "author": _string_or_null(),
     "url": _string_or_null(),
+    "has_text": {"type": "boolean", "description": "false when the source gave a headline and "
+                                                   "metadata but no article text"},
 }
 META_REQUIRED = list(ARTICLE_METADATA)
 
@@ -55,7 +61,8 @@ SCHEMAS = {
     "SearchResult": {
         "type": "object",
         "required": ["query", "total", "all_words", "page", "per_page", "pages", "sort", "hits",
-                     "facets", "filters", "suggestion", "took_ms", "partial", "generation"],
+                     "facets", "filters", "timeline", "suggestion", "took_ms", "partial",
+                     "generation"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "object", "required": ["text", "read_as", "mode", "notes"],
@@ -73,14 +80,32 @@ SCHEMAS = {
                                        "articles may be missing (a note says so)"},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1,
+                      "description": "how many pages of per_page hits there are (1 when "
+                                     "nothing matched); a page past the last has no hits "
+                                     "and a note saying so"},
             "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {"type": "object", "required": ["outlet", "year"],
+            "facets": {"type": "object", "required": list(FACETS),
+                       "description": "each facet counts with every filter but its own; "
+                                      "outlet: every value, most articles first; year: in "
+                                      "year order; author and topic: the values of most "
+                                      "articles (SEARCHSVC_FACET_VALUES) and the selected ones",
                        "properties": {name: {"type": "array", "items": {
                            "$ref": "#/components/schemas/FacetValue"}}
-                           for name in ("outlet", "year")}},
+                           for name in FACETS}},
             "filters": {"type": "object"},
+            "timeline": {
+                "type": "object", "required": ["unit", "periods"],
+                "description": "matches over time, from the first period with articles to the "
+                               "last: by month (YYYY-MM) when the known years span fewer than "
+                               "three, else by year (YYYY, the year facet's counts)",
+                "properties": {
+                    "unit": {"type": "string", "enum": ["year", "month"]},
+                    "periods": {"type": "array", "items": {
+                        "type": "object", "required": ["period", "count"],
+                        "properties": {"period": {"type": "string"},
+                                       "count": {"type": "integer", "minimum": 0}}}}}},
             "suggestion": {"oneOf": [{"type": "null"}, {
                 "type": "object", "required": ["text", "total"],
                 "properties": {"text": {"type": "string"}, "total": {"type": "integer"}}}]},
@@ -128,9 +153,9 @@ def _ok(schema: str) -> dict:
 
 def search_parameters(max_per_page: int) -> list[dict]:
     """Return the search endpoint's parameters, with the limits the server enforces."""
-    date = {"type": "string", "pattern": f"^(?:{EXISTING_DAY_PATTERN})$",
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD (a day that exists); date_from "
-                           "after date_to is a 400"}
+    date = {"type": "string", "pattern": f"^(?:{EXISTING_DAY_PATTERN})?$",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD (a day that exists); empty: no bound; "
+                           "a range that ends before it starts is a 400"}
     return [
         {"name": "q", "in": "query", "schema": {"type": "string"},
          "description": "Query: words (all required), OR, NOT, -word, \"phrase\", \"a b\"~5, "
@@ -139,11 +164,25 @@ def search_parameters(max_per_page: int) -> list[dict]:
         {"name": "outlet", "in": "query",
          "schema": {"type": "array", "items": {"type": "string"}},
          "style": "form", "explode": True, "description": "Outlet facet values (OR)"},
+        {"name": "author", "in": "query",
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "style": "form", "explode": True,
+         "description": "Author facet values (OR): articles by any of them"},
+        {"name": "topic", "in": "query",
+         "schema": {"type": "array", "items": {"type": "string"}},
+         "style": "form", "explode": True, "description": "Topic facet values (OR)"},
         {"name": "year", "in": "query", "schema": {"type": "array", "items": {
             "type": "string", "pattern": f"^({YEAR_RE.pattern}|unknown)$"}},
          "style": "form", "explode": True, "description": "Years, or 'unknown' (OR)"},
-        {"name": "date_from", "in": "query", "schema": date},
-        {"name": "date_to", "in": "query", "schema": date},
+        {"name": "from", "in": "query", "schema": date,
+         "description": "Articles dated on or after this day, month or year (inclusive)"},
+        {"name": "to", "in": "query", "schema": date,
+         "description": "Articles dated on or before this day, month or year (inclusive); "
+                        "not before `from`"},
+        {"name": "date_from", "in": "query", "schema": date, "deprecated": True,
+         "description": "The older name of `from`, read when `from` is not given"},
+        {"name": "date_to", "in": "query", "schema": date, "deprecated": True,
+         "description": "The older name of `to`, read when `to` is not given"},
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
         {"name": "page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .params import KNOWN_PARAMETERS, BadParameter, search_request_from_args
+from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_request_from_args
+from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
 from .extension import get_service
 
@@ -46,25 +47,58 @@ def _facet_view(result: dict, args) -> dict:
     return facets
 
 
-def _year_chart(year_facet: list[dict]) -> dict | None:
-    """Return bar geometry for the matches-by-year chart (known years only)."""
-    known = [row for row in year_facet if row["value"].isdigit()]
-    if not known:
+def _chart(result: dict, facets: dict, base: list[tuple[str, str]]) -> dict | None:
+    """Return bar geometry for the matches-over-time chart (the result's timeline).
+
+    A year's bar toggles that year's facet value; a month's bar narrows the day range to it.
+    """
+    periods = result["timeline"]["periods"]
+    if not periods:
         return None
-    years = range(int(known[0]["value"]), int(known[-1]["value"]) + 1)
-    counts = {int(row["value"]): row for row in known}
-    peak = max(row["count"] for row in known) or 1
-    width = max(6, min(48, 640 // max(1, len(years))))
+    by_month = result["timeline"]["unit"] == "month"
+    years = {row["value"]: row for row in facets["year"]}
+    without_range = [(k, v) for k, v in base if k not in ("from", "to", "date_from", "date_to")]
+    peak = max(period["count"] for period in periods) or 1
+    width = max(6, min(48, 640 // len(periods)))
     bars = []
-    for index, year in enumerate(years):
-        row = counts.get(year, {"count": 0, "selected": False, "toggle_url": None})
-        height = round(CHART_HEIGHT * row["count"] / peak) if row["count"] else 0
-        bars.append({"year": year, "count": row["count"], "x": index * width, "width": width - 2,
-                     "height": height, "y": CHART_HEIGHT - height, "url": row.get("toggle_url"),
-                     "selected": row.get("selected", False)})
-    label_every = max(1, len(bars) // 8)
+    for index, period in enumerate(periods):
+        count, label = period["count"], period["period"]
+        if by_month:
+            selected = result["filters"]["from"] == result["filters"]["to"] == label
+            url = _url("web.search", without_range + ([] if selected else
+                                                      [("from", label), ("to", label)]))
+        else:
+            row = years.get(label, {})
+            selected, url = row.get("selected", False), row.get("toggle_url")
+        height = round(CHART_HEIGHT * count / peak) if count else 0
+        bars.append({"label": label, "count": count, "x": index * width, "width": width - 2,
+                     "height": height, "y": CHART_HEIGHT - height,
+                     "url": url if count or selected else None, "selected": selected})
     return {"bars": bars, "width": len(bars) * width, "height": CHART_HEIGHT,
-            "label_every": label_every, "peak": peak}
+            "label_every": max(1, len(bars) // 8), "peak": peak,
+            "unit": result["timeline"]["unit"]}
+
+
+def _chips(result: dict, facets: dict, base: list[tuple[str, str]]) -> list[dict]:
+    """Return every active filter as a chip: its label and the URL without it."""
+    chips = [{"label": row["value"], "url": row["toggle_url"]}
+             for name in facets for row in facets[name] if row["selected"]]
+    for bound, word in (("from", "From"), ("to", "To")):
+        if result["filters"][bound]:
+            chips.append({"label": f"{word} {result['filters'][bound]}",
+                          "url": _url("web.search", [(k, v) for k, v in base
+                                                     if k not in DATE_PARAMETERS[bound]])})
+    return chips
+
+
+def _date_inputs(result: dict) -> dict[str, str]:
+    """Return the date inputs' values: a bound's first (from) or last (to) day, as ISO dates."""
+    values = {}
+    for bound in ("from", "to"):
+        given = result["filters"][bound]
+        day = parse_bound(given, end=bound == "to") if given else None
+        values[bound] = day.isoformat() if day else ""
+    return values
 
 
 @bp.get("/")
@@ -76,22 +110,25 @@ def search():
     result = service.search(search_request_from_args(args, current_app.config))
     facets = _facet_view(result, args)
     base = _params(args)
+    shown = min(result["page"], result["pages"])     # past the last page: the pages before it
     pages = {
-        "prev": _url("web.search", base + [("page", str(result["page"] - 1))])
+        "prev": _url("web.search", base + [("page", str(min(result["page"] - 1,
+                                                              result["pages"])))])
         if result["page"] > 1 else None,
         "next": _url("web.search", base + [("page", str(result["page"] + 1))])
         if result["page"] < result["pages"] else None,
         "numbers": [(n, _url("web.search", base + [("page", str(n))]))
-                    for n in range(max(1, result["page"] - 3),
-                                   min(result["pages"], result["page"] + 3) + 1)],
+                    for n in range(max(1, shown - 3), min(result["pages"], shown + 3) + 1)],
+        "last": _url("web.search", base + [("page", str(result["pages"]))]),
     }
     suggestion_url = None
     if result["suggestion"]:
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
     html = render_template(
-        "search.html", result=result, facets=facets, chart=_year_chart(facets["year"]),
+        "search.html", result=result, facets=facets, chart=_chart(result, facets, base),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
+        chips=_chips(result, facets, base), dates=_date_inputs(result),
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
         back_url=_url("web.search", _params(args, drop=())),
@@ -101,7 +138,8 @@ def search():
 
 
 # What a new query from the form keeps (outlet and year come from the facet selection).
-KEPT_BY_FORM = ("per_page", "date_from", "date_to")
+# (The day range is in the form's own date inputs.)
+KEPT_BY_FORM = ("per_page",)
 # What "Clear all filters" keeps: the query and how its results are shown.
 KEPT_BY_CLEAR = ("q", "sort", "per_page")
 

@@ -11,14 +11,17 @@ from searchsvc.outlets import OutletRegistry
 
 RECORDS = [
     {"id": "a1", "title": "Diplomat seeks asylum in Geneva", "outlet": "Reuters",
-     "date": "2011-07-04", "authors": ["Ann Lee"],
+     "date": "2011-07-04", "authors": ["Ann Lee"], "topic": "diplomacy",
      "body": "A senior diplomat asked for asylum in Geneva on Monday. The diplomat said the "
              "regime had ordered a crackdown."},
     {"id": "a2", "title": "Embassy staff defect", "outlet": "Reuters", "date": "2011-08-15",
+     "authors": "Bo Chen; Cy Dunn", "topic": "diplomacy,asylum",
      "body": "Two members of the embassy staff defected and asked for asylum abroad."},
     {"id": "a3", "title": "Harvest festival opens", "outlet": "CNN", "date": "2022-03-25",
+     "topic": "culture",
      "body": "The harvest festival opened with music. Farmers sold apples and pears."},
     {"id": "a4", "title": "Ambassador recalled", "outlet": "CNN", "date": "2022-03-01",
+     "authors": "Bo Chen", "topic": "diplomacy",
      "body": "The ambassador was recalled after the diplomat's defection became public."},
     {"id": "a5", "title": "Markets fall", "outlet": "BBC News",
      "body": "Markets fell sharply on Tuesday; no date is known for this article."},

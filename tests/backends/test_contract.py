@@ -39,6 +39,13 @@ def test_phrase_all_any_and_not(backend):
     assert ids(backend.search(SearchSpec(without))) == ["a4"]
 
 
+def test_a_phrase_with_stop_words_matches_them_as_written(backend):
+    assert ids(backend.search(SearchSpec(t.Phrase(("said", "the", "regime"))))) == ["a1"]
+    assert ids(backend.search(SearchSpec(t.Phrase(("said", "a", "regime"))))) == []
+    within = t.All((t.Word("diplomat"), t.Phrase(("ordered", "a", "crackdown"))))
+    assert ids(backend.search(SearchSpec(within))) == ["a1"]
+
+
 def test_fields_and_ranges(backend):
     assert ids(backend.search(SearchSpec(t.Word("asylum", field="title")))) == ["a1"]
     assert ids(backend.search(SearchSpec(t.Word("lee", field="author")))) == ["a1"]
@@ -67,6 +74,43 @@ def test_facets_are_disjunctive(backend):
     assert years.total == 3 and dict(years.facets["year"]) == {"2011": 2, "2022": 2,
                                                                 "unknown": 1}
     assert years.facets["year"][-1][0] == "unknown"
+
+
+def test_author_and_topic_facets_count_each_value_of_an_article(backend):
+    outcome = backend.search(SearchSpec(None))
+    assert outcome.facets["author"] == [("Bo Chen", 2), ("Ann Lee", 1), ("Cy Dunn", 1)]
+    assert outcome.facets["topic"] == [("diplomacy", 3), ("asylum", 1), ("culture", 1)]
+
+
+def test_author_and_topic_filters_are_disjunctive_and_combine_with_others(backend):
+    bo = backend.search(SearchSpec(None, Filters(authors=("Bo Chen",))))
+    assert bo.total == 2 and set(ids(bo)) == {"a2", "a4"}
+    # A facet counts without its own filter, with every other one.
+    assert dict(bo.facets["author"]) == {"Bo Chen": 2, "Ann Lee": 1, "Cy Dunn": 1}
+    assert dict(bo.facets["topic"]) == {"diplomacy": 2, "asylum": 1}
+    assert dict(bo.facets["outlet"]) == {"Reuters": 1, "CNN": 1}
+    either = backend.search(SearchSpec(None, Filters(authors=("Ann Lee", "Cy Dunn"))))
+    assert set(ids(either)) == {"a1", "a2"}
+    assert backend.search(SearchSpec(None, Filters(topics=("culture",),
+                                                   authors=("Bo Chen",)))).total == 0
+    reuters_topics = backend.search(SearchSpec(None, Filters(outlets=("Reuters",),
+                                                             topics=("asylum", "culture"))))
+    assert ids(reuters_topics) == ["a2"]
+    assert backend.search(SearchSpec(None, Filters(topics=("nothing",)))).total == 0
+
+
+def test_facet_limit_keeps_the_largest_values_and_the_selected_ones(backend):
+    top = backend.search(SearchSpec(None, facet_limit=1))
+    assert top.facets["author"] == [("Bo Chen", 2)] and top.facets["topic"] == [("diplomacy", 3)]
+    chosen = backend.search(SearchSpec(None, Filters(authors=("Cy Dunn",)), facet_limit=1))
+    assert chosen.facets["author"] == [("Bo Chen", 2), ("Cy Dunn", 1)]
+
+
+def test_months_count_the_results_dated_to_the_month(backend):
+    assert backend.search(SearchSpec(None)).months == [
+        ("2011-07", 1), ("2011-08", 1), ("2022-03", 2)]
+    cnn = backend.search(SearchSpec(None, Filters(outlets=("CNN",))))
+    assert cnn.months == [("2022-03", 2)]
 
 
 def test_day_range_filter(backend):
@@ -112,6 +156,12 @@ def test_spelling_lexicon_and_frequencies(backend):
     assert backend.document_frequency("asylum") == 2
     assert backend.document_frequency("zeppelin") == 0
     assert backend.suggest_word("asylim", maxdist=1) == "asylum"
+    # Words as articles write them, not index terms ("embassi", "defect").
+    assert backend.suggest_word("embasy", maxdist=2) == "embassy"
+    assert backend.suggest_word("defecton", maxdist=2) == "defection"
+    assert backend.suggest_word("ambasador", maxdist=2) == "ambassador"
+    assert backend.suggest_word("diplomta", maxdist=2) == "diplomat"     # letters swapped
+    assert backend.suggest_word("zzqxv", maxdist=2) is None
 
 
 def test_info_names_the_generation(backend):

@@ -21,10 +21,11 @@ from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
+from .phrases import holding, required_phrases
 from .postings import Budget, Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
-from .spelling import Lexicon
+from .spelling import Lexicon, suggest_surface
 from .storedfields import stored_fields
 from .translate import TEXT_FIELDS, query_terms, to_whoosh
 from .whoosh_fixes import apply as apply_whoosh_fixes
@@ -78,6 +79,10 @@ class WhooshBackend:
         else:
             matched = self._matching(searcher, columns, generation, query, spec.filters,
                                      budget)
+            checks = required_phrases(spec.tree)
+            if checks:      # the index cannot see stop words: the stored text is read
+                matched = matched.select(holding(
+                    matched.docs, checks, lambda docnum: stored_fields(searcher, docnum)))
         tree_matches = int(matched.docs.size)
         with_all = None     # the articles having every word, when others follow them
         if (spec.fallback is not None and matched.docs.size < spec.fallback_below
@@ -97,16 +102,29 @@ class WhooshBackend:
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
-        outlet_ok, year_ok = self._facet_masks(columns, matched.docs, spec.filters)
-        selected = matched.select(outlet_ok & year_ok)
-        facets = {"outlet": self._outlet_facet(columns, matched.docs[year_ok]),
-                  "year": self._year_facet(columns, matched.docs[outlet_ok])}
+        passes = self._facet_masks(columns, matched.docs, spec.filters)
+        every = np.logical_and.reduce(list(passes.values()))
+        selected = matched.select(every)
+
+        def others(name: str) -> np.ndarray:
+            """The matched docs passing every facet filter but the named one's."""
+            rest = [ok for other, ok in passes.items() if other != name]
+            return matched.docs[np.logical_and.reduce(rest)]
+        facets = {"outlet": self._outlet_facet(columns, others("outlet")),
+                  "year": self._year_facet(columns, others("year")),
+                  "author": columns.authors.counts(others("author"), spec.facet_limit,
+                                                   spec.filters.authors),
+                  "topic": columns.topics.counts(others("topic"), spec.facet_limit,
+                                                 spec.filters.topics)}
         total = int(selected.docs.size)
         ahead = None if with_all is None else contains(with_all, selected.docs)
         page_docs, scores = self._page(searcher, columns, query, selected, spec, total, ahead)
         hits = [Found(_fields(stored_fields(searcher, docnum)), score)
                 for docnum, score in zip(page_docs, scores)]
-        return Outcome(total=total, hits=hits, facets=facets,
+        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
+                    for month, count in zip(months.tolist(), counts) if month]
+        return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
                        all_words=None if ahead is None else int(ahead.sum()),
@@ -162,9 +180,11 @@ class WhooshBackend:
         return searcher.doc_frequency("body", term) if term else 0
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the body word within maxdist edits that most articles use, if any."""
+        """Return a word as articles write it, within maxdist edits of ``word``, of the stem
+        most articles use (see ``spelling.suggest_surface``), if any."""
         searcher, _, generation = self.handle.searcher()
-        return self._lexicon(searcher, generation).suggest(word, maxdist=maxdist)
+        return suggest_surface(searcher, self._lexicon(searcher, generation), word, maxdist,
+                               lambda docnum: stored_fields(searcher, docnum).get("body", ""))
 
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""
@@ -279,8 +299,8 @@ class WhooshBackend:
 
     @staticmethod
     def _facet_masks(columns: FacetColumns, matched: np.ndarray,
-                     filters: Filters) -> tuple[np.ndarray, np.ndarray]:
-        """Return, per matched doc, whether it passes the outlet filter and the year filter."""
+                     filters: Filters) -> dict[str, np.ndarray]:
+        """Return, per facet, whether each matched doc passes that facet's filter."""
         outlet_ok = np.ones(matched.size, dtype=bool)
         if filters.outlets:
             wanted = [code for code, label in enumerate(columns.outlet_labels)
@@ -290,7 +310,12 @@ class WhooshBackend:
         if filters.years:
             wanted_years = [UNKNOWN_YEAR if y == UNKNOWN else int(y) for y in filters.years]
             year_ok = np.isin(columns.years[matched], wanted_years)
-        return outlet_ok, year_ok
+        passes = {"outlet": outlet_ok, "year": year_ok}
+        for name, values, column in (("author", filters.authors, columns.authors),
+                                     ("topic", filters.topics, columns.topics)):
+            passes[name] = (column.having(matched, values) if values
+                            else np.ones(matched.size, dtype=bool))
+        return passes
 
     @staticmethod
     def _outlet_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from ..contract import UNKNOWN
 from . import generations
+from .manyvalued import ManyValued
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 
@@ -46,6 +47,9 @@ class FacetColumns:
     days: np.ndarray             # int64 day number per docnum; -1 when unknown
     live: np.ndarray             # bool per docnum: not deleted
     outlet_rank: np.ndarray      # per code: its place in name order, "unknown" last
+    authors: ManyValued
+    topics: ManyValued
+    months: np.ndarray           # int32 per docnum: year * 100 + month, 0 when not known
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -71,7 +75,13 @@ class FacetColumns:
                                                             names[code].casefold()))
         outlet_rank = np.empty(len(names), dtype=np.int64)
         outlet_rank[by_name] = np.arange(len(names))
-        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank)
+        months = np.zeros(count, dtype=np.int32)
+        if "month" in reader.schema:      # (an index built before the column has none)
+            column = reader.column_reader("month")
+            months = np.fromiter((column[n] for n in range(count)), dtype=np.int32, count=count)
+        return cls(outlet_codes, names, year_values, day_values, live, outlet_rank,
+                   ManyValued.load(reader, "authors"), ManyValued.load(reader, "topics"),
+                   months)
 
 
 class IndexHandle:

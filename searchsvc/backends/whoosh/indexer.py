@@ -33,11 +33,13 @@ from .generations import (BUILD_INFO, BuildError, analysis_current, build_info, 
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from ...outlets import UNKNOWN, OutletRegistry
-from .schema import UNKNOWN_YEAR, build_schema
+from ...ingest.metadata import split_names
+from .schema import UNKNOWN_YEAR, VALUE_SEPARATOR, build_schema
 
 WRITER_MEMORY_MB = 512
 # A file of one segment: the index name, the segment's 16-character id, an extension.
 SEGMENT_FILE_RE = re.compile(r"MAIN_[a-z0-9]{16}\.")
+REPORT_FILE = "build-report.tsv"    # in each generation: the full list the summary abridges
 # Processes a rebuild analyses and writes in, each writing one segment (reading stays here).
 BUILD_PROCESSES = min(2, os.cpu_count() or 1)
 
@@ -50,14 +52,17 @@ class BuildReport:
     corpus: str = ""
     mode: str = "rebuild"
     indexed: int = 0
+    without_text: int = 0      # of `indexed`: headline and metadata only
     removed: int = 0
     unchanged_files: int = 0
     total_documents: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    headline_only: list[str] = field(default_factory=list)   # sources of those articles
     unknown: dict[str, int] = field(default_factory=lambda: {"outlet": 0, "date": 0})
     seconds: float = 0.0
     built_at: str = ""
+    report_file: str = ""      # every skipped input and every article without text, one a line
 
     def as_dict(self) -> dict:
         """Return the report as plain JSON-able data."""
@@ -69,6 +74,8 @@ class BuildReport:
 def content_hash(article: Article) -> str:
     """Return a hash of the article's normalised text, to find the same article read twice."""
     text = re.sub(r"\W+", " ", (article.title + " " + article.body).casefold()).strip()
+    if not article.has_text:    # a headline alone is one article per address, not per wording
+        text += " " + (article.url or article.id)
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -80,18 +87,37 @@ def article_document(article: Article, digest: str) -> dict:
         "title": article.title,
         "body": article.body,
         "author": article.author or "",
-        "outlet_name": article.outlet or "",
+        # `outlet:` finds an article by its outlet's name and by the label it was given
+        "outlet_name": " ".join(dict.fromkeys(filter(None, (article.outlet,
+                                                            article.outlet_label)))),
         "outlet": article.outlet or UNKNOWN,
+        "outlet_label": article.outlet_label,
+        "authors": joined_values(split_names(article.author)),
+        "topics": joined_values(split_topics(article.topic)),
         "year": date.year if date else UNKNOWN_YEAR,
+        "month": date.year * 100 + date.month if date and date.month else 0,
         **({"date": dt.datetime.combine(date.first_day(), dt.time())} if date else {}),
         "date_iso": date.iso() if date else None,
         "url": article.url,
+        "has_text": article.has_text,
         "language": article.language or "",
         "source": article.source,
         "source_file": article.source_file,
         "content_hash": digest,
         "provenance": article.provenance,
     }
+
+
+def split_topics(topic: str | None) -> list[str]:
+    """Return the topics of a topic string ("grain,wheat"), each once."""
+    parts = (part.strip() for part in re.split(r"[,;|]", topic or ""))
+    return list(dict.fromkeys(part[:120] for part in parts if part))
+
+
+def joined_values(values: list[str]) -> bytes:
+    """Return a many-valued facet column's value: the values joined by VALUE_SEPARATOR."""
+    return VALUE_SEPARATOR.join(value.replace(VALUE_SEPARATOR, " ")
+                                for value in values).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- build
@@ -137,7 +163,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         fingerprints = {reader.relative(path): reader.file_fingerprint(path) for path in files}
         if incremental:
             copy_generation(index_path / previous, building)
-            ix = whoosh_index.open_dir(str(building))
+            ix = open_for_update(building)
             old_prints: dict[str, str] = old_info.get("files", {})
             changed = [path for path in files
                        if old_prints.get(reader.relative(path)) != fingerprints[reader.relative(path)]]
@@ -198,6 +224,19 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
     return report
 
 
+def open_for_update(building: Path):
+    """Open a copied generation to change it; raise BuildError (and drop the copy) when it
+    lacks fields the schema now has: its documents could not take them."""
+    ix = whoosh_index.open_dir(str(building))
+    missing = sorted(set(build_schema().names()) - set(ix.schema.names()))
+    if missing:
+        ix.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildError(f"the index was built without the fields {', '.join(missing)}; "
+                         "run a full build (without --update)")
+    return ix
+
+
 def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = (),
                     delete_ids: Iterable[str] = (), *, wait: bool = False) -> BuildReport:
     """Add or replace articles by id and delete others, in a new generation switched to.
@@ -218,7 +257,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
         report = BuildReport(generation=generation, corpus=old_info.get("corpus", ""),
                              mode="update by id")
         copy_generation(index_path / previous, building)
-        ix = whoosh_index.open_dir(str(building))
+        ix = open_for_update(building)
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
             for article_id in delete_ids:
@@ -226,6 +265,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             for article in articles:
                 writer.update_document(**article_document(article, content_hash(article)))
                 report.indexed += 1
+                report.without_text += not article.has_text
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -265,6 +305,8 @@ def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport
     ix.close()
     report.seconds = round(time.perf_counter() - started, 3)
     report.built_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    report.report_file = str(index_path / report.generation / REPORT_FILE)
+    write_report_file(building / REPORT_FILE, report)
     info = {**info, "analysis": ANALYSIS_VERSION, "report": report.as_dict()}
     (building / BUILD_INFO).write_text(json.dumps(info), encoding="utf-8")
     os.rename(building, index_path / report.generation)
@@ -278,6 +320,20 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def write_report_file(path: Path, report: BuildReport) -> None:
+    """Write every skipped input with its reason and every article indexed without text."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("source\toutcome\treason\n")
+        for source, reason in report.skipped:
+            handle.write(f"{source}\tskipped\t{_one_line(reason)}\n")
+        for source in report.headline_only:
+            handle.write(f"{source}\tindexed without text\theadline and metadata only\n")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[\t\r\n]+", " ", text)
 
 
 def count_unknowns(reader) -> dict[str, int]:
@@ -312,3 +368,6 @@ def _add_article(writer, existing, article: Article, seen_ids: set[str],
         report.notes.append((article.source, note))
     writer.add_document(**article_document(article, digest))
     report.indexed += 1
+    report.without_text += not article.has_text
+    if not article.has_text:
+        report.headline_only.append(article.source)

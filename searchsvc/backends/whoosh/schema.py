@@ -1,12 +1,14 @@
 """The Whoosh schema of an article index, defined once, by name."""
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import english_analyzer, english_term_positions, name_analyzer
 
 TITLE_BOOST = 2.0
 UNKNOWN_YEAR = 0          # the year column's value for an unknown date; shown as "unknown"
+VALUE_SEPARATOR = "\x1f"  # between the values of a many-valued facet column (authors, topics)
 
 
 class EnglishText(TEXT):
@@ -56,10 +58,17 @@ def build_schema() -> Schema:
         author=TEXT(analyzer=names, stored=True),
         outlet_name=TEXT(analyzer=names),            # what `outlet:` searches
         outlet=ID(stored=True, sortable=True),       # facet value; "unknown" when unknown
+        outlet_label=STORED(),
+        # Facet columns of many values a document, joined by VALUE_SEPARATOR (not indexed)
+        authors=COLUMN(VarBytesColumn()),
+        topics=COLUMN(VarBytesColumn()),                       # the outlet as the source labelled it
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date=DATETIME(stored=True, sortable=True),   # first day of the known period, for sorting
+        # year * 100 + month when the month is known, else 0: for the chart by month
+        month=NUMERIC(int, bits=32, sortable=True, signed=False),
         date_iso=STORED(),                           # "2011-07-13", "2011-07" or "2011"
         url=STORED(),
+        has_text=STORED(),                           # False: headline and metadata only
         language=ID(stored=True),
         source=STORED(),                             # file (and line) the article came from
         source_file=ID(stored=True),                 # unit of incremental updates

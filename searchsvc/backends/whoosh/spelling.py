@@ -8,9 +8,12 @@ the edit distance to every term of the right buckets at once, then ranks as Whoo
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 
 import numpy as np
+
+from .analysis import TOKEN_PATTERN, analyze_word
 
 
 class Lexicon:
@@ -84,3 +87,77 @@ def _distances(word: np.ndarray, terms: np.ndarray, transpositions: bool = False
         # Insertions along the row: current[j] = min over k <= j of current[k] + (j - k).
         before, row = row, np.minimum.accumulate(current - steps, axis=1) + steps
     return row[:, width]
+
+
+# --------------------------------------------------------------------------- surface forms
+#
+# The lexicon holds stems ("govern", "embassi"): a user types, and should be offered, words
+# ("government", "embassy"). A misspelling is also often farther from the stem than from the
+# word ("governmnet" is 4 edits from "govern", 2 from "government"). So candidate stems are
+# those near the typed word, near its own stem, or near one of its beginnings; each
+# candidate's written forms are read from a few articles holding it, and the form nearest the
+# typed word wins, within the allowed edits; of forms as near, the one whose stem most
+# articles use.
+
+SURFACE_CANDIDATES = 8     # candidate stems whose written forms are read
+SURFACE_DOCUMENTS = 3      # articles read for each candidate's written forms
+_WORD_RE = re.compile(TOKEN_PATTERN)
+
+
+def edit_distance(first: str, second: str) -> int:
+    """Return the edit distance between two short words, two letters swapped counting one
+    ("diplomta" is one edit from "diplomat", as from "diploma")."""
+    rows = [list(range(len(second) + 1))]
+    for i, a in enumerate(first, start=1):
+        current = [i]
+        for j, b in enumerate(second, start=1):
+            best = min(rows[-1][j] + 1, current[j - 1] + 1, rows[-1][j - 1] + (a != b))
+            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                best = min(best, rows[-2][j - 2] + 1)
+            current.append(best)
+        rows.append(current)
+    return rows[-1][-1]
+
+
+def candidate_stems(lexicon: Lexicon, word: str, maxdist: int) -> set[str]:
+    """Return the stems near a typed word, near its stem, or near one of its beginnings."""
+    found = set(lexicon.within(word, maxdist))
+    stemmed = analyze_word(word)
+    if stemmed and stemmed != word and " " not in stemmed:
+        found.update(lexicon.within(stemmed, maxdist))
+    for length in range(4, len(word)):         # "governmnet" begins like "govern"
+        found.update(term for term in lexicon.within(word[:length], maxdist)
+                     if len(term) == length)
+    return found
+
+
+def surface_forms(searcher, fieldname: str, term: str, read_text) -> Counter:
+    """Return how often each lowercased written form of a term occurs in a few articles."""
+    forms: Counter = Counter()
+    matcher = searcher.postings(fieldname, term)
+    for _ in range(SURFACE_DOCUMENTS):
+        if not matcher.is_active():
+            break
+        for token in _WORD_RE.findall(read_text(matcher.id())):
+            lowered = token.lower()
+            if lowered[:2] == term[:2] and analyze_word(lowered) == term:
+                forms[lowered] += 1
+        matcher.next()
+    return forms
+
+
+def suggest_surface(searcher, lexicon: Lexicon, word: str, maxdist: int,
+                    read_text) -> str | None:
+    """Return the written word nearest a typed word within maxdist edits (of equals, the one
+    whose stem most articles use) among the candidates' forms; None when there is none."""
+    fieldname, typed = lexicon.fieldname, word.lower()
+    frequency = {term: searcher.doc_frequency(fieldname, term)
+                 for term in candidate_stems(lexicon, typed, maxdist)}
+    stems = sorted(frequency, key=lambda term: (-frequency[term], term))
+    near = []
+    for term in stems[:SURFACE_CANDIDATES]:
+        for form, count in surface_forms(searcher, fieldname, term, read_text).items():
+            distance = edit_distance(typed, form)
+            if 0 < distance <= maxdist:
+                near.append((distance, -frequency[term], -count, form))
+    return min(near)[3] if near else None

@@ -1,0 +1,75 @@
+"""Facets of many values a document (authors, topics): counting and filtering on arrays.
+
+Each value a document has is one position: ``codes[i]`` is the value's code and ``docs[i]``
+the document's number. Counting the values of a set of documents marks those documents and
+counts the codes at the marked positions, one pass over the positions whatever the number of
+values; a filter keeps the documents having any of the wanted values (disjunctive, like the
+outlet facet).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .schema import VALUE_SEPARATOR
+
+
+@dataclass
+class ManyValued:
+    """The values of one many-valued facet column, as position arrays."""
+
+    labels: list[str]
+    codes: np.ndarray        # int32 code per position into labels
+    docs: np.ndarray         # int64 document number per position
+    rank: np.ndarray         # per code: its place in name order
+    doc_count: int
+
+    @classmethod
+    def load(cls, reader, fieldname: str) -> "ManyValued":
+        """Read a column of joined values (an index without the column has no values)."""
+        count = reader.doc_count_all()
+        labels: dict[str, int] = {}
+        codes: list[int] = []
+        docs: list[int] = []
+        # An index built before the column existed has no values for it (and no such field).
+        if fieldname in reader.schema and reader.has_column(fieldname):
+            column = reader.column_reader(fieldname)
+            for docnum in range(count):
+                raw = column[docnum]
+                if not raw:
+                    continue
+                for value in raw.decode("utf-8").split(VALUE_SEPARATOR):
+                    codes.append(labels.setdefault(value, len(labels)))
+                    docs.append(docnum)
+        names = list(labels)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[sorted(range(len(names)), key=lambda code: names[code].casefold())] = \
+            np.arange(len(names))
+        return cls(names, np.asarray(codes, dtype=np.int32), np.asarray(docs, dtype=np.int64),
+                   rank, count)
+
+    def having(self, matched: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
+        """Return, per matched document, whether it has any of the wanted values."""
+        wanted_codes = [code for code, label in enumerate(self.labels) if label in set(wanted)]
+        has = np.zeros(self.doc_count, dtype=bool)
+        has[self.docs[np.isin(self.codes, wanted_codes)]] = True
+        return has[matched]
+
+    def counts(self, docs: np.ndarray, limit: int | None = None,
+               always: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+        """Return the values of the documents with their counts, most first then by name:
+        the first ``limit`` and those named in ``always`` (the selected ones)."""
+        marked = np.zeros(self.doc_count, dtype=bool)
+        marked[docs] = True
+        counts = np.bincount(self.codes[marked[self.docs]], minlength=len(self.labels))
+        codes = np.flatnonzero(counts)
+        codes = codes[np.lexsort((self.rank[codes], -counts[codes]))]
+        if limit is not None and codes.size > limit:
+            kept = np.zeros(codes.size, dtype=bool)
+            kept[:limit] = True
+            kept |= np.isin(codes, [code for code, label in enumerate(self.labels)
+                                    if label in set(always)])
+            codes = codes[kept]
+        return [(self.labels[code], count)
+                for code, count in zip(codes.tolist(), counts[codes].tolist())]
