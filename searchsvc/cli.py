@@ -124,6 +124,15 @@ def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
     print_report(report)
 
 
+def _service(index_dir: str | None):
+    """Return the search service over the configured index (or index_dir)."""
+    settings = _settings(INDEX_DIR=index_dir)
+    return open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
+                        synonyms_file=settings["SYNONYMS_FILE"],
+                        max_query_length=settings["MAX_QUERY_LENGTH"],
+                        max_per_page=settings["MAX_PER_PAGE"])
+
+
 def _terminal_highlight(html: str) -> str:
     """Turn snippet HTML into terminal text, matches in bold reverse video."""
     import html as html_module
@@ -144,11 +153,7 @@ def _terminal_highlight(html: str) -> str:
 def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_page: int,
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
-    settings = _settings(INDEX_DIR=index_dir)
-    service = open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
-                           synonyms_file=settings["SYNONYMS_FILE"],
-                           max_query_length=settings["MAX_QUERY_LENGTH"],
-                           max_per_page=settings["MAX_PER_PAGE"])
+    service = _service(index_dir)
     request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
                             per_page=per_page)
     try:
@@ -180,6 +185,52 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
         values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
                            for row in result["facets"][name][:15])
         click.echo(f"\n{name}: {values or '-'}")
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--date-from", help="Only articles on or after this day (YYYY[-MM[-DD]]).")
+@click.option("--date-to", help="Only articles on or before this day (YYYY[-MM[-DD]]).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--body", is_flag=True, help="Add each article's text (a body column).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (with a progress bar) instead of standard output.")
+@click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
+def export(query: str, outlets: tuple, years: tuple, date_from: str | None,
+           date_to: str | None, sort: str, fmt: str, body: bool, output: str | None,
+           index_dir: str | None) -> None:
+    """Write every hit of a search as CSV or JSON lines, in the search's order."""
+    from .service.export import HitStream, export_lines
+
+    request = SearchRequest(q=query, outlets=outlets, years=years, date_from=date_from,
+                            date_to=date_to, sort=sort)
+    try:
+        request.validate()
+        stream = HitStream(_service(index_dir), request)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error}; run `searchsvc index` first") from None
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    fields = ("body",) if body else ()
+    if output is None:
+        for line in export_lines(stream, fmt, fields):
+            click.echo(line, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as file, click.progressbar(
+            length=stream.total, label=f"exporting {stream.total:,} hits",
+            file=sys.stderr) as bar:
+
+        def counted():
+            for found in stream:
+                yield found
+                bar.update(1)
+
+        file.writelines(export_lines(counted(), fmt, fields))
+    click.echo(f"wrote {stream.total:,} hits to {output}", err=True)
 
 
 def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ from typing import Sequence
 from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchSpec
 from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, parse_bound
-from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
+from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
 from .snippets import highlight_all, make_snippets
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
@@ -81,17 +81,8 @@ class SearchService:
         """Run one search: hits for the page, disjunctive facets, snippets, suggestion."""
         started = time.perf_counter()
         request.validate(self.max_per_page)
-        outlets = self.outlet_names(request.outlets)
-        filters = Filters(outlets=outlets, years=tuple(request.years),
-                          date_from=parse_bound(request.date_from, end=False)
-                          if request.date_from else None,
-                          date_to=parse_bound(request.date_to, end=True)
-                          if request.date_to else None)
-        reading = self.reader.read(request.q)
-        spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
-                          offset=(request.page - 1) * request.per_page, limit=request.per_page,
-                          fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
-                          feedback=reading.description, match_nothing=reading.unsearchable)
+        spec, reading = self.plan(request)
+        filters, outlets = spec.filters, spec.filters.outlets
         outcome = self.backend.search(spec)
         notes = list(reading.notes)
         mode = reading.mode
@@ -124,6 +115,25 @@ class SearchService:
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "generation": outcome.generation,
         }
+
+    def plan(self, request: SearchRequest) -> tuple[SearchSpec, QueryReading]:
+        """Return the backend's spec of a (validated) request for its page, and the reading.
+
+        Export, feeds and the concordance change only its offset and limit, so that they
+        search exactly what the page searches.
+        """
+        filters = Filters(outlets=self.outlet_names(request.outlets),
+                          years=tuple(request.years),
+                          date_from=parse_bound(request.date_from, end=False)
+                          if request.date_from else None,
+                          date_to=parse_bound(request.date_to, end=True)
+                          if request.date_to else None)
+        reading = self.reader.read(request.q)
+        spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
+                          offset=(request.page - 1) * request.per_page, limit=request.per_page,
+                          fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
+                          feedback=reading.description, match_nothing=reading.unsearchable)
+        return spec, reading
 
     def _hit(self, found: Found, terms) -> dict:
         """Return one hit as plain data, with snippets."""

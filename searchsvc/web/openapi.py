@@ -147,6 +147,27 @@ def search_parameters(max_per_page: int) -> list[dict]:
     ]
 
 
+def export_parameters() -> list[dict]:
+    """Return the export endpoint's parameters: the search's filters and sort, the format."""
+    return [parameter for parameter in search_parameters(1)
+            if parameter["name"] not in ("page", "per_page")] + [
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"]},
+         "description": "csv (a header row, then one row a hit) or jsonl (one JSON object "
+                        "a line); csv by default"},
+        {"name": "fields", "in": "query", "style": "form", "explode": True,
+         "schema": {"type": "array", "items": {"type": "string", "enum": ["body"]}},
+         "description": "Columns added after id, title, outlet, date, authors, url, topic, "
+                        "score (repeatable): body (the article's text)"},
+    ]
+
+
+EXPORT_RESPONSE = {"200": {
+    "description": "Every hit, in the search's order, streamed; X-Total-Count says how many",
+    "headers": {"X-Total-Count": {"schema": {"type": "integer", "minimum": 0}}},
+    "content": {"text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}}}}}
+
+
 def openapi_document(max_per_page: int = 100) -> dict:
     """Return the OpenAPI document describing every JSON endpoint."""
     return {
@@ -166,6 +187,11 @@ def openapi_document(max_per_page: int = 100) -> dict:
                                 "example": "003_33987ea7448e5f2a"},
                                {"name": "q", "in": "query", "schema": {"type": "string"}}],
                 "responses": {**_ok("Article"), **_error_responses(404, 405, 503)}}},
+            "/api/export": {"get": {"summary": "Every hit of a search as CSV or JSON lines",
+                                    "operationId": "export",
+                                    "parameters": export_parameters(),
+                                    "responses": {**EXPORT_RESPONSE,
+                                                  **_error_responses(400, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",
                                     "responses": {**_ok("Health"),
                                                   **_error_responses(405, 503)}}},
