@@ -233,6 +233,37 @@ def export(query: str, outlets: tuple, years: tuple, date_from: str | None,
     click.echo(f"wrote {stream.total:,} hits to {output}", err=True)
 
 
+@main.command()
+@click.argument("query")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--width", type=click.IntRange(10, 200), default=40, show_default=True,
+              help="Characters of context on each side.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
+def kwic(query: str, outlets: tuple, years: tuple, sort: str, width: int, page: int,
+         per_page: int, index_dir: str | None) -> None:
+    """Print the query's matches in their context (a concordance), one line each."""
+    from .service.concordance import concordance
+
+    request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort)
+    try:
+        result = concordance(_service(index_dir), request, page=page, per_page=per_page,
+                             width=width)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error}; run `searchsvc index` first") from None
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    for line in result["lines"]:
+        click.echo(f"{line['left']:>{width}}" + click.style(line["match"], bold=True)
+                   + f"{line['right']:<{width}}  [{line['id']}]")
+    click.echo(f"{len(result['lines'])} lines from {result['hits_read']:,} of "
+               f"{result['total_hits']:,} articles"
+               + (f"; more: --page {page + 1}" if result["more"] else ""), err=True)
+
+
 def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
     """Return (why, corpus) when an index must be built before serving, else None.
 

@@ -126,7 +126,8 @@ AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.mi
 
 @pytest.mark.parametrize("path", ["/search?q=asylum&outlet=CNN", "/search?q=diplomta",
                                   "/search?q=asylum+geneva",
-                                  "/articles/000_63fb707cc87ede63?q=defect"])
+                                  "/articles/000_63fb707cc87ede63?q=defect",
+                                  "/concordance?q=defect*&per_page=3"])
 def test_pages_have_no_accessibility_violations(browser, live_server, path):
     """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
     if not AXE_JS.exists():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..backends.contract import SORTS
 from ..query.bounds import DATE_BOUND_RE, YEAR_RE
+from ..service.concordance import WIDTHS
 from ..service.search import MAX_PAGE
 
 
@@ -103,6 +104,30 @@ SCHEMAS = {
                        "related": {"type": "array",
                                    "items": {"$ref": "#/components/schemas/Related"}}},
     },
+    "Concordance": {
+        "type": "object",
+        "required": ["query", "total_hits", "hits_read", "max_hits_read", "page", "per_page",
+                     "width", "lines", "more", "generation"],
+        "properties": {
+            "query": {"type": "object", "required": ["text", "read_as"]},
+            "total_hits": {"type": "integer", "minimum": 0},
+            "hits_read": {"type": "integer", "minimum": 0,
+                          "description": "hits whose text was read to find this page"},
+            "max_hits_read": {"type": "integer", "description": "only the first this many "
+                                                                "hits are read"},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "width": {"type": "integer"},
+            "more": {"type": "boolean", "description": "whether a next page has lines"},
+            "generation": {"type": "string"},
+            "lines": {"type": "array", "items": {
+                "type": "object", "required": ["id", "left", "match", "right"],
+                "properties": {"id": {"type": "string"}, "left": {"type": "string"},
+                               "match": {"type": "string"}, "right": {"type": "string"},
+                               "title": _string_or_null(), "outlet": _string_or_null(),
+                               "date": _string_or_null()}}},
+        },
+    },
     "Health": {
         "type": "object", "required": ["status", "documents", "generation", "built_at"],
         "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
@@ -192,6 +217,16 @@ def openapi_document(max_per_page: int = 100) -> dict:
                                     "parameters": export_parameters(),
                                     "responses": {**EXPORT_RESPONSE,
                                                   **_error_responses(400, 405, 503)}}},
+            "/api/concordance": {"get": {
+                "summary": "The query's matches in context across the hits, paged",
+                "operationId": "concordance",
+                # page and per_page count lines (50 a page by default), not hits.
+                "parameters": search_parameters(max_per_page) + [
+                    {"name": "width", "in": "query",
+                     "description": "Characters of context each side (60 by default)",
+                     "schema": {"type": "integer", "minimum": WIDTHS[0],
+                                "maximum": WIDTHS[1]}}],
+                "responses": {**_ok("Concordance"), **_error_responses(400, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",
                                     "responses": {**_ok("Health"),
                                                   **_error_responses(405, 503)}}},

@@ -1,4 +1,5 @@
-"""Research views over a search: export of every hit, the Atom feed, OpenSearch.
+"""Research views over a search: export of every hit, the Atom feed, OpenSearch, the
+concordance.
 
 Each reads the same parameters as the search page (``params.search_request_from_args``),
 so a link from the results page exports or follows exactly the search shown.
@@ -7,10 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..service.export import (GenerationChanged, HitStream, check_export_options,
                               export_lines)
+from ..service.concordance import DEFAULT_WIDTH, concordance
 from ..service.search import SearchRequest
 from .extension import get_service
 from .feeds import ATOM_TYPE, OPENSEARCH_TYPE, atom_feed, opensearch_description, rfc3339
@@ -36,7 +38,8 @@ def research_links(args) -> dict[str, str]:
     params = carried_params(args)
     return {"csv": url_for("research.export") + _query(params + [("format", "csv")]),
             "jsonl": url_for("research.export") + _query(params + [("format", "jsonl")]),
-            "atom": url_for("research.feed") + _query(params, drop="sort")}
+            "atom": url_for("research.feed") + _query(params, drop="sort"),
+            "concordance": url_for("research.concordance_page") + _query(params)}
 
 
 def _request(args) -> SearchRequest:
@@ -122,3 +125,47 @@ def _query(params: list[tuple[str, str]], drop: str = "") -> str:
     query = urlencode([(k, v) for k, v in params if k != drop])
     return "?" + query if query else ""
 
+
+
+CONCORDANCE_PER_PAGE = 50
+
+
+def _concordance(args) -> dict:
+    """Return the concordance of the request's search: its page of lines, 50 by default."""
+    args = args.copy()
+    args.setdefault("per_page", str(min(CONCORDANCE_PER_PAGE,
+                                        int(current_app.config["MAX_PER_PAGE"]))))
+    search_request = _request(args)
+    raw_width = args.get("width", str(DEFAULT_WIDTH)).strip()
+    try:
+        return concordance(get_service(), search_request, page=search_request.page,
+                           per_page=search_request.per_page,
+                           width=int(raw_width) if raw_width.isascii() and raw_width.isdigit()
+                           else -1)
+    except ValueError as error:      # the width: the search's own were checked above
+        raise BadParameter("width", f"{error}, not {raw_width[:40]!r}") from None
+
+
+@bp.get("/api/concordance")
+def concordance_api():
+    """Return concordance lines {id, left, match, right} across a search's hits, paged."""
+    return jsonify(_concordance(request.args))
+
+
+@bp.get("/concordance")
+def concordance_page():
+    """Render the concordance of a search as a page of aligned lines."""
+    result = _concordance(request.args)
+    params = [(k, v) for k, v in carried_params(request.args)]
+    page = result["page"]
+    per_page = [("per_page", request.args["per_page"])] if "per_page" in request.args else []
+    here = url_for("research.concordance_page")
+    return render_template(
+        "concordance.html", result=result, q=request.args.get("q", ""),
+        prev_url=here + _query(params + per_page + [("page", str(page - 1))])
+        if page > 1 else None,
+        next_url=here + _query(params + per_page + [("page", str(page + 1))])
+        if result["more"] else None,
+        json_url=url_for("research.concordance_api") + _query(
+            params + per_page + [("page", str(page))]),
+        search_url=url_for("web.search") + _query(params))
