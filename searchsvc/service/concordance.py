@@ -88,7 +88,7 @@ def concordance(service: SearchService, request: SearchRequest, *, page: int = 1
         if more:
             break
     return {"query": {"text": request.q, "read_as": stream.reading.text},
-            "total_hits": stream.total, "hits_read": hits_read,
+            "total_hits": stream.matched, "hits_read": hits_read,
             "max_hits_read": MAX_HITS_READ, "page": page, "per_page": per_page,
             "width": width, "lines": lines, "more": more,
             "generation": stream.generation}

@@ -42,6 +42,7 @@ class HitStream:
         first = service.backend.search(replace(self.spec, offset=0, limit=chunk))
         self.generation = first.generation
         self.highlight = first.highlight
+        self.matched = first.total           # every hit, whatever the limit
         self.total = first.total if limit is None else min(first.total, limit)
         self._first = first.hits
 

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from ..backends.contract import SORTS
+from ..backends.contract import INTERVALS, SORTS
 from ..query.bounds import DATE_BOUND_RE, YEAR_RE
 from ..service.concordance import WIDTHS
 from ..service.search import MAX_PAGE
@@ -128,6 +128,30 @@ SCHEMAS = {
                                "date": _string_or_null()}}},
         },
     },
+    "Timeline": {
+        "type": "object",
+        "required": ["query", "interval", "by", "total", "unknown_date", "periods"],
+        "properties": {
+            "query": {"type": "object", "required": ["text", "read_as"]},
+            "interval": {"type": "string", "enum": list(INTERVALS)},
+            "by": {"type": ["string", "null"]},
+            "total": {"type": "integer", "minimum": 0},
+            "unknown_date": {"type": "integer", "minimum": 0,
+                             "description": "matches without a known date (in no period)"},
+            "periods": {"type": "array", "items": {
+                "type": "object", "required": ["start", "matches", "articles", "share"],
+                "properties": {
+                    "start": {"type": "string", "description": "first day, YYYY-MM-DD"},
+                    "matches": {"type": "integer", "minimum": 0},
+                    "articles": {"type": "integer", "minimum": 0,
+                                 "description": "all articles of the period under the "
+                                                "same filters"},
+                    "share": {"type": "number", "minimum": 0, "maximum": 1},
+                    "outlets": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["outlet", "matches", "articles", "share"]}}}}},
+        },
+    },
     "Health": {
         "type": "object", "required": ["status", "documents", "generation", "built_at"],
         "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
@@ -227,6 +251,18 @@ def openapi_document(max_per_page: int = 100) -> dict:
                      "schema": {"type": "integer", "minimum": WIDTHS[0],
                                 "maximum": WIDTHS[1]}}],
                 "responses": {**_ok("Concordance"), **_error_responses(400, 405, 503)}}},
+            "/api/timeline": {"get": {
+                "summary": "Matches and all articles per period, for charting coverage",
+                "operationId": "timeline",
+                "parameters": [p for p in search_parameters(max_per_page)
+                               if p["name"] not in ("sort", "page", "per_page")] + [
+                    {"name": "interval", "in": "query",
+                     "schema": {"type": "string", "enum": list(INTERVALS)},
+                     "description": "Period length (month by default); weeks start on Monday"},
+                    {"name": "by", "in": "query", "schema": {"type": "string",
+                                                            "enum": ["outlet"]},
+                     "description": "outlet: counts per outlet in each period too"}],
+                "responses": {**_ok("Timeline"), **_error_responses(400, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",
                                     "responses": {**_ok("Health"),
                                                   **_error_responses(405, 503)}}},

@@ -14,6 +14,7 @@ from ..service.export import (GenerationChanged, HitStream, check_export_options
                               export_lines)
 from ..service.concordance import DEFAULT_WIDTH, concordance
 from ..service.search import SearchRequest
+from ..service.timeline import timeline
 from .extension import get_service
 from .feeds import ATOM_TYPE, OPENSEARCH_TYPE, atom_feed, opensearch_description, rfc3339
 from .params import BadParameter, search_request_from_args
@@ -169,3 +170,15 @@ def concordance_page():
         json_url=url_for("research.concordance_api") + _query(
             params + per_page + [("page", str(page))]),
         search_url=url_for("web.search") + _query(params))
+
+
+@bp.get("/api/timeline")
+def timeline_api():
+    """Return a search's matches and all articles per day, week, month or year."""
+    interval = request.args.get("interval", "month")
+    by = request.args.get("by")
+    search_request = _request(request.args)
+    try:
+        return jsonify(timeline(get_service(), search_request, interval, by))
+    except ValueError as error:
+        raise BadParameter(str(error).split(" ", 1)[0], str(error)) from None

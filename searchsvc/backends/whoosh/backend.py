@@ -16,11 +16,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
-from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
+from ..contract import UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTerms, SearchSpec
 from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
+from .periods import count_periods
 from .postings import Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
@@ -120,6 +121,33 @@ class WhooshBackend:
         if docnum is None:
             return None
         return {**_fields(stored_fields(searcher, docnum)), "generation": generation}
+
+    def period_counts(self, tree: t.Node | None, filters: Filters, interval: str,
+                      by_outlet: bool = False) -> PeriodCounts:
+        """Count matching articles and all articles per period (per outlet if asked)."""
+        searcher, columns, generation = self.handle.searcher()
+        query = self._query(searcher, generation, tree, [])
+
+        def filtered(query_or_none, nothing: bool = False) -> np.ndarray:
+            if nothing:
+                return np.empty(0, dtype=np.int64)
+            matches = self._matching(searcher, columns, generation, query_or_none, filters)
+            outlet_ok, year_ok = self._facet_masks(columns, matches.docs, filters)
+            return matches.docs[outlet_ok & year_ok]
+
+        # Words, none of them indexed (stop words), match nothing, as in search().
+        matched = filtered(query, nothing=tree is not None and query is None)
+        everything = filtered(None)
+        outlets = columns.outlet_codes if by_outlet else None
+
+        def counts(docs: np.ndarray) -> dict[tuple[str, str | None], int]:
+            return count_periods(columns.days[docs],
+                                 None if outlets is None else outlets[docs],
+                                 columns.outlet_labels, interval)
+
+        return PeriodCounts(matches=counts(matched), articles=counts(everything),
+                            unknown_date=int((columns.days[matched] < 0).sum()),
+                            total=int(matched.size))
 
     def similar(self, article_id: str, limit: int = 5) -> list[Found]:
         """Return the articles most similar to one article (other coverage of the story).
