@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .config import load_settings
-from .ingest.corpus import field_map_with
-from .backends.whoosh.generations import (BuildError, analysis_current, build_info,
-                                          current_generation)
-from .backends.whoosh.indexer import BuildReport, build_index
 from .backends.contract import SORTS
-from .outlets import OutletRegistry
 from .service import SearchError, SearchRequest, open_service
+
+# Building needs the corpus readers and the index writer, serving needs Flask: each command
+# imports what it uses, so that a search from the command line starts without them.
+if TYPE_CHECKING:
+    from .backends.whoosh.indexer import BuildReport
 
 
 def _settings(**overrides) -> dict:
@@ -26,9 +28,28 @@ def _settings(**overrides) -> dict:
 
 
 def _instance_path() -> str:
-    """Return the instance folder create_app() reads searchsvc.toml from."""
-    from flask import Flask
-    return Flask("searchsvc", instance_relative_config=True).instance_path
+    """Return the instance folder create_app() reads searchsvc.toml from.
+
+    Flask's rule (flask.sansio.scaffold.find_package), without importing Flask: a package
+    installed under the interpreter's prefix uses PREFIX/var/searchsvc-instance, one in a
+    site-packages folder elsewhere that folder's prefix, and a source checkout its own
+    folder's instance/. tests/test_server.py checks it against Flask's answer.
+    """
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([package_parent, prefix]) == prefix:
+        return os.path.join(prefix, "var", "searchsvc-instance")
+    site_parent, site_folder = os.path.split(package_parent)
+    if site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":
+            prefix = parent
+        elif os.path.basename(parent).lower() == "lib":
+            prefix = os.path.dirname(parent)
+        else:
+            prefix = site_parent
+        return os.path.join(prefix, "var", "searchsvc-instance")
+    return os.path.join(package_parent, "instance")
 
 
 @click.group()
@@ -66,6 +87,9 @@ def print_report(report: BuildReport, skipped_shown: int = 50) -> None:
 def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = False,
               field_map: dict | None = None) -> BuildReport:
     """Build the index with a progress bar on a terminal; return the report."""
+    from .backends.whoosh.indexer import build_index
+    from .outlets import OutletRegistry
+
     settings = _settings()
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
     show_bar = sys.stderr.isatty()
@@ -105,6 +129,9 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
           fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
+    from .backends.whoosh.generations import BuildError
+    from .ingest.corpus import field_map_with
+
     settings = _settings(CORPUS_DIR=corpus, INDEX_DIR=index_dir)
     overrides = {}
     for pair in fields:
@@ -270,6 +297,8 @@ def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
     A missing index is built from the default corpus; one built with an older text analysis
     is rebuilt from the corpus it was built from, never replaced by another corpus.
     """
+    from .backends.whoosh.generations import analysis_current, build_info, current_generation
+
     if current_generation(index_dir) is None:
         return f"no index in {index_dir}", default_corpus
     info = build_info(index_dir)
@@ -291,6 +320,8 @@ def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
               help="Worker processes [2].")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
+    from .backends.whoosh.generations import BuildError
+
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
     needed = build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"])
     if needed:

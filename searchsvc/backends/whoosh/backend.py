@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -220,8 +221,11 @@ class WhooshBackend:
                notes: list[str]) -> wq.Query | None:
         """Return a tree as a Whoosh query, prefix, wildcard and fuzzy words bounded."""
         query = to_whoosh(tree, searcher.schema, self.ranking.title_weight)
+        # The spelling lexicon (a second to build on a large index) only if a fuzzy word
+        # needs it: a plain search from the command line should not pay for it.
         expansion = expand_multiterms(query, searcher.reader(),
-                                      self._lexicon(searcher, generation), TEXT_FIELDS)
+                                      LazyLexicon(lambda: self._lexicon(searcher, generation)),
+                                      TEXT_FIELDS)
         notes.extend(expansion.notes)
         return expansion.query
 
@@ -229,7 +233,8 @@ class WhooshBackend:
         """Return the decoded postings of a generation (a new, empty cache for a new one)."""
         cache = self._postings.get(generation)
         if cache is None:
-            cache = PostingCache(columns.live)
+            cache = PostingCache(columns.live,
+                                 arrays_dir=Path(self.handle.index_dir) / generation)
             self._postings = {generation: cache}
         return cache
 
@@ -356,6 +361,19 @@ class WhooshBackend:
             key = np.where(days < 0, np.iinfo(np.int64).max, -days)
         order = np.lexsort((docs, key))[first:last]
         return [int(d) for d in docs[order]], [None] * len(order)
+
+
+class LazyLexicon:
+    """A spelling lexicon built on first use (by the function given), then shared."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._lexicon: Lexicon | None = None
+
+    def __getattr__(self, name: str):
+        if self._lexicon is None:
+            self._lexicon = self._make()
+        return getattr(self._lexicon, name)
 
 
 def _fields(stored: dict) -> dict:

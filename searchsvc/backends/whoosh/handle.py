@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from ..contract import UNKNOWN
 from . import generations
+from .arraycache import cached_arrays
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 
@@ -73,6 +74,20 @@ class FacetColumns:
         outlet_rank[by_name] = np.arange(len(names))
         return cls(outlet_codes, names, year_values, day_values, live, outlet_rank)
 
+    @classmethod
+    def load_cached(cls, reader, directory: Path | None) -> "FacetColumns":
+        """Return the columns from the generation's array cache, read and saved if absent."""
+        def compute() -> dict[str, np.ndarray]:
+            columns = cls.load(reader)
+            return {"outlet_codes": columns.outlet_codes,
+                    "outlet_labels": np.array(columns.outlet_labels, dtype=str),
+                    "years": columns.years, "days": columns.days, "live": columns.live,
+                    "outlet_rank": columns.outlet_rank}
+
+        arrays = cached_arrays(directory, "columns", compute)
+        return cls(arrays["outlet_codes"], [str(label) for label in arrays["outlet_labels"]],
+                   arrays["years"], arrays["days"], arrays["live"], arrays["outlet_rank"])
+
 
 class IndexHandle:
     """The served index: opened once, reopened when a new generation is switched in."""
@@ -111,7 +126,8 @@ class IndexHandle:
             if generation != self._generation:
                 index, generation = generations.open_current(self.index_dir)
                 with index.searcher() as searcher:
-                    columns = FacetColumns.load(searcher.reader())
+                    columns = FacetColumns.load_cached(searcher.reader(),
+                                                       self.index_dir / generation)
                 self._index, self._columns, self._generation = index, columns, generation
             self._current_stat = signature
 
