@@ -55,3 +55,12 @@ def test_bad_parameters_are_400(client, url, parameter):
     response = client.get(url)
     assert response.status_code == 400
     assert response.get_json()["error"]["parameter"] == parameter
+
+
+def test_results_page_chart_reads_the_timeline_of_its_search_without_its_years(client):
+    page = client.get("/search?q=diplomat&outlet=CNN&year=2011&sort=oldest").get_data(
+        as_text=True)
+    assert ('data-timeline="/api/timeline?q=diplomat&amp;outlet=CNN&amp;interval=year"'
+            in page)
+    assert '<script src="/static/timeline.js" defer></script>' in page
+    assert client.get("/static/timeline.js").status_code == 200

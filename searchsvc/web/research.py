@@ -40,7 +40,12 @@ def research_links(args) -> dict[str, str]:
     return {"csv": url_for("research.export") + _query(params + [("format", "csv")]),
             "jsonl": url_for("research.export") + _query(params + [("format", "jsonl")]),
             "atom": url_for("research.feed") + _query(params, drop="sort"),
-            "concordance": url_for("research.concordance_page") + _query(params)}
+            "concordance": url_for("research.concordance_page") + _query(params),
+            # The page's year chart counts every year whatever years are selected (a facet
+            # counts under every filter but its own): its timeline leaves the years out.
+            "timeline": url_for("research.timeline_api") + _query(
+                [(k, v) for k, v in params if k not in ("sort", "year")]
+                + [("interval", "year")])}
 
 
 def _request(args) -> SearchRequest:
