@@ -29,6 +29,7 @@ def test_arrays_are_saved_once_and_read_back(tmp_path):
     (tmp_path / "seg.toc").write_text("22")
     cached_arrays(tmp_path, "columns", compute)
     assert len(calls) == 2
+    assert len(list(tmp_path.glob(PREFIX + "columns-*.npz"))) == 1     # the stale one gone
 
 
 def test_a_torn_cache_file_is_computed_again(tmp_path):
@@ -65,3 +66,14 @@ def test_a_backend_opened_on_a_saved_cache_searches_the_same(tmp_path, registry)
     assert [f.fields["id"] for f in warm.hits] == [f.fields["id"] for f in cold.hits]
     assert [f.score for f in warm.hits] == [f.score for f in cold.hits]
     assert warm.facets == cold.facets and warm.total == 2
+
+
+def test_an_update_is_searched_with_its_own_arrays(tmp_path, registry):
+    service = jsonl_service(tmp_path, registry, RECORDS)
+    backend = service.backend
+    assert backend.search(SearchSpec(t.Word("harvest"), Filters(outlets=("CNN",)))).total == 2
+    backend.update_articles(delete_ids=["a1"])
+    fresh = WhooshBackend(tmp_path / "ix")
+    assert fresh.search(SearchSpec(t.Word("harvest"), Filters(outlets=("CNN",)))).total == 1
+    generation = tmp_path / "ix" / current_generation(tmp_path / "ix")
+    assert len(list(generation.glob(PREFIX + "columns-*.npz"))) == 1

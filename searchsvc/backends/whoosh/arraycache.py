@@ -48,6 +48,11 @@ def cached_arrays(directory: Path | None, name: str,
         with open(temp, "wb") as handle:
             np.savez(handle, **arrays)
         os.replace(temp, path)          # readers see a whole file or none
+        # An update copies the previous generation's folder, caches included: those were
+        # for other index files and are never read again.
+        for stale in directory.glob(f"{PREFIX}{name}-*.npz"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         try:
             temp.unlink()
