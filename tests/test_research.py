@@ -191,3 +191,18 @@ def test_feed_keeps_filters_and_survives_control_characters(client):
 def test_feed_bad_parameter_is_a_400_page(client):
     response = client.get("/feed.atom?year=abc")
     assert response.status_code == 400 and "year" in response.get_data(as_text=True)
+
+
+def test_an_http_export_is_cut_short_by_a_generation_switch(tmp_path, registry, caplog):
+    records = [{"id": f"a{n:03}", "title": f"Report {n}", "outlet": "CNN",
+                "body": f"harvest report number {n}"} for n in range(501)]   # two chunks
+    service = jsonl_service(tmp_path, registry, records)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    response = client.get("/api/export?q=harvest&format=jsonl", buffered=False)
+    rows = iter(response.response)
+    for _ in range(500):              # the first chunk, read when the response began
+        next(rows)
+    service.backend.update_articles(delete_ids=["a000"])
+    with pytest.raises(GenerationChanged):
+        next(rows)
+    assert "export cut short by a generation switch" in caplog.text

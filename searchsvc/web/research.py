@@ -6,6 +6,7 @@ so a link from the results page exports or follows exactly the search shown.
 """
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
@@ -20,6 +21,7 @@ from .feeds import ATOM_TYPE, OPENSEARCH_TYPE, atom_feed, opensearch_description
 from .params import BadParameter, search_request_from_args
 
 bp = Blueprint("research", __name__)
+log = logging.getLogger(__name__)
 FEED_ENTRIES = 50
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -86,7 +88,8 @@ def export():
         except GenerationChanged:
             # Headers are sent: cutting the response short is the only way left to say
             # the file is incomplete (the client sees an unterminated transfer).
-            current_app.logger.warning("export cut short by a generation switch")
+            # (The request's context is gone by now: the module's logger, not the app's.)
+            log.warning("export cut short by a generation switch")
             raise
 
     name = "searchsvc-export." + fmt
