@@ -8,12 +8,18 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Mapping
 
-from .web import create_app
-
 if TYPE_CHECKING:
+    from flask import Flask
+
     from .backends.whoosh.indexer import BuildReport
     from .ingest.extract import ExtractedArticle
     from .service.archive import Archive
+
+
+def create_app(test_config: dict | None = None) -> "Flask":
+    """Create the Flask application (searchsvc.web.create_app); Flask loads only then."""
+    from .web import create_app as create_web_app
+    return create_web_app(test_config)
 
 
 def open_index(index_dir: str | os.PathLike, **options) -> "Archive":

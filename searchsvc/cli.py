@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .config import load_settings
-from .ingest.corpus import field_map_with
-from .backends.whoosh.generations import (BuildError, analysis_current, build_info,
-                                          current_generation)
-from .backends.whoosh.indexer import BuildReport, build_index
 from .backends.contract import SORTS
-from .outlets import OutletRegistry
 from .service import SearchError, SearchRequest, open_service
+
+# Building needs the corpus readers and the index writer, serving needs Flask: each command
+# imports what it uses, so that a search from the command line starts without them.
+if TYPE_CHECKING:
+    from .backends.whoosh.indexer import BuildReport
 
 
 def _settings(**overrides) -> dict:
@@ -27,9 +29,28 @@ def _settings(**overrides) -> dict:
 
 
 def _instance_path() -> str:
-    """Return the instance folder create_app() reads searchsvc.toml from."""
-    from flask import Flask
-    return Flask("searchsvc", instance_relative_config=True).instance_path
+    """Return the instance folder create_app() reads searchsvc.toml from.
+
+    Flask's rule (flask.sansio.scaffold.find_package), without importing Flask: a package
+    installed under the interpreter's prefix uses PREFIX/var/searchsvc-instance, one in a
+    site-packages folder elsewhere that folder's prefix, and a source checkout its own
+    folder's instance/. tests/test_server.py checks it against Flask's answer.
+    """
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([package_parent, prefix]) == prefix:
+        return os.path.join(prefix, "var", "searchsvc-instance")
+    site_parent, site_folder = os.path.split(package_parent)
+    if site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":
+            prefix = parent
+        elif os.path.basename(parent).lower() == "lib":
+            prefix = os.path.dirname(parent)
+        else:
+            prefix = site_parent
+        return os.path.join(prefix, "var", "searchsvc-instance")
+    return os.path.join(package_parent, "instance")
 
 
 @click.group()
@@ -80,6 +101,9 @@ def print_report(report: BuildReport, examples: int = 3, most_examples: int = 10
 def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = False,
               field_map: dict | None = None) -> BuildReport:
     """Build the index with a progress bar on a terminal; return the report."""
+    from .backends.whoosh.indexer import build_index
+    from .outlets import OutletRegistry
+
     settings = _settings()
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
     show_bar = sys.stderr.isatty()
@@ -122,6 +146,9 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
           fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
+    from .backends.whoosh.generations import BuildError
+    from .ingest.corpus import field_map_with
+
     settings = _settings(CORPUS_DIR=corpus, INDEX_DIR=index_dir)
     overrides = {}
     for pair in fields:
@@ -139,6 +166,15 @@ def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
     except BuildError as error:
         raise click.ClickException(str(error)) from None
     print_report(report)
+
+
+def _service(index_dir: str | None):
+    """Return the search service over the configured index (or index_dir)."""
+    settings = _settings(INDEX_DIR=index_dir)
+    return open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
+                        synonyms_file=settings["SYNONYMS_FILE"],
+                        max_query_length=settings["MAX_QUERY_LENGTH"],
+                        max_per_page=settings["MAX_PER_PAGE"])
 
 
 def _terminal_highlight(html: str) -> str:
@@ -172,11 +208,7 @@ def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tup
            date_to: str | None, sort: str, page: int, per_page: int,
            index_dir: str | None, as_json: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
-    settings = _settings(INDEX_DIR=index_dir)
-    service = open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
-                           synonyms_file=settings["SYNONYMS_FILE"],
-                           max_query_length=settings["MAX_QUERY_LENGTH"],
-                           max_per_page=settings["MAX_PER_PAGE"])
+    service = _service(index_dir)
     request = SearchRequest(q=query, outlets=outlets, years=years, authors=authors,
                             topics=topics, date_from=date_from,
                             date_to=date_to, sort=sort, page=page, per_page=per_page)
@@ -217,12 +249,98 @@ OPTION_OF = {"date_from": "--from", "date_to": "--to", "year": "--year", "page":
              "per_page": "--per-page", "sort": "--sort"}
 
 
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--author", "authors", multiple=True,
+              help="Only articles by this author (repeatable: any of them).")
+@click.option("--topic", "topics", multiple=True,
+              help="Only articles on this topic (repeatable: any of them).")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Only articles dated on or after this day, month or year.")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Only articles dated on or before this day, month or year.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--body", is_flag=True, help="Add each article's text (a body column).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (with a progress bar) instead of standard output.")
+@click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
+def export(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tuple,
+           date_from: str | None, date_to: str | None, sort: str, fmt: str, body: bool,
+           output: str | None, index_dir: str | None) -> None:
+    """Write every hit of a search as CSV or JSON lines, in the search's order."""
+    from .service.export import HitStream, export_lines
+
+    request = SearchRequest(q=query, outlets=outlets, years=years, authors=authors,
+                            topics=topics, date_from=date_from, date_to=date_to, sort=sort)
+    try:
+        request.validate()
+        stream = HitStream(_service(index_dir), request)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error}; run `searchsvc index` first") from None
+    except SearchError as error:
+        field = str(error).split(" ", 1)[0]
+        raise click.BadParameter(str(error), param_hint=OPTION_OF.get(field)) from None
+    fields = ("body",) if body else ()
+    if output is None:
+        for line in export_lines(stream, fmt, fields):
+            click.echo(line, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as file, click.progressbar(
+            length=stream.total, label=f"exporting {stream.total:,} hits",
+            file=sys.stderr) as bar:
+
+        def counted():
+            for found in stream:
+                yield found
+                bar.update(1)
+
+        file.writelines(export_lines(counted(), fmt, fields))
+    click.echo(f"wrote {stream.total:,} hits to {output}", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--width", type=click.IntRange(10, 200), default=40, show_default=True,
+              help="Characters of context on each side.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
+def kwic(query: str, outlets: tuple, years: tuple, sort: str, width: int, page: int,
+         per_page: int, index_dir: str | None) -> None:
+    """Print the query's matches in their context (a concordance), one line each."""
+    from .service.concordance import concordance
+
+    request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort)
+    try:
+        result = concordance(_service(index_dir), request, page=page, per_page=per_page,
+                             width=width)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{error}; run `searchsvc index` first") from None
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    for line in result["lines"]:
+        click.echo(f"{line['left']:>{width}}" + click.style(line["match"], bold=True)
+                   + f"{line['right']:<{width}}  [{line['id']}]")
+    click.echo(f"{len(result['lines'])} lines from {result['hits_read']:,} of "
+               f"{result['total_hits']:,} articles"
+               + (f"; more: --page {page + 1}" if result["more"] else ""), err=True)
+
+
 def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
     """Return (why, corpus) when an index must be built before serving, else None.
 
     A missing index is built from the default corpus; one built with an older text analysis
     is rebuilt from the corpus it was built from, never replaced by another corpus.
     """
+    from .backends.whoosh.generations import analysis_current, build_info, current_generation
+
     if current_generation(index_dir) is None:
         return f"no index in {index_dir}", default_corpus
     info = build_info(index_dir)
@@ -244,6 +362,8 @@ def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
               help="Worker processes [2].")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
+    from .backends.whoosh.generations import BuildError
+
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
     needed = build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"])
     if needed:

@@ -151,6 +151,33 @@ def _viewport(browser, width, height):
 
 def _top(element):
     return element.location["y"]
+def test_year_chart_shows_counts_or_share_from_the_timeline(browser, live_server):
+    import json
+    from urllib.request import urlopen
+
+    browser.get(live_server + "/search?q=diplomat+OR+defectors&year=2011")
+    figure = browser.find_element(By.CSS_SELECTOR, "figure.chart")
+    with urlopen(live_server + figure.get_attribute("data-timeline")) as response:
+        periods = {p["start"][:4]: p for p in json.load(response)["periods"]}
+
+    def titles():
+        return {rect.get_attribute("data-year"): rect.get_attribute("textContent")
+                for rect in figure.find_elements(By.CSS_SELECTOR, "rect[data-year]")}
+
+    counts = titles()
+    assert counts["2011"] == f"2011: {periods['2011']['matches']} articles"
+    figure.find_element(By.CSS_SELECTOR, "button[data-mode=share]").click()
+    WebDriverWait(browser, 10).until(lambda _: figure.get_attribute("data-mode") == "share")
+    share = periods["2022"]
+    assert titles()["2022"] == (f"2022: {100 * share['share']:.2f}% of {share['articles']} "
+                                "articles")
+    assert figure.find_element(By.TAG_NAME, "figcaption").text == "Share of each year's articles"
+    heights = {rect.get_attribute("data-year"): int(rect.get_attribute("height"))
+               for rect in figure.find_elements(By.CSS_SELECTOR, "rect[data-year]")}
+    assert heights["2022"] == 80        # the larger share fills the chart
+    figure.find_element(By.CSS_SELECTOR, "button[data-mode=count]").click()
+    WebDriverWait(browser, 10).until(lambda _: figure.get_attribute("data-mode") == "count")
+    assert titles() == counts
 
 
 def test_phone_width_layout(browser, live_server):
@@ -217,7 +244,8 @@ AXE_JS = Path(__file__).parent / ".node" / "node_modules" / "axe-core" / "axe.mi
 
 @pytest.mark.parametrize("path", ["/search?q=asylum&outlet=CNN", "/search?q=diplomta",
                                   "/search?q=asylum+geneva",
-                                  "/articles/000_63fb707cc87ede63?q=defect"])
+                                  "/articles/000_63fb707cc87ede63?q=defect",
+                                  "/concordance?q=defect*&per_page=3"])
 def test_pages_have_no_accessibility_violations(browser, live_server, path):
     """Run axe-core (WCAG 2 A/AA rules: labels, contrast, landmarks, ...) on each page kind."""
     browser.get(live_server + path)

@@ -103,6 +103,24 @@ class Outcome:
     partial: bool = False                # the deadline passed: some matches were left out
 
 
+INTERVALS = ("day", "week", "month", "year")
+
+
+@dataclass
+class PeriodCounts:
+    """Articles per period: those matching a tree, and all articles, under the same filters.
+
+    Keys are (first day of the period as YYYY-MM-DD, outlet or None when not by outlet);
+    weeks start on Monday. An article known only to its month or year counts in the period
+    of that month's or year's first day; one with no date only in ``unknown_date``.
+    """
+
+    matches: dict[tuple[str, str | None], int]
+    articles: dict[tuple[str, str | None], int]
+    unknown_date: int                    # matching articles without a known date
+    total: int                           # matching articles, dated or not
+
+
 class Backend(Protocol):
     """The operations the search service needs from an index."""
 
@@ -114,6 +132,11 @@ class Backend(Protocol):
 
     def article(self, article_id: str) -> dict | None:
         """Return the stored fields of one article (with its body), or None."""
+
+    def period_counts(self, tree: Node | None, filters: Filters, interval: str,
+                      by_outlet: bool = False) -> PeriodCounts:
+        """Count the articles matching a tree (and every filter), and all articles under the
+        filters, per interval (one of INTERVALS), per outlet when by_outlet."""
 
     def similar(self, article_id: str, limit: int = 5) -> list[Found]:
         """Return the articles most like one article, best first, itself left out."""

@@ -15,7 +15,7 @@ from ..backends.contract import SORTS, UNKNOWN, Backend, Filters, Found, SearchS
 from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
-from ..query.reader import PLAIN_WORD_RE, QueryReader, any_word_note
+from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
 from .snippets import highlight_all, make_snippets, passage_text
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
@@ -119,26 +119,9 @@ class SearchService:
         # An empty bound is no bound (a form's empty date input sends one).
         request.date_from, request.date_to = request.date_from or None, request.date_to or None
         request.validate(self.max_per_page)
-        outlets = self.outlet_names(request.outlets)
-        authors = tuple(dict.fromkeys(request.authors))
-        topics = tuple(dict.fromkeys(request.topics))
-        filters = Filters(outlets=outlets, years=tuple(request.years), authors=authors,
-                          topics=topics,
-                          date_from=parse_bound(request.date_from, end=False)
-                          if request.date_from else None,
-                          date_to=parse_bound(request.date_to, end=True)
-                          if request.date_to else None)
-        reading = self.reader.read(request.q)
-        multiterms = sum(isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy))
-                         for node in (t.walk(reading.tree) if reading.tree else ()))
-        if multiterms > MAX_MULTITERMS:
-            raise SearchError(f"q has {multiterms} prefix, wildcard or fuzzy words; a query "
-                              f"may have at most {MAX_MULTITERMS}", parameter="q")
-        spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
-                          offset=(request.page - 1) * request.per_page, limit=request.per_page,
-                          fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
-                          feedback=reading.description, match_nothing=reading.unsearchable,
-                          deadline=deadline, facet_limit=self.facet_values)
+        spec, reading = self.plan(request, deadline)
+        filters = spec.filters
+        outlets, authors, topics = filters.outlets, filters.authors, filters.topics
         outcome = self.backend.search(spec)
         notes = list(reading.notes)
         mode = reading.mode
@@ -184,6 +167,35 @@ class SearchService:
             "partial": outcome.partial,
             "generation": outcome.generation,
         }
+
+    def plan(self, request: SearchRequest, deadline: float | None = None
+             ) -> tuple[SearchSpec, QueryReading]:
+        """Return the backend's spec of a (validated) request for its page, and the reading.
+
+        Export, feeds and the concordance change only its offset and limit, so that they
+        search exactly what the page searches. Raises SearchError naming q when the query
+        has more prefix, wildcard or fuzzy words than a search may expand.
+        """
+        filters = Filters(outlets=self.outlet_names(request.outlets),
+                          years=tuple(request.years),
+                          authors=tuple(dict.fromkeys(request.authors)),
+                          topics=tuple(dict.fromkeys(request.topics)),
+                          date_from=parse_bound(request.date_from, end=False)
+                          if request.date_from else None,
+                          date_to=parse_bound(request.date_to, end=True)
+                          if request.date_to else None)
+        reading = self.reader.read(request.q)
+        multiterms = sum(isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy))
+                         for node in (t.walk(reading.tree) if reading.tree else ()))
+        if multiterms > MAX_MULTITERMS:
+            raise SearchError(f"q has {multiterms} prefix, wildcard or fuzzy words; a query "
+                              f"may have at most {MAX_MULTITERMS}", parameter="q")
+        spec = SearchSpec(tree=reading.tree, filters=filters, sort=request.sort,
+                          offset=(request.page - 1) * request.per_page, limit=request.per_page,
+                          fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
+                          feedback=reading.description, match_nothing=reading.unsearchable,
+                          deadline=deadline, facet_limit=self.facet_values)
+        return spec, reading
 
     def _hit(self, found: Found, terms) -> dict:
         """Return one hit as plain data, with snippets."""

@@ -7,7 +7,7 @@ from flask import Flask
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the Flask application: settings, the search service, views and error handlers."""
     from ..config import load_settings
-    from . import api, errors, extension, views
+    from . import api, errors, extension, research, views
     from .jsonprovider import OrjsonProvider
 
     app = Flask(__name__, instance_relative_config=True)
@@ -18,5 +18,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     extension.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)
     errors.register_error_handlers(app)
     return app

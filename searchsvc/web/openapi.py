@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document of the JSON API, kept beside the code it describes."""
 from __future__ import annotations
 
-from ..backends.contract import FACETS, SORTS
+from ..backends.contract import FACETS, INTERVALS, SORTS
 from ..query.bounds import EXISTING_DAY_PATTERN, YEAR_RE
+from ..service.concordance import WIDTHS
 from ..service.search import MAX_PAGE
 
 
@@ -131,6 +132,54 @@ SCHEMAS = {
                        "related": {"type": "array",
                                    "items": {"$ref": "#/components/schemas/Related"}}},
     },
+    "Concordance": {
+        "type": "object",
+        "required": ["query", "total_hits", "hits_read", "max_hits_read", "page", "per_page",
+                     "width", "lines", "more", "generation"],
+        "properties": {
+            "query": {"type": "object", "required": ["text", "read_as"]},
+            "total_hits": {"type": "integer", "minimum": 0},
+            "hits_read": {"type": "integer", "minimum": 0,
+                          "description": "hits whose text was read to find this page"},
+            "max_hits_read": {"type": "integer", "description": "only the first this many "
+                                                                "hits are read"},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "width": {"type": "integer"},
+            "more": {"type": "boolean", "description": "whether a next page has lines"},
+            "generation": {"type": "string"},
+            "lines": {"type": "array", "items": {
+                "type": "object", "required": ["id", "left", "match", "right"],
+                "properties": {"id": {"type": "string"}, "left": {"type": "string"},
+                               "match": {"type": "string"}, "right": {"type": "string"},
+                               "title": _string_or_null(), "outlet": _string_or_null(),
+                               "date": _string_or_null()}}},
+        },
+    },
+    "Timeline": {
+        "type": "object",
+        "required": ["query", "interval", "by", "total", "unknown_date", "periods"],
+        "properties": {
+            "query": {"type": "object", "required": ["text", "read_as"]},
+            "interval": {"type": "string", "enum": list(INTERVALS)},
+            "by": {"type": ["string", "null"]},
+            "total": {"type": "integer", "minimum": 0},
+            "unknown_date": {"type": "integer", "minimum": 0,
+                             "description": "matches without a known date (in no period)"},
+            "periods": {"type": "array", "items": {
+                "type": "object", "required": ["start", "matches", "articles", "share"],
+                "properties": {
+                    "start": {"type": "string", "description": "first day, YYYY-MM-DD"},
+                    "matches": {"type": "integer", "minimum": 0},
+                    "articles": {"type": "integer", "minimum": 0,
+                                 "description": "all articles of the period under the "
+                                                "same filters"},
+                    "share": {"type": "number", "minimum": 0, "maximum": 1},
+                    "outlets": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["outlet", "matches", "articles", "share"]}}}}},
+        },
+    },
     "Health": {
         "type": "object", "required": ["status", "documents", "generation", "built_at"],
         "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
@@ -191,6 +240,27 @@ def search_parameters(max_per_page: int) -> list[dict]:
     ]
 
 
+def export_parameters() -> list[dict]:
+    """Return the export endpoint's parameters: the search's filters and sort, the format."""
+    return [parameter for parameter in search_parameters(1)
+            if parameter["name"] not in ("page", "per_page")] + [
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "jsonl"]},
+         "description": "csv (a header row, then one row a hit) or jsonl (one JSON object "
+                        "a line); csv by default"},
+        {"name": "fields", "in": "query", "style": "form", "explode": True,
+         "schema": {"type": "array", "items": {"type": "string", "enum": ["body"]}},
+         "description": "Columns added after id, title, outlet, date, authors, url, topic, "
+                        "score (repeatable): body (the article's text)"},
+    ]
+
+
+EXPORT_RESPONSE = {"200": {
+    "description": "Every hit, in the search's order, streamed; X-Total-Count says how many",
+    "headers": {"X-Total-Count": {"schema": {"type": "integer", "minimum": 0}}},
+    "content": {"text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}}}}}
+
+
 def openapi_document(max_per_page: int = 100) -> dict:
     """Return the OpenAPI document describing every JSON endpoint."""
     return {
@@ -210,6 +280,33 @@ def openapi_document(max_per_page: int = 100) -> dict:
                                 "example": "003_33987ea7448e5f2a"},
                                {"name": "q", "in": "query", "schema": {"type": "string"}}],
                 "responses": {**_ok("Article"), **_error_responses(404, 405, 503)}}},
+            "/api/export": {"get": {"summary": "Every hit of a search as CSV or JSON lines",
+                                    "operationId": "export",
+                                    "parameters": export_parameters(),
+                                    "responses": {**EXPORT_RESPONSE,
+                                                  **_error_responses(400, 405, 503)}}},
+            "/api/concordance": {"get": {
+                "summary": "The query's matches in context across the hits, paged",
+                "operationId": "concordance",
+                # page and per_page count lines (50 a page by default), not hits.
+                "parameters": search_parameters(max_per_page) + [
+                    {"name": "width", "in": "query",
+                     "description": "Characters of context each side (60 by default)",
+                     "schema": {"type": "integer", "minimum": WIDTHS[0],
+                                "maximum": WIDTHS[1]}}],
+                "responses": {**_ok("Concordance"), **_error_responses(400, 405, 503)}}},
+            "/api/timeline": {"get": {
+                "summary": "Matches and all articles per period, for charting coverage",
+                "operationId": "timeline",
+                "parameters": [p for p in search_parameters(max_per_page)
+                               if p["name"] not in ("sort", "page", "per_page")] + [
+                    {"name": "interval", "in": "query",
+                     "schema": {"type": "string", "enum": list(INTERVALS)},
+                     "description": "Period length (month by default); weeks start on Monday"},
+                    {"name": "by", "in": "query", "schema": {"type": "string",
+                                                            "enum": ["outlet"]},
+                     "description": "outlet: counts per outlet in each period too"}],
+                "responses": {**_ok("Timeline"), **_error_responses(400, 405, 503)}}},
             "/api/health": {"get": {"summary": "Index status", "operationId": "health",
                                     "responses": {**_ok("Health"),
                                                   **_error_responses(405, 503)}}},

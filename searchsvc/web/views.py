@@ -10,6 +10,7 @@ from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_requ
 from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
 from .extension import get_service
+from .research import research_links
 
 bp = Blueprint("web", __name__)
 CHART_HEIGHT = 80
@@ -133,7 +134,7 @@ def search():
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
         back_url=_url("web.search", _params(args, drop=())),
         kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
-        q=args.get("q", ""), has_query=bool(args))
+        q=args.get("q", ""), has_query=bool(args), research=research_links(args))
     return html, 400 if error else 200
 
 

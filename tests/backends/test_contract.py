@@ -201,3 +201,22 @@ def test_update_by_id_adds_replaces_and_deletes(builder, tmp_path):
     assert backend.article("a3")["title"] == "Harvest festival cancelled"
     assert backend.article("a5") is None
     assert ids(backend.search(SearchSpec(t.Word("apples")))) == []
+
+
+def test_period_counts_per_interval_and_outlet(backend):
+    # a1 2011-07-04 (a Monday), a2 2011-08-15, a3 2022-03-25, a4 2022-03-01; a5 has no date.
+    diplomat = t.Any((t.Word("diplomat"), t.Word("asylum")))   # a1, a2, a4
+    months = backend.period_counts(diplomat, Filters(), "month")
+    assert months.matches == {("2011-07-01", None): 1, ("2011-08-01", None): 1,
+                              ("2022-03-01", None): 1}
+    assert months.articles == {("2011-07-01", None): 1, ("2011-08-01", None): 1,
+                               ("2022-03-01", None): 2}
+    assert (months.total, months.unknown_date) == (3, 0)
+    weeks = backend.period_counts(None, Filters(), "week")
+    assert weeks.matches == weeks.articles and weeks.total == 5 and weeks.unknown_date == 1
+    assert ("2011-07-04", None) in weeks.matches and ("2022-03-21", None) in weeks.matches
+    years = backend.period_counts(diplomat, Filters(outlets=("CNN",)), "year", by_outlet=True)
+    assert years.matches == {("2022-01-01", "CNN"): 1}
+    assert years.articles == {("2022-01-01", "CNN"): 2}
+    days = backend.period_counts(diplomat, Filters(date_from=dt.date(2011, 8, 1)), "day")
+    assert days.matches == {("2011-08-15", None): 1, ("2022-03-01", None): 1}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -16,11 +17,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
-from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
+from ..contract import UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTerms, SearchSpec
 from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
+from .periods import count_periods
 from .phrases import holding, required_phrases
 from .postings import Budget, Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
@@ -144,6 +146,33 @@ class WhooshBackend:
             return None
         return {**_fields(stored_fields(searcher, docnum)), "generation": generation}
 
+    def period_counts(self, tree: t.Node | None, filters: Filters, interval: str,
+                      by_outlet: bool = False) -> PeriodCounts:
+        """Count matching articles and all articles per period (per outlet if asked)."""
+        searcher, columns, generation = self.handle.searcher()
+        query = self._query(searcher, generation, tree, [])
+
+        def filtered(query_or_none, nothing: bool = False) -> np.ndarray:
+            if nothing:
+                return np.empty(0, dtype=np.int64)
+            matches = self._matching(searcher, columns, generation, query_or_none, filters)
+            passes = self._facet_masks(columns, matches.docs, filters)
+            return matches.docs[np.logical_and.reduce(list(passes.values()))]
+
+        # Words, none of them indexed (stop words), match nothing, as in search().
+        matched = filtered(query, nothing=tree is not None and query is None)
+        everything = filtered(None)
+        outlets = columns.outlet_codes if by_outlet else None
+
+        def counts(docs: np.ndarray) -> dict[tuple[str, str | None], int]:
+            return count_periods(columns.days[docs],
+                                 None if outlets is None else outlets[docs],
+                                 columns.outlet_labels, interval)
+
+        return PeriodCounts(matches=counts(matched), articles=counts(everything),
+                            unknown_date=int((columns.days[matched] < 0).sum()),
+                            total=int(matched.size))
+
     def similar(self, article_id: str, limit: int = 5) -> list[Found]:
         """Return the articles most similar to one article (other coverage of the story).
 
@@ -217,8 +246,11 @@ class WhooshBackend:
                notes: list[str]) -> wq.Query | None:
         """Return a tree as a Whoosh query, prefix, wildcard and fuzzy words bounded."""
         query = to_whoosh(tree, searcher.schema, self.ranking.title_weight)
+        # The spelling lexicon (a second to build on a large index) only if a fuzzy word
+        # needs it: a plain search from the command line should not pay for it.
         expansion = expand_multiterms(query, searcher.reader(),
-                                      self._lexicon(searcher, generation), TEXT_FIELDS)
+                                      LazyLexicon(lambda: self._lexicon(searcher, generation)),
+                                      TEXT_FIELDS)
         notes.extend(expansion.notes)
         return expansion.query
 
@@ -226,7 +258,8 @@ class WhooshBackend:
         """Return the decoded postings of a generation (a new, empty cache for a new one)."""
         cache = self._postings.get(generation)
         if cache is None:
-            cache = PostingCache(columns.live)
+            cache = PostingCache(columns.live,
+                                 arrays_dir=Path(self.handle.index_dir) / generation)
             self._postings = {generation: cache}
         return cache
 
@@ -369,6 +402,19 @@ class WhooshBackend:
             key = np.where(days < 0, np.iinfo(np.int64).max, -days)
         order = np.lexsort((docs, key))[first:last]
         return [int(d) for d in docs[order]], [None] * len(order)
+
+
+class LazyLexicon:
+    """A spelling lexicon built on first use (by the function given), then shared."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._lexicon: Lexicon | None = None
+
+    def __getattr__(self, name: str):
+        if self._lexicon is None:
+            self._lexicon = self._make()
+        return getattr(self._lexicon, name)
 
 
 def _fields(stored: dict) -> dict:

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from ..contract import UNKNOWN
 from . import generations
+from .arraycache import cached_arrays
 from .manyvalued import ManyValued
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
@@ -83,6 +84,32 @@ class FacetColumns:
                    ManyValued.load(reader, "authors"), ManyValued.load(reader, "topics"),
                    months)
 
+    @classmethod
+    def load_cached(cls, reader, directory: Path | None) -> "FacetColumns":
+        """Return the columns from the generation's array cache, read and saved if absent."""
+        def compute() -> dict[str, np.ndarray]:
+            columns = cls.load(reader)
+            arrays = {"outlet_codes": columns.outlet_codes,
+                      "outlet_labels": np.array(columns.outlet_labels, dtype=str),
+                      "years": columns.years, "days": columns.days, "live": columns.live,
+                      "outlet_rank": columns.outlet_rank, "months": columns.months}
+            for name in ("authors", "topics"):
+                values: ManyValued = getattr(columns, name)
+                arrays.update({f"{name}_labels": np.array(values.labels, dtype=str),
+                               f"{name}_codes": values.codes, f"{name}_docs": values.docs,
+                               f"{name}_rank": values.rank})
+            return arrays
+
+        arrays = cached_arrays(directory, "facets", compute)
+        count = int(arrays["live"].size)
+        many = {name: ManyValued([str(label) for label in arrays[f"{name}_labels"]],
+                                 arrays[f"{name}_codes"], arrays[f"{name}_docs"],
+                                 arrays[f"{name}_rank"], count)
+                for name in ("authors", "topics")}
+        return cls(arrays["outlet_codes"], [str(label) for label in arrays["outlet_labels"]],
+                   arrays["years"], arrays["days"], arrays["live"], arrays["outlet_rank"],
+                   many["authors"], many["topics"], arrays["months"])
+
 
 class IndexHandle:
     """The served index: opened once, reopened when a new generation is switched in."""
@@ -123,7 +150,8 @@ class IndexHandle:
                 index, generation = generations.open_current(self.index_dir)
                 held = generations.hold_generation(self.index_dir, generation)
                 with index.searcher() as searcher:
-                    columns = FacetColumns.load(searcher.reader())
+                    columns = FacetColumns.load_cached(searcher.reader(),
+                                                       self.index_dir / generation)
                 self._index, self._columns, self._generation = index, columns, generation
                 if self._held is not None:
                     self._held.close()

@@ -21,6 +21,7 @@ import time
 from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
@@ -30,6 +31,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from .arraycache import cached_arrays
 from .columnranges import range_docs
 
 CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
@@ -193,8 +195,10 @@ def _sloppy_starts(starts: np.ndarray, following: list[np.ndarray], slop: int) -
 class PostingCache:
     """Decoded postings of one index generation, least recently used dropped first."""
 
-    def __init__(self, live: np.ndarray, budget: int = CACHE_POSTINGS) -> None:
+    def __init__(self, live: np.ndarray, budget: int = CACHE_POSTINGS,
+                 arrays_dir: Path | None = None) -> None:
         self.live = live
+        self.arrays_dir = arrays_dir      # where field lengths are saved (arraycache)
         self.budget = budget
         self._entries: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
         self._held = 0
@@ -209,8 +213,13 @@ class PostingCache:
         if lengths is None:
             count = searcher.doc_count_all()
             reader = searcher.reader()
-            lengths = np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
-                                   for n in range(count)), dtype=np.float64, count=count)
+
+            def compute() -> dict[str, np.ndarray]:
+                return {"lengths": np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
+                                                for n in range(count)),
+                                               dtype=np.float64, count=count)}
+
+            lengths = cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
             self._lengths[fieldname] = lengths
         return lengths
 
