@@ -168,6 +168,30 @@ def test_boilerplate_removed_from_body():
         assert noise not in body
 
 
+TEASERS = "".join(
+    f"<div class='card'><h3><a href='/story-{n}'>Other story number {n} about the city</a></h3>"
+    f"<p>Teaser {n}: a summary of another article the site would like you to read next, long "
+    f"enough to look like a paragraph of running text to an extractor.</p></div>"
+    for n in range(4))
+
+
+def test_teaser_cards_after_the_article_are_not_body():
+    html = page("", f"<div class='main'><h1>Ferries stop</h1><h2>What the council said</h2>"
+                    f"{PARAGRAPHS}<div class='stream'>{TEASERS}</div></div>")
+    body = htmlpage.extract(html).body
+    assert "Paragraph 5 of the article" in body and "What the council said" in body
+    assert "Teaser" not in body and "Other story" not in body
+
+
+def test_article_sections_with_plain_subheads_stay():
+    sections = "".join(f"<div class='part'><h3>Step {n}</h3><p>Step {n} of the plan: "
+                       f"<a href='/doc-{n}'>the council's report</a> explains it.</p></div>"
+                       for n in range(4))
+    tree = pagetree.parse_tree(page("", f"<article>{PARAGRAPHS}{sections}</article>"))
+    pagebody.strip_teaser_cards(tree)
+    assert all(f"Step {n} of the plan" in tree.text_content() for n in range(4))
+
+
 def test_fallback_body_removes_boilerplate():
     tree = pagetree.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
         <article><p>First real paragraph of the story about ferries.</p>

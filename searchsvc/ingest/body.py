@@ -69,6 +69,47 @@ def strip_boilerplate_blocks(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _linked_headline_holders(body: HtmlElement) -> set[HtmlElement]:
+    """Return every element holding a subheading whose words are all a link's (a teaser's headline).
+
+    <h1> is left out: an article's own headline may link to the article itself.
+    """
+    holders: set[HtmlElement] = set()
+    for heading in body.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                              "[.//a]"):
+        words = len(heading.text_content().strip())
+        linked = sum(len(a.text_content().strip()) for a in heading.iter("a"))
+        if words and linked >= 0.9 * words:
+            holders.update(heading.iterancestors())
+    return holders
+
+
+def strip_teaser_cards(tree: HtmlElement) -> None:
+    """Drop runs of other articles' teasers: three or more sibling blocks of one template
+    (same tag and class), each with a linked headline and a small share of the page's text.
+
+    An article's own subheads are plain text, so its paragraphs are never such blocks.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    holders = _linked_headline_holders(body)
+    total = len(body.text_content())
+    for parent in [element for element in holders if element.getparent() is not None]:
+        groups: dict[tuple[str, str], list[HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag not in _HEADINGS:
+                groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
+        for cards in groups.values():
+            if len(cards) >= 3 and all(card in holders for card in cards) \
+                    and all(len(card.text_content()) < 0.2 * total for card in cards):
+                for card in cards:
+                    card.drop_tree()
+
+
 def run_trafilatura(tree: HtmlElement, url: str | None):
     """Run trafilatura's main-text extraction on a copy of the tree; None if it finds none.
 
