@@ -168,16 +168,20 @@ def test_boilerplate_removed_from_body():
         assert noise not in body
 
 
-TEASERS = "".join(
-    f"<div class='card'><h3><a href='/story-{n}'>Other story number {n} about the city</a></h3>"
-    f"<p>Teaser {n}: a summary of another article the site would like you to read next, long "
-    f"enough to look like a paragraph of running text to an extractor.</p></div>"
-    for n in range(4))
+def teasers(kicker: str = "", numbered: bool = False) -> str:
+    return "".join(
+        f"<div class='card{f' card-{n}' if numbered else ''}'><h3>{kicker}"
+        f"<a href='/story-{n}'>Other story number {n} about the city</a></h3>"
+        f"<p>Teaser {n}: a summary of another article the site would like you to read next, "
+        f"long enough to look like a paragraph of running text to an extractor.</p></div>"
+        for n in range(4))
 
 
-def test_teaser_cards_after_the_article_are_not_body():
+@pytest.mark.parametrize("cards", [teasers(), teasers("<strong>Opinion</strong> ", True)],
+                         ids=["linked-headline", "kicker-and-numbered-class"])
+def test_teaser_cards_after_the_article_are_not_body(cards):
     html = page("", f"<div class='main'><h1>Ferries stop</h1><h2>What the council said</h2>"
-                    f"{PARAGRAPHS}<div class='stream'>{TEASERS}</div></div>")
+                    f"{PARAGRAPHS}<div class='stream'>{cards}</div></div>")
     body = htmlpage.extract(html).body
     assert "Paragraph 5 of the article" in body and "What the council said" in body
     assert "Teaser" not in body and "Other story" not in body

@@ -73,23 +73,24 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _linked_headline_holders(body: HtmlElement) -> set[HtmlElement]:
-    """Return every element holding a subheading whose words are all a link's (a teaser's headline).
+    """Return every element holding a subheading that is mostly a link (a teaser's headline).
 
-    <h1> is left out: an article's own headline may link to the article itself.
+    A teaser's kicker ("Editorial") may go unlinked before it. <h1> is left out: an article's
+    own headline may link to the article itself.
     """
     holders: set[HtmlElement] = set()
     for heading in body.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
                               "[.//a]"):
         words = len(heading.text_content().strip())
         linked = sum(len(a.text_content().strip()) for a in heading.iter("a"))
-        if words and linked >= 0.9 * words:
+        if words and linked > 0.5 * words:
             holders.update(heading.iterancestors())
     return holders
 
 
 def strip_teaser_cards(tree: HtmlElement) -> None:
     """Drop runs of other articles' teasers: three or more sibling blocks of one template
-    (same tag and class), each with a linked headline and a small share of the page's text.
+    (same tag and first class), each with a linked headline and a small share of the page's text.
 
     An article's own subheads are plain text, so its paragraphs are never such blocks.
     """
@@ -99,10 +100,12 @@ def strip_teaser_cards(tree: HtmlElement) -> None:
     holders = _linked_headline_holders(body)
     total = len(body.text_content())
     for parent in [element for element in holders if element.getparent() is not None]:
-        groups: dict[tuple[str, str], list[HtmlElement]] = {}
+        groups: dict[tuple[str, ...], list[HtmlElement]] = {}
         for child in parent:
             if isinstance(child.tag, str) and child.tag not in _HEADINGS:
-                groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
+                # a template's first class names it; later ones often number the card
+                template = (child.get("class") or "").split()[:1]
+                groups.setdefault((child.tag, *template), []).append(child)
         for cards in groups.values():
             if len(cards) >= 3 and all(card in holders for card in cards) \
                     and all(len(card.text_content()) < 0.2 * total for card in cards):
