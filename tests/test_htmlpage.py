@@ -187,6 +187,25 @@ def test_teaser_cards_after_the_article_are_not_body(cards):
     assert "Teaser" not in body and "Other story" not in body
 
 
+def test_teasers_in_a_stream_that_opens_with_the_article_go():
+    cards = teasers().replace("<div class='card'>", "<li class='item'>").replace("</p></div>",
+                                                                             "</p></li>")
+    html = page("", f"<ul class='stream'><li class='item'><h1>Ferries stop</h1>{PARAGRAPHS}"
+                    f"</li>{cards}</ul>")
+    body = htmlpage.extract(html).body
+    assert "Paragraph 5 of the article" in body
+    assert "Teaser" not in body and "Other story" not in body
+
+
+def test_sections_of_many_paragraphs_under_linked_subheads_stay():
+    sections = "".join(f"<div class='part'><h3><a href='/doc-{n}'>Report {n}</a></h3>"
+                       f"{PARAGRAPHS.replace('Paragraph', f'Section {n} paragraph')}</div>"
+                       for n in range(6))
+    tree = pagetree.parse_tree(page("", f"<article>{sections}</article>"))
+    pagebody.strip_teaser_cards(tree)
+    assert all(f"Section {n} paragraph 5" in tree.text_content() for n in range(6))
+
+
 def test_article_sections_with_plain_subheads_stay():
     sections = "".join(f"<div class='part'><h3>Step {n}</h3><p>Step {n} of the plan: "
                        f"<a href='/doc-{n}'>the council's report</a> explains it.</p></div>"

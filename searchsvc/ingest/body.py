@@ -88,11 +88,19 @@ def _linked_headline_holders(body: HtmlElement) -> set[HtmlElement]:
     return holders
 
 
+def _paragraphs(element: HtmlElement) -> int:
+    """Count the <p> elements with text inside an element."""
+    return sum(1 for p in element.iter("p") if p.text_content().strip())
+
+
 def strip_teaser_cards(tree: HtmlElement) -> None:
     """Drop runs of other articles' teasers: three or more sibling blocks of one template
-    (same tag and first class), each with a linked headline and a small share of the page's text.
+    (same tag and first class), each a linked headline with at most two paragraphs, each a
+    small share of the page's text.
 
-    An article's own subheads are plain text, so its paragraphs are never such blocks.
+    Siblings of the same template without a linked headline stay: a stream of stories often
+    opens with the article itself. A block of more paragraphs is an article or a page section,
+    not a teaser; an article's own subheads are plain text.
     """
     body = tree.find("body")
     if body is None:
@@ -102,13 +110,13 @@ def strip_teaser_cards(tree: HtmlElement) -> None:
     for parent in [element for element in holders if element.getparent() is not None]:
         groups: dict[tuple[str, ...], list[HtmlElement]] = {}
         for child in parent:
-            if isinstance(child.tag, str) and child.tag not in _HEADINGS:
+            if child in holders and child.tag not in _HEADINGS:
                 # a template's first class names it; later ones often number the card
                 template = (child.get("class") or "").split()[:1]
                 groups.setdefault((child.tag, *template), []).append(child)
         for cards in groups.values():
-            if len(cards) >= 3 and all(card in holders for card in cards) \
-                    and all(len(card.text_content()) < 0.2 * total for card in cards):
+            cards = [card for card in cards if _paragraphs(card) <= 2]
+            if len(cards) >= 3 and all(len(card.text_content()) < 0.2 * total for card in cards):
                 for card in cards:
                     card.drop_tree()
 
