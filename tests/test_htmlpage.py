@@ -197,22 +197,27 @@ def test_teasers_in_a_stream_that_opens_with_the_article_go():
     assert "Teaser" not in body and "Other story" not in body
 
 
-def test_sections_of_many_paragraphs_under_linked_subheads_stay():
-    sections = "".join(f"<div class='part'><h3><a href='/doc-{n}'>Report {n}</a></h3>"
-                       f"{PARAGRAPHS.replace('Paragraph', f'Section {n} paragraph')}</div>"
-                       for n in range(6))
+@pytest.mark.parametrize("section", [
+    # an article's own subheads are plain text, whatever its paragraphs link to
+    "<h3>Step {n}</h3><p>Section {n} says: <a href='/doc-{n}'>the council's report</a>.</p>",
+    # a linked subhead over many paragraphs heads a section, not a teaser
+    "<h3><a href='/doc-{n}'>Report {n}</a></h3>" + PARAGRAPHS.replace("Paragraph", "Section {n} p"),
+], ids=["plain-subheads", "many-paragraphs"])
+def test_article_sections_stay(section):
+    sections = "".join(f"<div class='part'>{section.format(n=n)}</div>" for n in range(6))
     tree = pagetree.parse_tree(page("", f"<article>{sections}</article>"))
     pagebody.strip_teaser_cards(tree)
-    assert all(f"Section {n} paragraph 5" in tree.text_content() for n in range(6))
+    assert all(f"Section {n}" in tree.text_content() for n in range(6))
 
 
-def test_article_sections_with_plain_subheads_stay():
-    sections = "".join(f"<div class='part'><h3>Step {n}</h3><p>Step {n} of the plan: "
-                       f"<a href='/doc-{n}'>the council's report</a> explains it.</p></div>"
-                       for n in range(4))
-    tree = pagetree.parse_tree(page("", f"<article>{PARAGRAPHS}{sections}</article>"))
-    pagebody.strip_teaser_cards(tree)
-    assert all(f"Step {n} of the plan" in tree.text_content() for n in range(4))
+def test_loose_text_of_a_block_is_body():
+    lead = ("HARBOUR CITY (AP) — The ferry line between the two islands will stop running for "
+            "the winter, the harbour council said on Monday.")
+    html = page("", f"<div class='story'><h1>Ferries stop</h1><div class='kicker'>Local</div>"
+                    f"{lead}{PARAGRAPHS}<br>A short loose line.</div>")
+    body = htmlpage.extract(html).body
+    assert "HARBOUR CITY (AP)" in body and "Paragraph 5" in body
+    assert "A short loose line." in body
 
 
 def test_fallback_body_removes_boilerplate():

@@ -69,6 +69,7 @@ def strip_boilerplate_blocks(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+_WORD = re.compile(r"\w")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -119,6 +120,35 @@ def strip_teaser_cards(tree: HtmlElement) -> None:
             if len(cards) >= 3 and all(len(card.text_content()) < 0.2 * total for card in cards):
                 for card in cards:
                     card.drop_tree()
+
+
+_TEXT_CONTAINERS = ("div", "section", "article", "main", "td")
+
+
+def wrap_loose_text(tree: HtmlElement) -> None:
+    """Put the loose text runs of a block that holds a paragraph's worth of them into <p>s.
+
+    Some pages write their lead, or all their text, straight into a <div> between other
+    elements; trafilatura reads paragraphs and drops such runs. Every run of such a block is
+    wrapped, short ones too, so the block's text stays in order and together.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for block in list(body.iter(*_TEXT_CONTAINERS)):
+        children = [child for child in block if isinstance(child.tag, str)]
+        if not children or not any(len((run or "").strip()) >= 100 for run in
+                                   (block.text, *(child.tail for child in children))):
+            continue
+        for child in children:
+            if child.tail and _WORD.search(child.tail):
+                paragraph = block.makeelement("p", {})
+                paragraph.text, child.tail = child.tail, None
+                child.addnext(paragraph)
+        if block.text and _WORD.search(block.text):
+            paragraph = block.makeelement("p", {})
+            paragraph.text, block.text = block.text, None
+            block.insert(0, paragraph)
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None):
