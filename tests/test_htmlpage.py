@@ -220,6 +220,19 @@ def test_loose_text_of_a_block_is_body():
     assert "A short loose line." in body
 
 
+@pytest.mark.parametrize("layout", [
+    "<article><header><h1>Ferries stop</h1><div class='intro'>{intro}</div></header>"
+    "<div class='text'>{text}</div></article>",
+    "<header><h1>Ferries stop</h1><p>{intro}</p><span>By A. Writer</span></header>"
+    "<article>{text}</article>",
+], ids=["intro-div-in-article-header", "header-above-the-article"])
+def test_intro_in_the_article_header_is_body(layout):
+    intro = ("The ferry line between the two islands stops for the winter: the harbour council "
+             "chose a bus link after a long meeting on Monday.")
+    body = htmlpage.extract(page("", layout.format(intro=intro, text=PARAGRAPHS))).body
+    assert body.index("The ferry line between") < body.index("Paragraph 0 of the article")
+
+
 def test_fallback_body_removes_boilerplate():
     tree = pagetree.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
         <article><p>First real paragraph of the story about ferries.</p>

@@ -151,6 +151,68 @@ def wrap_loose_text(tree: HtmlElement) -> None:
             block.insert(0, paragraph)
 
 
+def _is_intro(block: HtmlElement) -> bool:
+    """Tell whether a header's block is a sentence or two of text: 100 characters, mostly unlinked."""
+    if block.xpath(".//*[self::p or self::div or self::ul or self::ol or self::table"
+                   " or self::h1 or self::h2]"):
+        return False
+    text = len(block.text_content().strip())
+    linked = sum(len(a.text_content()) for a in block.iter("a"))
+    return text >= 100 and linked < 0.5 * text
+
+
+def _paragraph_block(header: HtmlElement) -> HtmlElement | None:
+    """Return the block beside a header with the most paragraphs of its own (two at least)."""
+    best, most = None, 1
+    for block in header.getparent().iter("div", "section", "article", "main"):
+        count = sum(1 for child in block if child.tag == "p")
+        if count > most and block is not header and header not in block.iterancestors():
+            best, most = block, count
+    return best
+
+
+def _detach(element: HtmlElement) -> None:
+    """Take an element out of the tree, leaving the text after it where it was."""
+    if element.tail:
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+        element.tail = None
+    element.getparent().remove(element)
+
+
+def lift_header_intro(tree: HtmlElement) -> None:
+    """Move the article's intro out of its <header> to where its paragraphs are.
+
+    The header holding the <h1> (or inside an <article>) often carries the standfirst, the
+    article's own opening sentences; trafilatura leaves headers out, and the intro with them.
+    Its runs of text go, as paragraphs, to the start of the block beside the header with the
+    most paragraphs (the article's text), else right after the header.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for header in list(body.iter("header")):
+        if header.find(".//h1") is None and not any(
+                ancestor.tag == "article" for ancestor in header.iterancestors()):
+            continue
+        intros = [block for block in header.iter("p", "div") if _is_intro(block)]
+        if not intros:
+            continue
+        text_block = _paragraph_block(header)
+        anchor = header if text_block is None else None
+        for intro in intros:
+            _detach(intro)
+            intro.tag = "p"
+            if anchor is None:
+                text_block.insert(0, intro)
+            else:
+                anchor.addnext(intro)
+            anchor = intro
+
+
 def run_trafilatura(tree: HtmlElement, url: str | None):
     """Run trafilatura's main-text extraction on a copy of the tree; None if it finds none.
 
