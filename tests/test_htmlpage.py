@@ -168,6 +168,71 @@ def test_boilerplate_removed_from_body():
         assert noise not in body
 
 
+def teasers(kicker: str = "", numbered: bool = False) -> str:
+    return "".join(
+        f"<div class='card{f' card-{n}' if numbered else ''}'><h3>{kicker}"
+        f"<a href='/story-{n}'>Other story number {n} about the city</a></h3>"
+        f"<p>Teaser {n}: a summary of another article the site would like you to read next, "
+        f"long enough to look like a paragraph of running text to an extractor.</p></div>"
+        for n in range(4))
+
+
+@pytest.mark.parametrize("cards", [teasers(), teasers("<strong>Opinion</strong> ", True)],
+                         ids=["linked-headline", "kicker-and-numbered-class"])
+def test_teaser_cards_after_the_article_are_not_body(cards):
+    html = page("", f"<div class='main'><h1>Ferries stop</h1><h2>What the council said</h2>"
+                    f"{PARAGRAPHS}<div class='stream'>{cards}</div></div>")
+    body = htmlpage.extract(html).body
+    assert "Paragraph 5 of the article" in body and "What the council said" in body
+    assert "Teaser" not in body and "Other story" not in body
+
+
+def test_teasers_in_a_stream_that_opens_with_the_article_go():
+    cards = teasers().replace("<div class='card'>", "<li class='item'>").replace("</p></div>",
+                                                                             "</p></li>")
+    html = page("", f"<ul class='stream'><li class='item'><h1>Ferries stop</h1>{PARAGRAPHS}"
+                    f"</li>{cards}</ul>")
+    body = htmlpage.extract(html).body
+    assert "Paragraph 5 of the article" in body
+    assert "Teaser" not in body and "Other story" not in body
+
+
+@pytest.mark.parametrize("section", [
+    # an article's own subheads are plain text, whatever its paragraphs link to
+    "<h3>Step {n}</h3><p>Section {n} says: <a href='/doc-{n}'>the council's report</a>.</p>",
+    # a linked subhead over many paragraphs heads a section, not a teaser
+    "<h3><a href='/doc-{n}'>Report {n}</a></h3>" + PARAGRAPHS.replace("Paragraph", "Section {n} p"),
+], ids=["plain-subheads", "many-paragraphs"])
+def test_article_sections_stay(section):
+    sections = "".join(f"<div class='part'>{section.format(n=n)}</div>" for n in range(6))
+    tree = pagetree.parse_tree(page("", f"<article>{sections}</article>"))
+    pagebody.strip_teaser_cards(tree)
+    assert all(f"Section {n}" in tree.text_content() for n in range(6))
+
+
+def test_loose_text_of_a_block_is_body():
+    lead = ("HARBOUR CITY (AP) — The ferry line between the two islands will stop running for "
+            "the winter, the harbour council said on Monday.")
+    html = page("", f"<div class='story'><h1>Ferries stop</h1><div class='kicker'>Local</div>"
+                    f"{lead}{PARAGRAPHS}<br>A short loose line.</div>")
+    body = htmlpage.extract(html).body
+    assert "HARBOUR CITY (AP)" in body and "Paragraph 5" in body
+    assert "A short loose line." in body
+
+
+@pytest.mark.parametrize("layout", [
+    "<article><header><h1>Ferries stop</h1><div class='intro'>{intro}</div></header>"
+    "<div class='text'>{text}</div></article>",
+    "<header><h1>Ferries stop</h1><p>{intro}</p><span>By A. Writer</span></header>"
+    "<article>{text}</article>",
+], ids=["intro-div-in-article-header", "header-above-the-article"])
+def test_intro_in_the_article_header_is_body(layout):
+    intro = ("The ferry line between the two islands stops for the winter: the harbour council "
+             "chose a bus link after a long meeting on Monday.")
+    body = htmlpage.extract(page("", layout.format(intro=intro, text=PARAGRAPHS))).body
+    assert body.index("The ferry line between") < body.index("Paragraph 0 of the article")
+
+
 def test_fallback_body_removes_boilerplate():
     tree = pagetree.parse_tree(page("", """<nav>Menu entry</nav><div class="sidebar">Side</div>
         <article><p>First real paragraph of the story about ferries.</p>

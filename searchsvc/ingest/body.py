@@ -69,6 +69,150 @@ def strip_boilerplate_blocks(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+_WORD = re.compile(r"\w")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _linked_headline_holders(body: HtmlElement) -> set[HtmlElement]:
+    """Return every element holding a subheading that is mostly a link (a teaser's headline).
+
+    A teaser's kicker ("Editorial") may go unlinked before it. <h1> is left out: an article's
+    own headline may link to the article itself.
+    """
+    holders: set[HtmlElement] = set()
+    for heading in body.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                              "[.//a]"):
+        words = len(heading.text_content().strip())
+        linked = sum(len(a.text_content().strip()) for a in heading.iter("a"))
+        if words and linked > 0.5 * words:
+            holders.update(heading.iterancestors())
+    return holders
+
+
+def _paragraphs(element: HtmlElement) -> int:
+    """Count the <p> elements with text inside an element."""
+    return sum(1 for p in element.iter("p") if p.text_content().strip())
+
+
+def strip_teaser_cards(tree: HtmlElement) -> None:
+    """Drop runs of other articles' teasers: three or more sibling blocks of one template
+    (same tag and first class), each a linked headline with at most two paragraphs, each a
+    small share of the page's text.
+
+    Siblings of the same template without a linked headline stay: a stream of stories often
+    opens with the article itself. A block of more paragraphs is an article or a page section,
+    not a teaser; an article's own subheads are plain text.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    holders = _linked_headline_holders(body)
+    total = len(body.text_content())
+    for parent in [element for element in holders if element.getparent() is not None]:
+        groups: dict[tuple[str, ...], list[HtmlElement]] = {}
+        for child in parent:
+            if child in holders and child.tag not in _HEADINGS:
+                # a template's first class names it; later ones often number the card
+                template = (child.get("class") or "").split()[:1]
+                groups.setdefault((child.tag, *template), []).append(child)
+        for cards in groups.values():
+            cards = [card for card in cards if _paragraphs(card) <= 2]
+            if len(cards) >= 3 and all(len(card.text_content()) < 0.2 * total for card in cards):
+                for card in cards:
+                    card.drop_tree()
+
+
+_TEXT_CONTAINERS = ("div", "section", "article", "main", "td")
+
+
+def wrap_loose_text(tree: HtmlElement) -> None:
+    """Put the loose text runs of a block that holds a paragraph's worth of them into <p>s.
+
+    Some pages write their lead, or all their text, straight into a <div> between other
+    elements; trafilatura reads paragraphs and drops such runs. Every run of such a block is
+    wrapped, short ones too, so the block's text stays in order and together.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for block in list(body.iter(*_TEXT_CONTAINERS)):
+        children = [child for child in block if isinstance(child.tag, str)]
+        if not children or not any(len((run or "").strip()) >= 100 for run in
+                                   (block.text, *(child.tail for child in children))):
+            continue
+        for child in children:
+            if child.tail and _WORD.search(child.tail):
+                paragraph = block.makeelement("p", {})
+                paragraph.text, child.tail = child.tail, None
+                child.addnext(paragraph)
+        if block.text and _WORD.search(block.text):
+            paragraph = block.makeelement("p", {})
+            paragraph.text, block.text = block.text, None
+            block.insert(0, paragraph)
+
+
+def _is_intro(block: HtmlElement) -> bool:
+    """Tell whether a header's block is a sentence or two of text: 100 characters, mostly unlinked."""
+    if block.xpath(".//*[self::p or self::div or self::ul or self::ol or self::table"
+                   " or self::h1 or self::h2]"):
+        return False
+    text = len(block.text_content().strip())
+    linked = sum(len(a.text_content()) for a in block.iter("a"))
+    return text >= 100 and linked < 0.5 * text
+
+
+def _paragraph_block(header: HtmlElement) -> HtmlElement | None:
+    """Return the block beside a header with the most paragraphs of its own (two at least)."""
+    best, most = None, 1
+    for block in header.getparent().iter("div", "section", "article", "main"):
+        count = sum(1 for child in block if child.tag == "p")
+        if count > most and block is not header and header not in block.iterancestors():
+            best, most = block, count
+    return best
+
+
+def _detach(element: HtmlElement) -> None:
+    """Take an element out of the tree, leaving the text after it where it was."""
+    if element.tail:
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+        element.tail = None
+    element.getparent().remove(element)
+
+
+def lift_header_intro(tree: HtmlElement) -> None:
+    """Move the article's intro out of its <header> to where its paragraphs are.
+
+    The header holding the <h1> (or inside an <article>) often carries the standfirst, the
+    article's own opening sentences; trafilatura leaves headers out, and the intro with them.
+    Its runs of text go, as paragraphs, to the start of the block beside the header with the
+    most paragraphs (the article's text), else right after the header.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for header in list(body.iter("header")):
+        if header.find(".//h1") is None and not any(
+                ancestor.tag == "article" for ancestor in header.iterancestors()):
+            continue
+        intros = [block for block in header.iter("p", "div") if _is_intro(block)]
+        if not intros:
+            continue
+        text_block = _paragraph_block(header)
+        anchor = header if text_block is None else None
+        for intro in intros:
+            _detach(intro)
+            intro.tag = "p"
+            if anchor is None:
+                text_block.insert(0, intro)
+            else:
+                anchor.addnext(intro)
+            anchor = intro
+
+
 def run_trafilatura(tree: HtmlElement, url: str | None):
     """Run trafilatura's main-text extraction on a copy of the tree; None if it finds none.
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from ..outlets import OutletRegistry
-from .body import fallback_body, has_content_text, run_trafilatura, strip_boilerplate_blocks
+from .body import (fallback_body, has_content_text, lift_header_intro, run_trafilatura,
+                   strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       microdata_authors, names_site, visible_byline)
 from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
@@ -216,6 +217,9 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     take("language", language, source)
     take("description", *first_meta(meta, "og:description", "description"))
 
+    strip_teaser_cards(tree)
+    lift_header_intro(tree)
+    wrap_loose_text(tree)
     document = run_trafilatura(tree, page.url)
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
     # trafilatura falls back to any text it can find; a short result only counts if the page
