@@ -185,19 +185,31 @@ def _terminal_highlight(html: str) -> str:
     return html_module.unescape(text)
 
 
+def filter_options(command):
+    """Add the search filters (outlet, year, author, topic, from, to) to a command."""
+    options = [
+        click.option("--outlet", "outlets", multiple=True,
+                     help="Only this outlet (repeatable: any of them)."),
+        click.option("--year", "years", multiple=True,
+                     help="Only this year (repeatable: any of them)."),
+        click.option("--author", "authors", multiple=True,
+                     help="Only articles by this author (repeatable: any of them)."),
+        click.option("--topic", "topics", multiple=True,
+                     help="Only articles on this topic (repeatable: any of them)."),
+        click.option("--from", "date_from", metavar="DATE",
+                     help="Only articles dated on or after this day, month or year "
+                          "(2011-07-04, 2011-07, 2011)."),
+        click.option("--to", "date_to", metavar="DATE",
+                     help="Only articles dated on or before this day, month or year."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("query", required=False, default="")
-@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
-@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
-@click.option("--author", "authors", multiple=True,
-              help="Only articles by this author (repeatable: any of them).")
-@click.option("--topic", "topics", multiple=True,
-              help="Only articles on this topic (repeatable: any of them).")
-@click.option("--from", "date_from", metavar="DATE",
-              help="Only articles dated on or after this day, month or year (2011-07-04, "
-                   "2011-07, 2011).")
-@click.option("--to", "date_to", metavar="DATE",
-              help="Only articles dated on or before this day, month or year.")
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
@@ -251,16 +263,7 @@ OPTION_OF = {"date_from": "--from", "date_to": "--to", "year": "--year", "page":
 
 @main.command()
 @click.argument("query", required=False, default="")
-@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
-@click.option("--year", "years", multiple=True, help="Only this year (repeatable).")
-@click.option("--author", "authors", multiple=True,
-              help="Only articles by this author (repeatable: any of them).")
-@click.option("--topic", "topics", multiple=True,
-              help="Only articles on this topic (repeatable: any of them).")
-@click.option("--from", "date_from", metavar="DATE",
-              help="Only articles dated on or after this day, month or year.")
-@click.option("--to", "date_to", metavar="DATE",
-              help="Only articles dated on or before this day, month or year.")
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True)
