@@ -98,12 +98,16 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
               help="Where the index is built [SEARCHSVC_INDEX_DIR].")
 @click.option("--update", is_flag=True, help="Re-index only new, changed and removed files.")
 @click.option("--wait", is_flag=True, help="If another build is running, wait for it.")
+@click.option("--shards", type=click.IntRange(min=1), default=None,
+              help="Solr backend: shards of the new collection [1].")
+@click.option("--replicas", type=click.IntRange(min=1), default=None,
+              help="Solr backend: replicas of each shard [1].")
 @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
               help="Read an article field from this JSON key, e.g. --field body=story "
                    "(fields: id, title, body, outlet, outlet_domain, date, author, url, "
                    "language).")
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
-          fields: tuple[str, ...]) -> None:
+          shards: int | None, replicas: int | None, fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
     settings = _settings(CORPUS_DIR=corpus, INDEX_DIR=index_dir)
     overrides = {}
@@ -116,12 +120,33 @@ def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
         field_map = field_map_with(overrides)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--field") from None
+    if settings["BACKEND"] == "solr":
+        print_report(_solr_build(settings, update, shards, replicas, field_map))
+        return
+    if shards or replicas:
+        raise click.BadParameter("only the Solr backend (SEARCHSVC_BACKEND=solr) has shards "
+                                 "and replicas", param_hint="--shards/--replicas")
     try:
         report = run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], update=update,
                            wait=wait, field_map=field_map)
     except BuildError as error:
         raise click.ClickException(str(error)) from None
     print_report(report)
+
+
+def _solr_build(settings: dict, update: bool, shards: int | None, replicas: int | None,
+                field_map: dict) -> BuildReport:
+    """Build the corpus into a new collection of the configured SolrCloud and swap its alias."""
+    from .backends.solr.backend import SolrBackend
+    from .backends.solr.client import SolrError
+    backend = SolrBackend(settings["SOLR_URL"], alias=settings["SOLR_COLLECTION"])
+    try:
+        return backend.build(settings["CORPUS_DIR"], update=update, shards=shards,
+                             replicas=replicas, field_map=field_map,
+                             keep_generations=settings["KEEP_GENERATIONS"],
+                             registry=OutletRegistry.load(settings["OUTLETS_FILE"]))
+    except (BuildError, SolrError, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _terminal_highlight(html: str) -> str:
@@ -148,7 +173,9 @@ def search(query: str, outlets: tuple, years: tuple, sort: str, page: int, per_p
     service = open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
                            synonyms_file=settings["SYNONYMS_FILE"],
                            max_query_length=settings["MAX_QUERY_LENGTH"],
-                           max_per_page=settings["MAX_PER_PAGE"])
+                           max_per_page=settings["MAX_PER_PAGE"], backend=settings["BACKEND"],
+                           solr_url=settings["SOLR_URL"],
+                           solr_collection=settings["SOLR_COLLECTION"])
     request = SearchRequest(q=query, outlets=outlets, years=years, sort=sort, page=page,
                             per_page=per_page)
     try:
@@ -266,6 +293,65 @@ def extract(paths: tuple[Path, ...], url: str | None, as_json: bool) -> None:
             click.echo(f"            {opening}{' …' if words > 40 else ''}")
     if failed:
         sys.exit(1)
+
+
+@main.group()
+def solr() -> None:
+    """A local SolrCloud cluster for development and tests (needs Java 17 and Maven)."""
+
+
+@solr.command("start")
+@click.option("--nodes", type=click.IntRange(1, 9), default=3, show_default=True)
+@click.option("--dir", "folder", type=click.Path(), required=True,
+              help="Folder for the nodes' data, the log and cluster.json.")
+def solr_start(nodes: int, folder: str) -> None:
+    """Build the launcher if needed, start the cluster, return once every node answers."""
+    from .backends.solr.cluster import ClusterError, start
+    try:
+        cluster = start(folder, nodes=nodes)
+    except ClusterError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"SolrCloud with {nodes} nodes, ZooKeeper at {cluster['zk_host']}")
+    click.echo(f"SEARCHSVC_SOLR_URL={','.join(cluster['solr_urls'])}")
+
+
+@solr.command("stop")
+@click.option("--dir", "folder", type=click.Path(), required=True)
+def solr_stop(folder: str) -> None:
+    """Stop the cluster started in a folder and wait for its JVM to exit."""
+    from .backends.solr.cluster import ClusterError, stop
+    try:
+        stop(folder)
+    except ClusterError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("stopped")
+
+
+@solr.command("stop-node")
+@click.option("--dir", "folder", type=click.Path(), required=True)
+@click.option("--node", type=click.IntRange(min=0), required=True, help="Node number, from 0.")
+def solr_stop_node(folder: str, node: int) -> None:
+    """Stop one node of a running cluster (its data stays; `start-node` brings it back)."""
+    _node_command(folder, node, start=False)
+
+
+@solr.command("start-node")
+@click.option("--dir", "folder", type=click.Path(), required=True)
+@click.option("--node", type=click.IntRange(min=0), required=True, help="Node number, from 0.")
+def solr_start_node(folder: str, node: int) -> None:
+    """Start a stopped node again, on its old port with its old data."""
+    _node_command(folder, node, start=True)
+
+
+def _node_command(folder: str, node: int, start: bool) -> None:
+    """Stop or start one node and print which nodes are running."""
+    from .backends.solr import cluster
+    try:
+        state = (cluster.start_node if start else cluster.stop_node)(folder, node)
+    except cluster.ClusterError as error:
+        raise click.ClickException(str(error)) from None
+    for number, (url, up) in enumerate(zip(state["solr_urls"], state["running"])):
+        click.echo(f"node {number}: {url} {'running' if up else 'stopped'}")
 
 
 if __name__ == "__main__":

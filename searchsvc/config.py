@@ -54,6 +54,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Worker processes of `searchsvc serve`."),
     Setting("KEEP_GENERATIONS", 2,
             "Older index generations kept after a switch, for searchers still open on them."),
+    Setting("BACKEND", "whoosh",
+            "Search backend: `whoosh` (the embedded index in INDEX_DIR) or `solr` (SolrCloud)."),
+    Setting("SOLR_URL", "",
+            "Base URLs of SolrCloud nodes, comma-separated (`http://host:8983/solr`), for "
+            "BACKEND=solr; any node can serve, the others are tried when one is down."),
+    Setting("SOLR_COLLECTION", "searchsvc",
+            "Solr alias the service searches; each build creates a collection behind it."),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

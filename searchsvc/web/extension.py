@@ -23,7 +23,9 @@ def init_app(app: Flask) -> None:
         app.config["INDEX_DIR"], outlets_file=app.config["OUTLETS_FILE"],
         synonyms_file=app.config["SYNONYMS_FILE"],
         max_query_length=app.config["MAX_QUERY_LENGTH"],
-        max_per_page=app.config["MAX_PER_PAGE"])
+        max_per_page=app.config["MAX_PER_PAGE"],
+        backend=app.config.get("BACKEND", "whoosh"), solr_url=app.config.get("SOLR_URL", ""),
+        solr_collection=app.config.get("SOLR_COLLECTION", "searchsvc"))
 
     @app.after_request
     def add_security_headers(response):
