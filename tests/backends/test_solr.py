@@ -22,7 +22,8 @@ from conftest import CORPUS
 QUERIES = ["", "asylum", "diplomat", "Diplomats defected", "defect*", "embassy staff",
            '"embassy in washington"', "burma OR myanmar", "diplomat -asylum", "year:2011",
            "outlet:CNN", "military junta", "asylim", "the of and", 'a:b (c "d\\',
-           "refugees 2022", "Thein Sein", "author:ponnudurai"]
+           "refugees 2022", "Thein Sein", "author:ponnudurai",
+           '"applied political asylum"']  # a stop word inside: no gap, as in Whoosh
 FILTERS = [{}, {"outlets": ("CNN",)}, {"years": ("2011",)},
            {"outlets": ("CNN", "Radio Free Asia"), "years": ("2022", "2011")},
            {"date_from": "2011-07-14", "date_to": "2022"}]
