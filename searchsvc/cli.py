@@ -237,7 +237,9 @@ def build_needed(index_dir: str, default_corpus: str) -> tuple[str, str] | None:
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web page and JSON API with a production WSGI server (gunicorn)."""
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
-    needed = build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"])
+    # A Solr collection is built with `searchsvc index`; only a Whoosh index is built here.
+    needed = (None if settings["BACKEND"] == "solr"
+              else build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"]))
     if needed:
         why, corpus = needed
         click.echo(f"{why}; building it from {corpus} first")

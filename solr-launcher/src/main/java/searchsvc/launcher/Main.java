@@ -98,7 +98,8 @@ public final class Main {
     }
     try {
       if (start && !running.get(node)) {
-        cluster.startJettySolrRunner(nodes.get(node));
+        // The same port again: clients keep the node's URL from cluster.json.
+        cluster.startJettySolrRunner(nodes.get(node), true);
         cluster.waitForNode(nodes.get(node), 60);
         running.set(node, true);
       } else if (!start && running.get(node)) {
