@@ -49,7 +49,19 @@ def solr_backend(corpus, work):
     alias = "test_" + hashlib.sha1(str(work).encode()).hexdigest()[:10]
     backend = SolrBackend(cluster_urls(folder), alias=alias, shards=2, replicas=1)
     backend.build(corpus, registry=OutletRegistry())
+    SOLR_BUILT.append(backend)
     return backend
+
+
+SOLR_BUILT = []          # Solr backends the builder made, dropped when the session ends
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_solr_collections():
+    """Delete the test collections once the session ends: a long-lived cluster keeps none."""
+    yield
+    for backend in SOLR_BUILT:
+        backend.drop()
 
 
 BUILDERS = {"whoosh": whoosh_backend, "solr": solr_backend}

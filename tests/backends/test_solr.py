@@ -50,7 +50,8 @@ def bundled(solr_urls, registry):
     """The bundled corpus in a collection of 3 shards with 2 replicas each."""
     backend = SolrBackend(solr_urls, alias="test_bundled", shards=3, replicas=2)
     backend.build(CORPUS, registry=registry)
-    return backend
+    yield backend
+    backend.drop()
 
 
 def service(index_dir, **options):
@@ -97,6 +98,9 @@ def test_a_build_swaps_the_alias_and_keeps_the_previous_collections(solr_urls, t
     names = SolrClient(solr_urls).collection_names()
     assert served(backend.client, "test_swaps")[0] == built[-1]
     assert built[1] in names and built[0] not in names        # one kept, older dropped
+    backend.drop()
+    assert not [name for name in SolrClient(solr_urls).collection_names()
+                if name.startswith("test_swaps_")]
 
 
 def test_index_command_builds_with_shards_and_replicas(runner, solr_urls, monkeypatch):
@@ -114,6 +118,7 @@ def test_index_command_builds_with_shards_and_replicas(runner, solr_urls, monkey
     assert len(shards) == 2 and all(len(s["replicas"]) == 2 for s in shards.values())
     result = runner.invoke(main, ["search", "asylum", "--json"])
     assert result.exit_code == 0 and '"total": 5' in result.output
+    SolrBackend(solr_urls, alias="test_cli").drop()
 
 
 def test_solr_commands_without_a_cluster_say_so(runner, tmp_path):
