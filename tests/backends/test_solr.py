@@ -156,3 +156,16 @@ def test_stopping_a_node_under_load_loses_no_query(bundled, solr_dir, solr_urls)
             thread.join()
     assert failures == []
     assert totals and all(found == total for _, found, total in totals)
+
+
+def test_the_web_app_searches_solr_when_configured(bundled, solr_urls, seeds_index):
+    from searchsvc import create_app
+    app = create_app({"TESTING": True, "BACKEND": "solr", "SOLR_URL": ",".join(solr_urls),
+                      "SOLR_COLLECTION": bundled.alias})
+    answer = app.test_client().get("/api/search?q=asylum&outlet=CNN").get_json()
+    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(seeds_index)})
+    expected = whoosh.test_client().get("/api/search?q=asylum&outlet=CNN").get_json()
+    assert answer["total"] == expected["total"] > 0
+    assert answer["facets"] == expected["facets"]
+    assert answer["hits"][0]["snippets"] and "<mark>" in answer["hits"][0]["snippets"][0]["html"]
+    assert answer["generation"] != expected["generation"]
