@@ -15,6 +15,7 @@ import click
 from .config import load_settings
 from .backends.contract import SORTS
 from .service import SearchError, SearchRequest, open_service
+from .solr_commands import solr
 
 # Building needs the corpus readers and the index writer, serving needs Flask: each command
 # imports what it uses, so that a search from the command line starts without them.
@@ -139,12 +140,16 @@ def run_build(corpus: str, index_dir: str, update: bool = False, wait: bool = Fa
               help="Where the index is built [SEARCHSVC_INDEX_DIR].")
 @click.option("--update", is_flag=True, help="Re-index only new, changed and removed files.")
 @click.option("--wait", is_flag=True, help="If another build is running, wait for it.")
+@click.option("--shards", type=click.IntRange(min=1), default=None,
+              help="Solr backend: shards of the new collection [1].")
+@click.option("--replicas", type=click.IntRange(min=1), default=None,
+              help="Solr backend: replicas of each shard [1].")
 @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
               help="Read an article field from this JSON key, e.g. --field body=story "
                    "(fields: id, title, body, outlet, outlet_domain, date, author, url, "
                    "language, topic).")
 def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
-          fields: tuple[str, ...]) -> None:
+          shards: int | None, replicas: int | None, fields: tuple[str, ...]) -> None:
     """Build the search index from a corpus, switching to it atomically."""
     from .backends.whoosh.generations import BuildError
     from .ingest.corpus import field_map_with
@@ -160,6 +165,12 @@ def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
         field_map = field_map_with(overrides)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--field") from None
+    if settings["BACKEND"] == "solr":
+        print_report(_solr_build(settings, update, shards, replicas, field_map))
+        return
+    if shards or replicas:
+        raise click.BadParameter("only the Solr backend (SEARCHSVC_BACKEND=solr) has shards "
+                                 "and replicas", param_hint="--shards/--replicas")
     try:
         report = run_build(settings["CORPUS_DIR"], settings["INDEX_DIR"], update=update,
                            wait=wait, field_map=field_map)
@@ -169,12 +180,28 @@ def index(corpus: str | None, index_dir: str | None, update: bool, wait: bool,
 
 
 def _service(index_dir: str | None):
-    """Return the search service over the configured index (or index_dir)."""
+    """Return the search service over the configured index (or index_dir) and backend."""
     settings = _settings(INDEX_DIR=index_dir)
     return open_service(settings["INDEX_DIR"], outlets_file=settings["OUTLETS_FILE"],
                         synonyms_file=settings["SYNONYMS_FILE"],
                         max_query_length=settings["MAX_QUERY_LENGTH"],
-                        max_per_page=settings["MAX_PER_PAGE"])
+                        max_per_page=settings["MAX_PER_PAGE"], backend=settings["BACKEND"],
+                        solr_url=settings["SOLR_URL"],
+                        solr_collection=settings["SOLR_COLLECTION"])
+
+
+def _solr_build(settings: dict, update: bool, shards: int | None, replicas: int | None,
+                field_map: dict) -> BuildReport:
+    """Build the corpus into a new collection of the configured SolrCloud and swap its alias."""
+    from .backends.solr.backend import SolrBackend
+    from .backends.solr.client import SolrError
+    backend = SolrBackend(settings["SOLR_URL"], alias=settings["SOLR_COLLECTION"])
+    try:
+        return backend.build(settings["CORPUS_DIR"], update=update, shards=shards,
+                             replicas=replicas, field_map=field_map,
+                             registry=OutletRegistry.load(settings["OUTLETS_FILE"]))
+    except (BuildError, SolrError, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _terminal_highlight(html: str) -> str:
@@ -368,7 +395,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from .backends.whoosh.generations import BuildError
 
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
-    needed = build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"])
+    # A Solr collection is built with `searchsvc index`; only a Whoosh index is built here.
+    needed = (None if settings["BACKEND"] == "solr"
+              else build_needed(settings["INDEX_DIR"], settings["CORPUS_DIR"]))
     if needed:
         why, corpus = needed
         click.echo(f"{why}; building it from {corpus} first")
@@ -424,6 +453,9 @@ def extract(paths: tuple[Path, ...], url: str | None, as_json: bool) -> None:
             click.echo(f"            {opening}{' …' if words > 40 else ''}")
     if failed:
         sys.exit(1)
+
+
+main.add_command(solr)      # `searchsvc solr ...`, defined in solr_commands.py
 
 
 if __name__ == "__main__":

@@ -61,6 +61,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("THREADS", 64,
             "Threads per worker process of `searchsvc serve`: requests one worker serves at "
             "once, a client stalled mid-request holding one for at most 10 s."),
+    Setting("BACKEND", "whoosh",
+            "Search backend: `whoosh` (the embedded index in INDEX_DIR) or `solr` (SolrCloud)."),
+    Setting("SOLR_URL", "",
+            "Base URLs of SolrCloud nodes, comma-separated (`http://host:8983/solr`), for "
+            "BACKEND=solr; any node can serve, the others are tried when one is down."),
+    Setting("SOLR_COLLECTION", "searchsvc",
+            "Solr alias the service searches; each build creates a collection behind it."),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

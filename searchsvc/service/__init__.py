@@ -9,17 +9,29 @@ from ..query.synonyms import Synonyms
 from .search import SearchError, SearchRequest, SearchService
 
 
+def open_backend(index_dir: str | os.PathLike, backend: str = "whoosh", solr_url: str = "",
+                 solr_collection: str = "searchsvc"):
+    """Return the backend a configuration names: Whoosh over index_dir, or a Solr alias."""
+    if backend == "solr":
+        from ..backends.solr.backend import SolrBackend
+        return SolrBackend(solr_url, alias=solr_collection)
+    if backend != "whoosh":
+        raise ValueError(f"BACKEND must be whoosh or solr, not {backend!r}")
+    from ..backends.whoosh.backend import WhooshBackend
+    return WhooshBackend(index_dir)
+
+
 def open_service(index_dir: str | os.PathLike, *, outlets_file: str | None = None,
                  synonyms_file: str | None = None, max_query_length: int = 10_000,
                  max_per_page: int = 100, time_budget: float | None = None,
-                 facet_values: int = 100) -> SearchService:
-    """Return the search service over the index in index_dir (the Whoosh backend)."""
-    from ..backends.whoosh.backend import WhooshBackend
-
+                 facet_values: int = 100, backend: str = "whoosh", solr_url: str = "",
+                 solr_collection: str = "searchsvc") -> SearchService:
+    """Return the search service over a backend (by default the Whoosh index in index_dir)."""
     reader = QueryReader(Synonyms.load(synonyms_file), OutletRegistry.load(outlets_file),
                          max_length=max_query_length)
-    return SearchService(WhooshBackend(index_dir), reader, max_per_page=max_per_page,
-                         time_budget=time_budget, facet_values=facet_values)
+    return SearchService(open_backend(index_dir, backend, solr_url, solr_collection), reader,
+                         max_per_page=max_per_page, time_budget=time_budget,
+                         facet_values=facet_values)
 
 
-__all__ = ["SearchError", "SearchRequest", "SearchService", "open_service"]
+__all__ = ["SearchError", "SearchRequest", "SearchService", "open_backend", "open_service"]

@@ -25,7 +25,9 @@ def init_app(app: Flask) -> None:
         synonyms_file=app.config["SYNONYMS_FILE"],
         max_query_length=app.config["MAX_QUERY_LENGTH"],
         max_per_page=app.config["MAX_PER_PAGE"], facet_values=app.config["FACET_VALUES"],
-        time_budget=app.config["SEARCH_TIME_LIMIT_MS"] / 1000 or None)
+        time_budget=app.config["SEARCH_TIME_LIMIT_MS"] / 1000 or None,
+        backend=app.config.get("BACKEND", "whoosh"), solr_url=app.config.get("SOLR_URL", ""),
+        solr_collection=app.config.get("SOLR_COLLECTION", "searchsvc"))
 
     @app.before_request
     def refuse_large_bodies():

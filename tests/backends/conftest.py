@@ -2,7 +2,9 @@
 
 A new backend adds a builder here: (corpus folder, work folder) -> a Backend over its index.
 """
+import hashlib
 import json
+import os
 
 import pytest
 
@@ -35,7 +37,37 @@ def whoosh_backend(corpus, work):
     return backend
 
 
-BUILDERS = {"whoosh": whoosh_backend}
+def solr_backend(corpus, work):
+    """Build the corpus into a collection of the test cluster and return the backend over it.
+
+    The cluster is the one started with `searchsvc solr start --dir DIR`, named by
+    TEST_SOLR_DIR; without it, Solr's tests skip. Each work folder has its own alias.
+    """
+    from searchsvc.backends.solr.backend import SolrBackend
+    from searchsvc.backends.solr.cluster import cluster_urls
+    folder = os.environ.get("TEST_SOLR_DIR")
+    if not folder:
+        pytest.skip("no Solr cluster: start one with `searchsvc solr start --dir DIR` and set "
+                    "TEST_SOLR_DIR=DIR")
+    alias = "test_" + hashlib.sha1(str(work).encode()).hexdigest()[:10]
+    backend = SolrBackend(cluster_urls(folder), alias=alias, shards=2, replicas=1)
+    backend.build(corpus, registry=OutletRegistry())
+    SOLR_BUILT.append(backend)
+    return backend
+
+
+SOLR_BUILT = []          # Solr backends the builder made, dropped when the session ends
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_solr_collections():
+    """Delete the test collections once the session ends: a long-lived cluster keeps none."""
+    yield
+    for backend in SOLR_BUILT:
+        backend.drop()
+
+
+BUILDERS = {"whoosh": whoosh_backend, "solr": solr_backend}
 
 
 @pytest.fixture(scope="session", params=sorted(BUILDERS))

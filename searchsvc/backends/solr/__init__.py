@@ -1,0 +1,1 @@
+"""The SolrCloud backend: the contract of ``searchsvc.backends.contract`` over Solr's HTTP API."""

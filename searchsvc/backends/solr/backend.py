@@ -1,0 +1,322 @@
+"""The Solr backend: the contract of ``searchsvc.backends.contract`` over a SolrCloud alias.
+
+Each call resolves the alias to the collection it points at and queries that collection by
+name, so one search sees one generation even when a build swaps the alias meanwhile. Facets
+are ``json.facet`` terms facets whose domains exclude their own filter (``{!tag}`` and
+``excludeTags``): disjunctive counts, as the Whoosh backend's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import TYPE_CHECKING, Iterable
+
+from ...query import tree as t
+from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
+from .analysis import analyze_word
+from .client import SolrClient
+from .generations import UNKNOWN_YEAR, generation_name, served
+from .translate import Translation, query_terms, quote, solr_date
+
+if TYPE_CHECKING:
+    from ...ingest.corpus import Article
+    from ...outlets import OutletRegistry
+    from ..whoosh.indexer import BuildReport
+
+TOO_COMMON_NOTE = "every word is too common to search on its own"
+STORED = ("id", "title", "body", "author", "outlet", "year", "date", "date_iso", "url",
+          "language", "source", "source_file", "content_hash", "provenance")
+MAX_EXPANSION = 200         # index terms a prefix or wildcard marks in snippets
+SHORT_WORD = 5              # longest word whose spelling is also looked up in the term list
+
+
+class SolrBackend:
+    """Articles in a SolrCloud collection alias, searched through the backend contract."""
+
+    def __init__(self, client: SolrClient | str | list[str], alias: str = "searchsvc",
+                 shards: int = 1, replicas: int = 1, keep_generations: int = 2) -> None:
+        self.client = client if isinstance(client, SolrClient) else SolrClient(client)
+        self.alias = alias
+        self.shards, self.replicas = shards, replicas
+        self.keep_generations = keep_generations
+
+    # ---- writing
+
+    def build(self, corpus: str | os.PathLike, *, registry: "OutletRegistry",
+              update: bool = False, wait: bool = False, **options) -> "BuildReport":
+        """Build the corpus into a new collection and swap the alias to it.
+
+        With update=True every article of the corpus is added or replaced by id in the
+        served collection and articles no longer in it are deleted.
+        """
+        from . import indexer
+        if update:
+            return self._refresh(corpus, registry, options.get("field_map"))
+        return indexer.build_collection(
+            self.client, self.alias, corpus, registry=registry,
+            shards=options.get("shards") or self.shards,
+            replicas=options.get("replicas") or self.replicas,
+            keep_generations=options.get("keep_generations", self.keep_generations),
+            field_map=options.get("field_map"))
+
+    def _refresh(self, corpus, registry, field_map) -> "BuildReport":
+        """Update the served collection by id to hold exactly the corpus's articles."""
+        from ...ingest.corpus import DEFAULT_FIELD_MAP, CorpusReader, Skipped
+        reader = CorpusReader(corpus, registry, field_map or DEFAULT_FIELD_MAP)
+        articles = [item for item in reader.read() if not isinstance(item, Skipped)]
+        wanted = {article.id for article in articles}
+        gone = [i for i in self._all_ids() if i not in wanted]
+        report = self.update_articles(articles, gone)
+        report.mode = "update"
+        return report
+
+    def _all_ids(self) -> list[str]:
+        """Return every article id of the served collection (a cursor over the id order)."""
+        collection, _ = served(self.client, self.alias)
+        ids, cursor = [], "*"
+        while True:
+            answer = self.client.get(f"/{collection}/select", q="*:*", fl="id", rows=1000,
+                                     sort="id asc", cursorMark=cursor)
+            ids.extend(doc["id"] for doc in answer["response"]["docs"])
+            if answer["nextCursorMark"] == cursor:
+                return ids
+            cursor = answer["nextCursorMark"]
+
+    def update_articles(self, articles: Iterable["Article"] = (),
+                        delete_ids: Iterable[str] = ()) -> "BuildReport":
+        """Add or replace articles by id and delete others, in one commit."""
+        from . import indexer
+        return indexer.update_by_id(self.client, self.alias, articles, delete_ids)
+
+    def drop(self) -> None:
+        """Delete the alias and every collection built for it."""
+        from . import indexer
+        indexer.drop_all(self.client, self.alias)
+
+    # ---- reading
+
+    def _served(self) -> tuple[str, str, dict]:
+        """Return the served collection, its generation name and the alias's properties."""
+        collection, properties = served(self.client, self.alias)
+        updates = int(properties.get("updates", 0))
+        return collection, generation_name(collection, updates), properties
+
+    def search(self, spec: SearchSpec) -> Outcome:
+        """Run one search: matches, facets, the page of hits, the terms to highlight."""
+        collection, generation, _ = self._served()
+        notes: list[str] = []
+        translation = Translation(spec.tree)
+        if spec.tree is not None and translation.query is None:
+            notes.append(TOO_COMMON_NOTE)
+        if spec.match_nothing or (spec.tree is not None and translation.query is None):
+            return Outcome(total=0, hits=[], facets={"outlet": [], "year": []},
+                           highlight=self.highlight_terms(spec.tree), generation=generation,
+                           notes=notes)
+        answer = self._select(collection, translation, spec)
+        tree_matches = answer["facets"].get("tree", {}).get("count", 0)
+        marked, ahead = spec.tree, None
+        if spec.fallback is not None and tree_matches < spec.fallback_below:
+            fallback = Translation(spec.fallback, prefix="fb")
+            if fallback.query is not None:
+                wider = self._select(collection, fallback, spec, ahead=translation)
+                if wider["facets"].get("tree", {}).get("count", 0) > tree_matches:
+                    answer, ahead, marked = wider, translation, spec.fallback
+        scored = spec.sort == "relevance" and spec.tree is not None
+        hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None)
+                for doc in answer["response"]["docs"]]
+        facets = answer["facets"]
+        return Outcome(
+            total=answer["response"]["numFound"], hits=hits,
+            facets={"outlet": _outlet_facet(facets), "year": _year_facet(facets)},
+            highlight=self.highlight_terms(marked), generation=generation,
+            all_words=None if ahead is None else facets.get("ahead", {}).get("count", 0),
+            tree_matches=tree_matches, notes=notes)
+
+    def _select(self, collection: str, translation: Translation, spec: SearchSpec,
+                ahead: Translation | None = None) -> dict:
+        """Return Solr's answer to one query with the spec's filters, sort, page and facets."""
+        params = {**translation.params, "fl": "*,score", "start": spec.offset,
+                  "rows": spec.limit, "fq": _filters(spec.filters),
+                  "q": translation.query or "*:*"}
+        if spec.sort == "relevance" and spec.tree is not None:
+            sort = "score desc,seq asc"
+        else:
+            sort = "date asc,seq asc" if spec.sort == "oldest" else "date desc,seq asc"
+        facet = {
+            "outlet": {"type": "terms", "field": "outlet", "limit": -1,
+                       "domain": {"excludeTags": "outlet"}},
+            "year": {"type": "terms", "field": "year", "limit": -1,
+                     "domain": {"excludeTags": "year"}},
+            "tree": {"type": "query", "q": "*:*", "domain": {"excludeTags": "outlet,year"}},
+        }
+        if ahead is not None:
+            # The articles having every word first, then the others, each by score.
+            params.update(ahead.params)
+            params["aq"] = ahead.query
+            sort = "if(exists(query($aq)),1,0) desc," + sort
+            facet["ahead"] = {"type": "query", "q": "{!lucene v=$aq}"}
+        params["sort"] = sort
+        params["json.facet"] = json.dumps(facet)
+        answer = self.client.request("POST", f"/{collection}/select", data=params,
+                                     params={"wt": "json"})
+        answer.setdefault("facets", {})
+        return answer
+
+    def count(self, tree: t.Node | None, filters: Filters = Filters()) -> int:
+        """Return how many articles match a tree and the day range of the filters."""
+        collection, _, _ = self._served()
+        translation = Translation(tree)
+        if tree is not None and translation.query is None:
+            return 0
+        answer = self.client.request(
+            "POST", f"/{collection}/select", params={"wt": "json"},
+            data={**translation.params, "q": translation.query or "*:*", "rows": 0,
+                  "fq": _filters(Filters(date_from=filters.date_from,
+                                         date_to=filters.date_to))})
+        return answer["response"]["numFound"]
+
+    def article(self, article_id: str) -> dict | None:
+        """Return the stored fields of one article (with its body), or None."""
+        collection, generation, _ = self._served()
+        answer = self.client.get(f"/{collection}/select", q=f"id:{quote(article_id)}", rows=1)
+        docs = answer["response"]["docs"]
+        return {**_fields(docs[0]), "generation": generation} if docs else None
+
+    def similar(self, article_id: str, limit: int = 5) -> list[Found]:
+        """Return the articles most like one article (its 25 key body words), itself left out."""
+        collection, _, _ = self._served()
+        answer = self.client.get(
+            f"/{collection}/select", q="{!mlt qf=body mintf=1 mindf=1 maxqt=25 v=$id}",
+            id=article_id, rows=limit, fl="*,score")
+        return [Found(_fields(doc), round(float(doc["score"]), 4))
+                for doc in answer["response"]["docs"] if doc["id"] != article_id][:limit]
+
+    def highlight_terms(self, tree: t.Node | None) -> QueryTerms:
+        """Return the analysed terms and phrases a tree looks for (not those it excludes)."""
+        return query_terms(tree, self._expand)
+
+    def _expand(self, leaf: t.Prefix | t.Wildcard | t.Fuzzy) -> list[str]:
+        """Return the body terms a prefix or wildcard word matches (fuzzy words: none)."""
+        if isinstance(leaf, t.Fuzzy):
+            return []
+        collection, _, _ = self._served()
+        params = {"terms.limit": MAX_EXPANSION}
+        if isinstance(leaf, t.Prefix):
+            params["terms.prefix"] = leaf.text.lower()
+        else:
+            pattern = "".join(".*" if ch == "*" else "." if ch == "?" else escape_regex(ch)
+                              for ch in leaf.pattern.lower())
+            params["terms.regex"] = pattern
+        return list(self._terms(collection, **params))
+
+    def document_frequency(self, word: str) -> int:
+        """Return how many articles' bodies hold a word (after analysis)."""
+        term = analyze_word(word)
+        if not term or " " in term:
+            return 0
+        collection, _, _ = self._served()
+        answer = self.client.get(f"/{collection}/select", q="{!term f=body v=$t}", t=term,
+                                 rows=0)
+        return answer["response"]["numFound"]
+
+    def suggest_word(self, word: str, maxdist: int) -> str | None:
+        """Return the body word within maxdist edits that occurs most often, if any.
+
+        As the Whoosh lexicon: same first letter, ranked by how often the word occurs in
+        all bodies, ties to the greater word. Candidates come from the spell checker; it
+        offers none for a stop word, so short words are also looked up in the term list.
+        """
+        collection, _, _ = self._served()
+        answer = self.client.get(f"/{collection}/spell", q="*:*", **{
+            "spellcheck.q": word, "spellcheck.extendedResults": "true", "shards.qt": "/spell"})
+        suggestions = answer.get("spellcheck", {}).get("suggestions", [])
+        found = {option["word"] for entry in suggestions[1::2]
+                 for option in entry.get("suggestion", []) if isinstance(option, dict)}
+        if not found and len(word) <= SHORT_WORD:
+            pattern = escape_regex(word[0]) + f".{{{max(0, len(word) - 1 - maxdist)},"
+            pattern += f"{len(word) - 1 + maxdist}}}"
+            found = set(self._terms(collection, **{"terms.regex": pattern, "terms.limit": -1}))
+        candidates = [term for term in found
+                      if term[:1] == word[:1] and edit_distance(word, term) <= maxdist]
+        if not candidates:
+            return None
+        counts = self._terms(collection, **{"terms.list": ",".join(candidates),
+                                            "terms.ttf": "true"})
+        return max(candidates, key=lambda term: (counts.get(term, {}).get("ttf", 0), term))
+
+    def _terms(self, collection: str, **params) -> dict:
+        """Return the terms component's answer for the body field as {term: counts}."""
+        answer = self.client.get(f"/{collection}/terms", **{"terms.fl": "body",
+                                                             "json.nl": "map", **params})
+        return answer.get("terms", {}).get("body", {})
+
+    def info(self) -> dict:
+        """Return the served generation, its document count and when it was built."""
+        collection, generation, properties = self._served()
+        answer = self.client.get(f"/{collection}/select", q="*:*", rows=0)
+        return {"generation": generation, "documents": answer["response"]["numFound"],
+                "built_at": properties.get("built_at")}
+
+    def warm(self) -> dict:
+        """Answer one search per collection so that its first real search is not cold."""
+        collection, generation, _ = self._served()
+        self.search(SearchSpec(None))
+        return {"generation": generation, "collection": collection}
+
+
+def _filters(filters: Filters) -> list[str]:
+    """Return the filter queries: outlets and years tagged for their own facet's counts."""
+    queries = []
+    if filters.outlets:
+        queries.append("{!tag=outlet}outlet:(" + " OR ".join(map(quote, filters.outlets)) + ")")
+    if filters.years:
+        years = [str(UNKNOWN_YEAR) if y == UNKNOWN else str(int(y))
+                 for y in filters.years]
+        queries.append("{!tag=year}year:(" + " OR ".join(years) + ")")
+    if filters.date_from or filters.date_to:
+        low = solr_date(filters.date_from) if filters.date_from else "*"
+        high = solr_date(filters.date_to, end=True) if filters.date_to else "*"
+        queries.append(f"date:[{low} TO {high}]")
+    return queries
+
+
+def _outlet_facet(facets: dict) -> list[tuple[str, int]]:
+    """Return outlet counts, largest first then by name ("unknown" last among equals)."""
+    buckets = facets.get("outlet", {}).get("buckets", [])
+    return sorted(((b["val"], b["count"]) for b in buckets),
+                  key=lambda item: (-item[1], item[0] == UNKNOWN, item[0].casefold()))
+
+
+def _year_facet(facets: dict) -> list[tuple[str, int]]:
+    """Return year counts in year order, 'unknown' last."""
+    values = [(UNKNOWN if b["val"] == UNKNOWN_YEAR else str(b["val"]), b["count"])
+              for b in facets.get("year", {}).get("buckets", [])]
+    return sorted(values, key=lambda item: (item[0] == UNKNOWN, item[0]))
+
+
+def _fields(doc: dict) -> dict:
+    """Return a Solr document's stored fields as the Whoosh backend gives them."""
+    fields = {name: doc.get(name) for name in STORED}
+    if fields["year"] == UNKNOWN_YEAR:
+        fields["year"] = None
+    if fields["date"]:
+        fields["date"] = dt.datetime.strptime(fields["date"][:10], "%Y-%m-%d")
+    fields["provenance"] = json.loads(fields["provenance"]) if fields["provenance"] else {}
+    return fields
+
+
+def escape_regex(ch: str) -> str:
+    """Return one character as a literal in Java's regex syntax."""
+    return "\\" + ch if not ch.isalnum() else ch
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Return the Levenshtein distance between two words."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
