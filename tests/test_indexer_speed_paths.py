@@ -7,7 +7,10 @@ import pytest
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from searchsvc.backends.whoosh.analysis import english_analyzer, english_term_positions
+from whoosh.formats import Positions
+
+from searchsvc.backends.whoosh.analysis import (english_analyzer, english_term_byte_positions,
+                                                english_term_positions)
 from searchsvc.backends.whoosh.bulkwrite import BulkSegmentWriter, ParallelWriter
 from searchsvc.ingest.corpus import Article, CorpusReader
 from searchsvc.backends.whoosh.indexer import article_document, content_hash
@@ -44,6 +47,19 @@ def reference_positions(text: str) -> dict[str, list[int]]:
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_terms_and_positions_match_the_analyzer(text):
     assert english_term_positions(text) == reference_positions(text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_term_bytes_are_the_terms_encoded(text):
+    expected = {term.encode("utf-8"): positions
+                for term, positions in reference_positions(text).items()}
+    assert english_term_byte_positions(text) == expected
+
+
+@pytest.mark.parametrize("positions", [[0], [7], [300], [70000], [0, 1], [3, 17, 18, 4000],
+                                       list(range(0, 100_000, 997))])
+def test_positions_are_encoded_as_whoosh_encodes_them(positions):
+    assert build_schema()["body"].encode_positions(positions) == Positions().encode(positions)
 
 
 def test_fast_terms_match_the_analyzer_on_the_corpus():

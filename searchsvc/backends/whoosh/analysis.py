@@ -74,11 +74,35 @@ class _TermCache(dict):
 
     def __missing__(self, token: str) -> str:
         text = token.lower().translate(accent_map)
-        term = self[token] = "" if len(text) < 2 or text in STOP_WORDS else stem(text)
+        # Raw tokens differ in case ("The", "the", "THE") far more often than their
+        # folded texts differ, and the Snowball stemmer is the costly step: stem each
+        # folded text once.
+        term = _folded_terms.get(text)
+        if term is None:
+            term = _folded_terms[text] = ("" if len(text) < 2 or text in STOP_WORDS
+                                          else stem(text))
+        self[token] = term
         return term
 
 
+_folded_terms: dict[str, str] = {}
+
+
 _term_of = _TermCache()
+
+
+class _TermBytesCache(dict):
+    """Raw token -> the UTF-8 bytes of its term (b"" if stopped), filled on demand.
+
+    The index stores terms as bytes; caching them per raw token saves an encode per posting.
+    """
+
+    def __missing__(self, token: str) -> bytes:
+        term = self[token] = _term_of[token].encode("utf-8")
+        return term
+
+
+_term_bytes_of = _TermBytesCache()
 
 
 def english_term_positions(text: str) -> dict[str, list[int]]:
@@ -87,11 +111,20 @@ def english_term_positions(text: str) -> dict[str, list[int]]:
     Positions follow StopFilter(renumber=True): stop words leave no gap, except that the
     first kept token keeps its original position (the number of tokens before it).
     """
-    terms = list(map(_term_of.__getitem__, _TOKEN_RE.findall(text)))
+    return _positions(list(map(_term_of.__getitem__, _TOKEN_RE.findall(text))))
+
+
+def english_term_byte_positions(text: str) -> dict[bytes, list[int]]:
+    """Return english_term_positions(text) with each term as the UTF-8 bytes the index stores."""
+    return _positions(list(map(_term_bytes_of.__getitem__, _TOKEN_RE.findall(text))))
+
+
+def _positions(terms: list) -> dict:
+    """Return {term: [positions]} of a token's terms in order, "" (or b"") where stopped."""
     kept = list(filter(None, terms))
     if not kept:
         return {}
-    positions: dict[str, list[int]] = {}
+    positions: dict = {}
     add = positions.setdefault
     for position, term in enumerate(kept, terms.index(kept[0])):
         add(term, []).append(position)

@@ -80,18 +80,17 @@ class BulkSegmentWriter(SegmentWriter):
                     terms = self._terms.get(fieldname)
                     if terms is None:
                         terms = self._terms[fieldname] = {}
-                    # Formats with no values (ID, NUMERIC) keep no list of them.
-                    keep_values = field.format.fixed_value_size() != 0
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        length += freq
-                        self.postings += 1
-                        lists = terms.get(tbytes)
-                        if lists is None:
-                            lists = terms[tbytes] = (array("I"), array("f"), [])
-                        lists[0].append(docnum)
-                        lists[1].append(weight * boost)
-                        if keep_values:
-                            lists[2].append(vbytes)
+                    # EnglishText gives its terms' positions directly, which saves a
+                    # generator and a tuple per posting (index() yields the same postings).
+                    term_positions = getattr(field, "term_positions", None)
+                    if term_positions is not None and isinstance(value, str):
+                        positions = term_positions(value)
+                        self.postings += len(positions)
+                        length = _add_positions(terms, docnum, positions,
+                                                field.format.field_boost, boost,
+                                                field.encode_positions)
+                    else:
+                        length = _add_postings(self, terms, docnum, field, value, boost)
                     if field.scorable:
                         lengths = self._lengths.get(fieldname)
                         if lengths is None:
@@ -138,6 +137,56 @@ class BulkSegmentWriter(SegmentWriter):
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
         fieldwriter.close()
+
+
+def _add_positions(terms: dict, docnum: int, positions: dict[bytes, list[int]],
+                   field_boost: float, boost: float, encode) -> int:
+    """Add a document's postings from {term bytes: positions}; return the field's length.
+
+    The weight is computed in the order index() and _add_postings() compute it.
+    """
+    length = 0
+    single = _SINGLE_POSITION_VALUES.setdefault(encode, {})
+    for tbytes, term_positions in positions.items():
+        count = len(term_positions)
+        length += count
+        lists = terms.get(tbytes)
+        if lists is None:
+            lists = terms[tbytes] = (array("I"), array("f"), [])
+        lists[0].append(docnum)
+        lists[1].append(count * field_boost * boost)
+        # Most postings have one position, whose encodings repeat: made once and shared.
+        if count == 1:
+            value = single.get(term_positions[0])
+            if value is None:
+                value = single[term_positions[0]] = encode(term_positions)
+        else:
+            value = encode(term_positions)
+        lists[2].append(value)
+    return length
+
+
+# encode function -> {position: encode([position])}
+_SINGLE_POSITION_VALUES: dict = {}
+
+
+def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, value,
+                  boost: float) -> int:
+    """Add a document's postings of one field through field.index(); return its length."""
+    length = 0
+    # Formats with no values (ID, NUMERIC) keep no list of them.
+    keep_values = field.format.fixed_value_size() != 0
+    for tbytes, freq, weight, vbytes in field.index(value):
+        length += freq
+        writer.postings += 1
+        lists = terms.get(tbytes)
+        if lists is None:
+            lists = terms[tbytes] = (array("I"), array("f"), [])
+        lists[0].append(docnum)
+        lists[1].append(weight * boost)
+        if keep_values:
+            lists[2].append(vbytes)
+    return length
 
 
 def _fill_postings(writer: W3PostingsWriter, docnums: array, weights: array, values: list,

@@ -1,10 +1,16 @@
 """The Whoosh schema of an article index, defined once, by name."""
 from __future__ import annotations
 
+from operator import sub
+from pickle import dumps
+from typing import Callable
+
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
-from .analysis import english_analyzer, english_term_positions, name_analyzer
+from .analysis import english_analyzer, english_term_byte_positions, name_analyzer
 
 TITLE_BOOST = 2.0
 UNKNOWN_YEAR = 0          # the year column's value for an unknown date; shown as "unknown"
@@ -12,7 +18,7 @@ VALUE_SEPARATOR = "\x1f"  # between the values of a many-valued facet column (au
 
 
 class EnglishText(TEXT):
-    """TEXT with english_analyzer(), indexed through its fast path english_term_positions().
+    """TEXT with english_analyzer(), indexed through its fast path english_term_byte_positions().
 
     Query-time analysis still goes through the analyzer, which yields the same terms.
     """
@@ -26,26 +32,26 @@ class EnglishText(TEXT):
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        encode = self.format.encode
-        single = self._single_position
-        for term, positions in english_term_positions(value).items():
+        encode = self.encode_positions
+        for term, positions in english_term_byte_positions(value).items():
             count = len(positions)
-            if count == 1:   # most terms of a document; their encodings repeat, so reuse them
-                position = positions[0]
-                vbytes = single.get(position)
-                if vbytes is None:
-                    vbytes = single[position] = encode(positions)
-            else:
-                vbytes = encode(positions)
-            yield term.encode("utf-8"), count, count * boost, vbytes
+            yield term, count, count * boost, encode(positions)
+
+    def term_positions(self, value: str) -> dict[bytes, list[int]]:
+        """Return {term bytes: positions} of a string value, what index() encodes."""
+        return english_term_byte_positions(value)
 
     @property
-    def _single_position(self) -> dict[int, bytes]:
-        """Return this process's cache of {position: encoding of [position]}."""
-        return _SINGLE_POSITION_VALUES.setdefault(type(self.format), {})
+    def encode_positions(self) -> Callable[[list[int]], bytes]:
+        """Return a function encoding a position list as this field's format does."""
+        if type(self.format) is Positions:
+            return encode_positions
+        return self.format.encode
 
 
-_SINGLE_POSITION_VALUES: dict[type, dict[int, bytes]] = {}
+def encode_positions(positions: list[int]) -> bytes:
+    """Return Positions.encode(positions): the count, then the pickled position deltas."""
+    return pack_uint(len(positions)) + dumps(list(map(sub, positions, [0, *positions])), 2)
 
 
 def build_schema() -> Schema:
