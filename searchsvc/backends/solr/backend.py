@@ -18,6 +18,7 @@ from ..contract import (UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTer
 from .analysis import analyze_word
 from .client import SolrClient
 from .generations import UNKNOWN_YEAR, generation_name, served
+from .spelling import suggest_surface
 from .translate import Translation, query_terms, quote, solr_date
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ STORED = ("id", "title", "body", "author", "outlet", "outlet_label", "year", "da
           "date_iso", "url", "has_text", "language", "source", "source_file", "content_hash", "provenance")
 FACET_TAGS = "outlet,year,author,topic"
 MAX_EXPANSION = 200         # index terms a prefix or wildcard marks in snippets
-SHORT_WORD = 5              # longest word whose spelling is also looked up in the term list
 
 
 class SolrBackend:
@@ -273,29 +273,26 @@ class SolrBackend:
         return answer["response"]["numFound"]
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the body word within maxdist edits that occurs most often, if any.
-
-        As the Whoosh lexicon: same first letter, ranked by how often the word occurs in
-        all bodies, ties to the greater word. Candidates come from the spell checker; it
-        offers none for a stop word, so short words are also looked up in the term list.
-        """
+        """Return a word as articles write it, within maxdist edits of ``word``, of the stem
+        most articles use (see ``solr/spelling.py``), if any."""
         collection, _, _ = self._served()
-        answer = self.client.get(f"/{collection}/spell", q="*:*", **{
-            "spellcheck.q": word, "spellcheck.extendedResults": "true", "shards.qt": "/spell"})
-        suggestions = answer.get("spellcheck", {}).get("suggestions", [])
-        found = {option["word"] for entry in suggestions[1::2]
-                 for option in entry.get("suggestion", []) if isinstance(option, dict)}
-        if not found and len(word) <= SHORT_WORD:
-            pattern = escape_regex(word[0]) + f".{{{max(0, len(word) - 1 - maxdist)},"
-            pattern += f"{len(word) - 1 + maxdist}}}"
-            found = set(self._terms(collection, **{"terms.regex": pattern, "terms.limit": -1}))
-        candidates = [term for term in found
-                      if term[:1] == word[:1] and edit_distance(word, term) <= maxdist]
-        if not candidates:
-            return None
-        counts = self._terms(collection, **{"terms.list": ",".join(candidates),
-                                            "terms.ttf": "true"})
-        return max(candidates, key=lambda term: (counts.get(term, {}).get("ttf", 0), term))
+
+        def lexicon(first: str) -> list[str]:
+            return list(self._terms(collection, **{"terms.prefix": first, "terms.limit": -1}))
+
+        def frequencies(terms: list[str]) -> dict[str, int]:
+            if not terms:
+                return {}
+            found = self._terms(collection, **{"terms.list": ",".join(terms)})
+            return {term: int(found[term]) if not isinstance(found[term], dict)
+                    else int(found[term].get("df", 0)) for term in terms if term in found}
+
+        def texts(term: str, count: int) -> list[str]:
+            answer = self.client.get(f"/{collection}/select", q="{!term f=body v=$t}", t=term,
+                                     rows=count, sort="seq asc", fl="body")
+            return [doc.get("body") or "" for doc in answer["response"]["docs"]]
+
+        return suggest_surface(word, maxdist, lexicon, frequencies, texts)
 
     def _terms(self, collection: str, **params) -> dict:
         """Return the terms component's answer for the body field as {term: counts}."""
@@ -392,14 +389,3 @@ def _fields(doc: dict) -> dict:
 def escape_regex(ch: str) -> str:
     """Return one character as a literal in Java's regex syntax."""
     return "\\" + ch if not ch.isalnum() else ch
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Return the Levenshtein distance between two words."""
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
