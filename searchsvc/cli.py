@@ -195,6 +195,8 @@ def _solr_build(settings: dict, update: bool, shards: int | None, replicas: int 
     """Build the corpus into a new collection of the configured SolrCloud and swap its alias."""
     from .backends.solr.backend import SolrBackend
     from .backends.solr.client import SolrError
+    from .backends.whoosh.generations import BuildError
+    from .outlets import OutletRegistry
     backend = SolrBackend(settings["SOLR_URL"], alias=settings["SOLR_COLLECTION"])
     try:
         return backend.build(settings["CORPUS_DIR"], update=update, shards=shards,

@@ -13,10 +13,12 @@ import os
 from typing import TYPE_CHECKING, Iterable
 
 from ...query import tree as t
-from ..contract import UNKNOWN, Filters, Found, Outcome, QueryTerms, SearchSpec
+from ..contract import (UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTerms,
+                        SearchSpec)
 from .analysis import analyze_word
 from .client import SolrClient
 from .generations import UNKNOWN_YEAR, generation_name, served
+from .spelling import suggest_surface
 from .translate import Translation, query_terms, quote, solr_date
 
 if TYPE_CHECKING:
@@ -25,10 +27,10 @@ if TYPE_CHECKING:
     from ..whoosh.indexer import BuildReport
 
 TOO_COMMON_NOTE = "every word is too common to search on its own"
-STORED = ("id", "title", "body", "author", "outlet", "year", "date", "date_iso", "url",
-          "language", "source", "source_file", "content_hash", "provenance")
+STORED = ("id", "title", "body", "author", "outlet", "outlet_label", "year", "date",
+          "date_iso", "url", "has_text", "language", "source", "source_file", "content_hash", "provenance")
+FACET_TAGS = "outlet,year,author,topic"
 MAX_EXPANSION = 200         # index terms a prefix or wildcard marks in snippets
-SHORT_WORD = 5              # longest word whose spelling is also looked up in the term list
 
 
 class SolrBackend:
@@ -106,11 +108,12 @@ class SolrBackend:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""
         collection, generation, _ = self._served()
         notes: list[str] = []
-        translation = Translation(spec.tree)
+        translation = Translation(spec.tree, exact_phrases=True)
         if spec.tree is not None and translation.query is None:
             notes.append(TOO_COMMON_NOTE)
         if spec.match_nothing or (spec.tree is not None and translation.query is None):
-            return Outcome(total=0, hits=[], facets={"outlet": [], "year": []},
+            return Outcome(total=0, hits=[],
+                           facets={"outlet": [], "year": [], "author": [], "topic": []},
                            highlight=self.highlight_terms(spec.tree), generation=generation,
                            notes=notes)
         answer = self._select(collection, translation, spec)
@@ -128,7 +131,12 @@ class SolrBackend:
         facets = answer["facets"]
         return Outcome(
             total=answer["response"]["numFound"], hits=hits,
-            facets={"outlet": _outlet_facet(facets), "year": _year_facet(facets)},
+            facets={"outlet": _outlet_facet(facets), "year": _year_facet(facets),
+                    "author": _many_facet(facets, "author", spec.facet_limit,
+                                          spec.filters.authors),
+                    "topic": _many_facet(facets, "topic", spec.facet_limit,
+                                         spec.filters.topics)},
+            months=_months(facets),
             highlight=self.highlight_terms(marked), generation=generation,
             all_words=None if ahead is None else facets.get("ahead", {}).get("count", 0),
             tree_matches=tree_matches, notes=notes)
@@ -148,7 +156,14 @@ class SolrBackend:
                        "domain": {"excludeTags": "outlet"}},
             "year": {"type": "terms", "field": "year", "limit": -1,
                      "domain": {"excludeTags": "year"}},
-            "tree": {"type": "query", "q": "*:*", "domain": {"excludeTags": "outlet,year"}},
+            # Every value, cut to the facet limit here: Solr breaks ties of count by byte
+            # order, the contract by name ignoring case, so a cut in Solr could differ.
+            "author": {"type": "terms", "field": "authors", "limit": -1,
+                       "domain": {"excludeTags": "author"}},
+            "topic": {"type": "terms", "field": "topics", "limit": -1,
+                      "domain": {"excludeTags": "topic"}},
+            "month": {"type": "terms", "field": "month", "limit": -1},
+            "tree": {"type": "query", "q": "*:*", "domain": {"excludeTags": FACET_TAGS}},
         }
         if ahead is not None:
             # The articles having every word first, then the others, each by score.
@@ -175,6 +190,43 @@ class SolrBackend:
                   "fq": _filters(Filters(date_from=filters.date_from,
                                          date_to=filters.date_to))})
         return answer["response"]["numFound"]
+
+    def period_counts(self, tree: t.Node | None, filters: Filters, interval: str,
+                      by_outlet: bool = False) -> PeriodCounts:
+        """Count matching articles and all articles per period (per outlet if asked)."""
+        collection, _, _ = self._served()
+        translation = Translation(tree)
+        # Words, none of them indexed (stop words), match nothing, as in search().
+        nothing = tree is not None and translation.query is None
+        matches, total, undated = ({}, 0, 0) if nothing else self._periods(
+            collection, translation, filters, interval, by_outlet)
+        articles, _, _ = self._periods(collection, Translation(None), filters, interval,
+                                       by_outlet)
+        return PeriodCounts(matches=matches, articles=articles, unknown_date=undated,
+                            total=total)
+
+    def _periods(self, collection: str, translation: Translation, filters: Filters,
+                 interval: str, by_outlet: bool) -> tuple[dict, int, int]:
+        """Return the counts per period of a query's matches, their total and undated ones."""
+        days: dict = {"type": "terms", "field": "date", "limit": -1}
+        if by_outlet:
+            days["facet"] = {"outlet": {"type": "terms", "field": "outlet", "limit": -1}}
+        facet = {"days": days, "undated": {"type": "query", "q": "*:* -date:[* TO *]"}}
+        answer = self.client.request(
+            "POST", f"/{collection}/select", params={"wt": "json"},
+            data={**translation.params, "q": translation.query or "*:*", "rows": 0,
+                  "fq": _filters(filters), "json.facet": json.dumps(facet)})
+        facets = answer.get("facets", {})
+        counts: dict[tuple[str, str | None], int] = {}
+        for bucket in facets.get("days", {}).get("buckets", []):
+            start = period_start(dt.date.fromisoformat(str(bucket["val"])[:10]), interval)
+            inner = (bucket["outlet"]["buckets"] if by_outlet
+                     else [{"val": None, "count": bucket["count"]}])
+            for each in inner:
+                key = (start.isoformat(), each["val"])
+                counts[key] = counts.get(key, 0) + each["count"]
+        return (counts, answer["response"]["numFound"],
+                facets.get("undated", {}).get("count", 0))
 
     def article(self, article_id: str) -> dict | None:
         """Return the stored fields of one article (with its body), or None."""
@@ -221,29 +273,26 @@ class SolrBackend:
         return answer["response"]["numFound"]
 
     def suggest_word(self, word: str, maxdist: int) -> str | None:
-        """Return the body word within maxdist edits that occurs most often, if any.
-
-        As the Whoosh lexicon: same first letter, ranked by how often the word occurs in
-        all bodies, ties to the greater word. Candidates come from the spell checker; it
-        offers none for a stop word, so short words are also looked up in the term list.
-        """
+        """Return a word as articles write it, within maxdist edits of ``word``, of the stem
+        most articles use (see ``solr/spelling.py``), if any."""
         collection, _, _ = self._served()
-        answer = self.client.get(f"/{collection}/spell", q="*:*", **{
-            "spellcheck.q": word, "spellcheck.extendedResults": "true", "shards.qt": "/spell"})
-        suggestions = answer.get("spellcheck", {}).get("suggestions", [])
-        found = {option["word"] for entry in suggestions[1::2]
-                 for option in entry.get("suggestion", []) if isinstance(option, dict)}
-        if not found and len(word) <= SHORT_WORD:
-            pattern = escape_regex(word[0]) + f".{{{max(0, len(word) - 1 - maxdist)},"
-            pattern += f"{len(word) - 1 + maxdist}}}"
-            found = set(self._terms(collection, **{"terms.regex": pattern, "terms.limit": -1}))
-        candidates = [term for term in found
-                      if term[:1] == word[:1] and edit_distance(word, term) <= maxdist]
-        if not candidates:
-            return None
-        counts = self._terms(collection, **{"terms.list": ",".join(candidates),
-                                            "terms.ttf": "true"})
-        return max(candidates, key=lambda term: (counts.get(term, {}).get("ttf", 0), term))
+
+        def lexicon(first: str) -> list[str]:
+            return list(self._terms(collection, **{"terms.prefix": first, "terms.limit": -1}))
+
+        def frequencies(terms: list[str]) -> dict[str, int]:
+            if not terms:
+                return {}
+            found = self._terms(collection, **{"terms.list": ",".join(terms)})
+            return {term: int(found[term]) if not isinstance(found[term], dict)
+                    else int(found[term].get("df", 0)) for term in terms if term in found}
+
+        def texts(term: str, count: int) -> list[str]:
+            answer = self.client.get(f"/{collection}/select", q="{!term f=body v=$t}", t=term,
+                                     rows=count, sort="seq asc", fl="body")
+            return [doc.get("body") or "" for doc in answer["response"]["docs"]]
+
+        return suggest_surface(word, maxdist, lexicon, frequencies, texts)
 
     def _terms(self, collection: str, **params) -> dict:
         """Return the terms component's answer for the body field as {term: counts}."""
@@ -274,6 +323,10 @@ def _filters(filters: Filters) -> list[str]:
         years = [str(UNKNOWN_YEAR) if y == UNKNOWN else str(int(y))
                  for y in filters.years]
         queries.append("{!tag=year}year:(" + " OR ".join(years) + ")")
+    for tag, field, values in (("author", "authors", filters.authors),
+                               ("topic", "topics", filters.topics)):
+        if values:
+            queries.append(f"{{!tag={tag}}}{field}:(" + " OR ".join(map(quote, values)) + ")")
     if filters.date_from or filters.date_to:
         low = solr_date(filters.date_from) if filters.date_from else "*"
         high = solr_date(filters.date_to, end=True) if filters.date_to else "*"
@@ -295,6 +348,33 @@ def _year_facet(facets: dict) -> list[tuple[str, int]]:
     return sorted(values, key=lambda item: (item[0] == UNKNOWN, item[0]))
 
 
+def _many_facet(facets: dict, name: str, limit: int,
+                selected: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Return a many-valued facet's counts, most first then by name: the first ``limit``
+    and the selected ones, as the Whoosh backend's."""
+    values = sorted(((b["val"], b["count"]) for b in facets.get(name, {}).get("buckets", [])),
+                    key=lambda item: (-item[1], item[0].casefold()))
+    return [item for i, item in enumerate(values) if i < limit or item[0] in selected]
+
+
+def _months(facets: dict) -> list[tuple[str, int]]:
+    """Return the counts per month ("2016-09") in month order; 0, no known month, left out."""
+    buckets = sorted((b["val"], b["count"]) for b in facets.get("month", {}).get("buckets", []))
+    return [(f"{month // 100:04d}-{month % 100:02d}", count)
+            for month, count in buckets if month]
+
+
+def period_start(day: dt.date, interval: str) -> dt.date:
+    """Return the first day of a day's period (weeks start on Monday)."""
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
 def _fields(doc: dict) -> dict:
     """Return a Solr document's stored fields as the Whoosh backend gives them."""
     fields = {name: doc.get(name) for name in STORED}
@@ -309,14 +389,3 @@ def _fields(doc: dict) -> dict:
 def escape_regex(ch: str) -> str:
     """Return one character as a literal in Java's regex syntax."""
     return "\\" + ch if not ch.isalnum() else ch
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Return the Levenshtein distance between two words."""
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]

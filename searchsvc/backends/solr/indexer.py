@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
+from ...ingest.metadata import split_names
 from ...outlets import UNKNOWN, OutletRegistry
 from ..whoosh.generations import BuildError
-from ..whoosh.indexer import BuildReport, content_hash
+from ..whoosh.indexer import BuildReport, content_hash, split_topics
 from .analysis import CONFIGSET
 from .client import SolrClient, SolrError
 from .generations import UNKNOWN_YEAR, built_for, generation_name, served
@@ -30,9 +31,15 @@ def solr_document(article: Article, digest: str, seq: int) -> dict:
     date = article.date
     document = {
         "id": article.id, "title": article.title, "body": article.body,
-        "author": article.author or "", "outlet_name": article.outlet or "",
+        "author": article.author or "",
+        # `outlet:` finds an article by its outlet's name and by the label it was given
+        "outlet_name": " ".join(dict.fromkeys(filter(None, (article.outlet,
+                                                            article.outlet_label)))),
         "outlet": article.outlet or UNKNOWN,
+        "authors": split_names(article.author), "topics": split_topics(article.topic),
         "year": date.year if date else UNKNOWN_YEAR,
+        "month": date.year * 100 + date.month if date and date.month else 0,
+        "has_text": article.has_text,
         "language": article.language or "", "source": article.source,
         "source_file": article.source_file, "content_hash": digest,
         "provenance": json.dumps(article.provenance, ensure_ascii=False), "seq": seq,
@@ -42,6 +49,8 @@ def solr_document(article: Article, digest: str, seq: int) -> dict:
         document["date_iso"] = date.iso()
     if article.url:
         document["url"] = article.url
+    if article.outlet_label:
+        document["outlet_label"] = article.outlet_label
     return document
 
 

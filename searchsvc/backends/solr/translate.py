@@ -45,9 +45,11 @@ def _weight(value: float) -> str:
 class Translation:
     """A tree as a Lucene query string, with the parameters its nested queries refer to."""
 
-    def __init__(self, tree: t.Node | None, prefix: str = "qq") -> None:
+    def __init__(self, tree: t.Node | None, prefix: str = "qq",
+                 exact_phrases: bool = False) -> None:
         self.params: dict[str, str] = {}
         self._prefix = prefix
+        self._exact = {id(node) for node in required_phrases(tree)} if exact_phrases else set()
         self.query = None if tree is None else self.node(tree)
 
     def node(self, node: t.Node) -> str | None:
@@ -56,8 +58,14 @@ class Translation:
             return self._words([node.text], node.field, node.weight, slop=0)
         if isinstance(node, t.Phrase):
             # Whoosh counts slop 1 as adjacent; Lucene counts moves, 0 for adjacent.
-            return self._words(list(node.words), node.field, node.weight,
-                               slop=max(1, node.slop) - 1)
+            query = self._words(list(node.words), node.field, node.weight,
+                                slop=max(1, node.slop) - 1)
+            if query is None or id(node) not in self._exact:
+                return query
+            # The index leaves stop words out; the *_all fields keep them, in their places.
+            written = " ".join(f"{name}_all:{quote(' '.join(node.words))}"
+                               for name in INDEX_FIELDS[node.field])
+            return f"+({query}) +filter({written})"
         if isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy)):
             return self._multiterm(node)
         if isinstance(node, t.Synonyms):
@@ -140,6 +148,26 @@ class Translation:
             else:
                 options.append(f"{fieldname}:{escape(node.text.lower())}~{node.edits or 1}{boost}")
         return " ".join(options) if options else None
+
+
+def required_phrases(tree: t.Node | None) -> list[t.Phrase]:
+    """Return the phrases every match must hold that have a stop word among other words.
+
+    As the Whoosh backend's checks (``whoosh/phrases.py``): only the query itself or a part
+    of an all-words query, adjacent words, in the title or the body.
+    """
+    nodes = [tree] if isinstance(tree, t.Phrase) else (
+        [node for node in tree.parts if isinstance(node, t.Phrase)]
+        if isinstance(tree, t.All) else [])
+    found = []
+    for node in nodes:
+        if node.slop or node.field not in (None, "title", "body"):
+            continue
+        terms = [analyze_word(word) for word in node.words]
+        if all(terms) or not any(terms) or any(" " in term for term in terms):
+            continue
+        found.append(node)
+    return found
 
 
 def query_terms(tree: t.Node | None, expand=None) -> QueryTerms:
