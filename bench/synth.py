@@ -14,6 +14,7 @@ along in their share, as a real archive has them. The same --seed and source giv
 file, byte for byte.
 
     python bench/synth.py --articles 1000000 --out /tmp/synth-1m.jsonl.gz
+    python bench/synth.py --articles 10000 --start 1000001 --seed 7 --out /tmp/new-1pc.jsonl.gz
 """
 from __future__ import annotations
 
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
                         help="the dataset drawn from (default: the 63k news dataset)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    parser.add_argument("--start", type=int, default=1,
+                        help="number of the first article, for a batch of new ones (default 1)")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
@@ -124,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     with open(args.out, "wb") as raw, \
             gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=3,
                           mtime=0) as out:
-        for number in range(1, args.articles + 1):
+        for count, number in enumerate(range(args.start, args.start + args.articles), 1):
             record = article(number, source, rng)
             characters += len(record["body"])
             out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-            if number % 100_000 == 0:
-                print(f"  {number:,} articles", file=sys.stderr)
+            if count % 100_000 == 0:
+                print(f"  {count:,} articles", file=sys.stderr)
     print(f"wrote {args.articles:,} articles ({characters / args.articles:,.0f} characters of "
           f"body on average; the source: {sum(source.lengths) / len(source.lengths):,.0f}) "
           f"to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)

@@ -65,3 +65,11 @@ def test_articles_are_unique_and_drawn_from_the_source(synth, source, tmp_path):
         assert all(part in paragraphs for part in parts[:-1])
         assert any(p.startswith(parts[-1]) for p in paragraphs)
         assert len(item["body"]) <= max(lengths)
+
+
+def test_a_batch_of_new_articles_starts_where_asked(synth, source, tmp_path):
+    path, _ = source
+    synth.main(["--articles", "5", "--start", "1001", "--seed", "7",
+                "--out", str(tmp_path / "new.jsonl.gz"), "--source", str(path)])
+    assert [a["id"] for a in read(tmp_path / "new.jsonl.gz")] == [
+        f"synth-{n:07d}" for n in range(1001, 1006)]
