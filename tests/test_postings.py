@@ -12,6 +12,7 @@ from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.backends.whoosh.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
                                 _read_one_by_one, read_postings)
 from searchsvc.backends.whoosh.backend import top_ranked
+from searchsvc.backends.whoosh.phrases import WrittenAs
 from searchsvc.backends.whoosh.translate import to_whoosh
 from searchsvc.query.synonyms import Synonyms
 from searchsvc.service import SearchRequest
@@ -82,6 +83,11 @@ def _whoosh_scores(searcher, parsed):
     return np.array(docs, dtype=np.int64), np.array(scores)
 
 
+def _checks_written_text(query) -> bool:
+    """Tell whether a query holds a phrase with stop words, checked on the stored text."""
+    return isinstance(query, WrittenAs) or any(map(_checks_written_text, query.children()))
+
+
 @pytest.mark.parametrize("which", ["generated", "seeds"])
 def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index, registry):
     index_dir = generated_index if which == "generated" else seeds_index
@@ -99,8 +105,15 @@ def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index
             if parsed is None:
                 continue
             matches = evaluator.evaluate(parsed)
-            assert np.array_equal(matches.docs, np.sort(list(searcher.docs_for_query(parsed)))), q
             docs, scores = _whoosh_scores(searcher, parsed)
+            if _checks_written_text(parsed):
+                # Whoosh matches such a phrase as its index terms: a superset ("meadow^2" is
+                # the phrase "meadow 2", whose "2" the index leaves out).
+                kept = np.isin(docs, matches.docs)
+                docs, scores = docs[kept], scores[kept]
+            else:
+                assert np.array_equal(matches.docs,
+                                      np.sort(list(searcher.docs_for_query(parsed)))), q
             assert np.array_equal(matches.docs, docs), q
             np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)
             checked += matches.docs.size

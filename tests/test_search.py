@@ -496,6 +496,8 @@ PHRASE_RECORDS = [
     ('"state of the union" strong', {"x1", "x4"}),           # a required part of the query
     ('title:"state of the union"', {"x6"}),
     ('"of the union"', {"x1", "x3", "x4", "x6"}),
+    ('"state of a union" OR labour', {"x2", "x5"}),          # among alternatives
+    ('said -"state of the union"', {"x5"}),                   # excluded
 ])
 def test_phrases_with_stop_words_match_exactly(tmp_path, registry, q, expected):
     service = jsonl_service(tmp_path, registry, PHRASE_RECORDS)

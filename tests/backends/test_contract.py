@@ -46,6 +46,19 @@ def test_a_phrase_with_stop_words_matches_them_as_written(backend):
     assert ids(backend.search(SearchSpec(within))) == ["a1"]
 
 
+def test_a_phrase_with_stop_words_is_exact_among_alternatives_and_exclusions(backend):
+    # a1 says "said the regime": the index alone sees "said regime" in it.
+    written, unwritten = t.Phrase(("said", "the", "regime")), t.Phrase(("said", "a", "regime"))
+    either = t.Any((unwritten, t.Word("festival")))
+    assert ids(backend.search(SearchSpec(either))) == ["a3"]
+    kept = t.All((t.Word("diplomat"), t.Not(unwritten)))
+    assert set(ids(backend.search(SearchSpec(kept)))) == {"a1", "a4"}
+    dropped = t.All((t.Word("diplomat"), t.Not(written)))
+    assert ids(backend.search(SearchSpec(dropped))) == ["a4"]
+    assert backend.period_counts(unwritten, Filters(), "year").total == 0
+    assert backend.period_counts(written, Filters(), "year").total == 1
+
+
 def test_fields_and_ranges(backend):
     assert ids(backend.search(SearchSpec(t.Word("asylum", field="title")))) == ["a1"]
     assert ids(backend.search(SearchSpec(t.Word("lee", field="author")))) == ["a1"]

@@ -108,7 +108,7 @@ class SolrBackend:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""
         collection, generation, _ = self._served()
         notes: list[str] = []
-        translation = Translation(spec.tree, exact_phrases=True)
+        translation = Translation(spec.tree)
         if spec.tree is not None and translation.query is None:
             notes.append(TOO_COMMON_NOTE)
         if spec.match_nothing or (spec.tree is not None and translation.query is None):

@@ -45,11 +45,10 @@ def _weight(value: float) -> str:
 class Translation:
     """A tree as a Lucene query string, with the parameters its nested queries refer to."""
 
-    def __init__(self, tree: t.Node | None, prefix: str = "qq",
-                 exact_phrases: bool = False) -> None:
+    def __init__(self, tree: t.Node | None, prefix: str = "qq") -> None:
         self.params: dict[str, str] = {}
         self._prefix = prefix
-        self._exact = {id(node) for node in required_phrases(tree)} if exact_phrases else set()
+        self._exact = {id(node) for node in stopword_phrases(tree)}
         self.query = None if tree is None else self.node(tree)
 
     def node(self, node: t.Node) -> str | None:
@@ -150,18 +149,16 @@ class Translation:
         return " ".join(options) if options else None
 
 
-def required_phrases(tree: t.Node | None) -> list[t.Phrase]:
-    """Return the phrases every match must hold that have a stop word among other words.
+def stopword_phrases(tree: t.Node | None) -> list[t.Phrase]:
+    """Return the phrases of a tree that have a stop word among other words.
 
-    As the Whoosh backend's checks (``whoosh/phrases.py``): only the query itself or a part
-    of an all-words query, adjacent words, in the title or the body.
+    As the Whoosh backend's checks (``whoosh/phrases.py``): wherever the phrase stands
+    (required, among alternatives, excluded), adjacent words, in the title or the body.
     """
-    nodes = [tree] if isinstance(tree, t.Phrase) else (
-        [node for node in tree.parts if isinstance(node, t.Phrase)]
-        if isinstance(tree, t.All) else [])
     found = []
-    for node in nodes:
-        if node.slop or node.field not in (None, "title", "body"):
+    for node in t.walk(tree) if tree is not None else ():
+        if not isinstance(node, t.Phrase) or node.slop or node.field not in (None, "title",
+                                                                                "body"):
             continue
         terms = [analyze_word(word) for word in node.words]
         if all(terms) or not any(terms) or any(" " in term for term in terms):

@@ -23,7 +23,6 @@ from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
 from .periods import count_periods
-from .phrases import holding, required_phrases
 from .postings import Budget, Matches, PostingCache, QueryEvaluator, Unsupported, contains
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
@@ -81,10 +80,6 @@ class WhooshBackend:
         else:
             matched = self._matching(searcher, columns, generation, query, spec.filters,
                                      budget)
-            checks = required_phrases(spec.tree)
-            if checks:      # the index cannot see stop words: the stored text is read
-                matched = matched.select(holding(
-                    matched.docs, checks, lambda docnum: stored_fields(searcher, docnum)))
         tree_matches = int(matched.docs.size)
         with_all = None     # the articles having every word, when others follow them
         if (spec.fallback is not None and matched.docs.size < spec.fallback_below

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import pickle
 import threading
-import time
 from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .arraycache import cached_arrays
+from .budget import Budget
 from .columnranges import range_docs
+from .phrases import WrittenAs, holding
 
 CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
@@ -278,20 +279,6 @@ class PostingCache:
                 self._held -= dropped.size
 
 
-class Budget:
-    """A search's time limit: over() tells, and records, whether it has passed."""
-
-    def __init__(self, deadline: float | None = None) -> None:
-        self.deadline = deadline      # a time.monotonic() value; None: no limit
-        self.exceeded = False
-
-    def over(self) -> bool:
-        """Return True (and remember it) once the deadline has passed."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            self.exceeded = True
-        return self.exceeded
-
-
 class QueryEvaluator:
     """Evaluates simple query trees over a generation's posting cache."""
 
@@ -345,6 +332,9 @@ class QueryEvaluator:
             return Matches(positive.docs[keep], positive.scores[keep])
         if kind is wq.NumericRange or kind is wq.DateRange:
             return self._range(node)
+        if kind is WrittenAs:
+            found = self.evaluate(node.child)
+            return found.select(holding(found.docs, node.check, self.searcher, self.budget.over))
         raise Unsupported(kind.__name__)
 
     def _range(self, node: wq.NumericRange) -> Matches:

@@ -9,6 +9,7 @@ from whoosh import query as wq
 from ...query import tree as t
 from ..contract import QueryTerms
 from .analysis import analyze_word
+from .phrases import WrittenAs, phrase_check
 
 # Relevance ranking adds the BM25 scores of the title and the body, a title match weighted
 # by the ranking's title_weight (ranking.py).
@@ -34,7 +35,9 @@ class _Translator:
         if isinstance(node, t.Word):
             return self._words([node.text], node.field, node.weight, slop=1)
         if isinstance(node, t.Phrase):
-            return self._words(node.words, node.field, node.weight, slop=max(1, node.slop))
+            query = self._words(node.words, node.field, node.weight, slop=max(1, node.slop))
+            check = phrase_check(node)
+            return query if query is None or check is None else WrittenAs(query, check)
         if isinstance(node, (t.Prefix, t.Wildcard, t.Fuzzy)):
             return self._multiterm(node)
         if isinstance(node, t.Synonyms):
