@@ -277,3 +277,33 @@ def test_phone_page_with_open_filters_has_no_accessibility_violations(browser,
         assert _axe_violations(browser) == []
     finally:
         browser.set_window_size(1200, 900)
+
+
+@pytest.fixture(scope="module")
+def stories_server(tmp_path_factory, registry):
+    """A live server over a wire story carried by three outlets (storycorpus)."""
+    from builders import jsonl_service
+    from storycorpus import STORY_RECORDS
+    work = tmp_path_factory.mktemp("stories")
+    jsonl_service(work, registry, STORY_RECORDS)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(work / "ix")})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_story_names_its_copies_and_shows_every_copy_on_request(browser, stories_server):
+    browser.get(stories_server + "/search?q=central+bank&sort=oldest")
+    copies = browser.find_element(By.CSS_SELECTOR, "li.hit p.copies")
+    assert copies.text.startswith("Also in 2 outlets:")
+    assert [a.text.split(",")[0] for a in copies.find_elements(By.TAG_NAME, "a")] == [
+        "CNN", "BBC News"]
+    assert _axe_violations(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "a.collapse").click()
+    assert parse_qs(urlsplit(browser.current_url).query)["collapse"] == ["false"]
+    assert browser.find_elements(By.CSS_SELECTOR, "li.hit p.copies") == []
+    # a facet chosen now keeps every copy listed
+    browser.find_element(By.CSS_SELECTOR, "aside.facets a[href*='outlet=CNN']").click()
+    assert parse_qs(urlsplit(browser.current_url).query)["collapse"] == ["false"]
+    assert _axe_violations(browser) == []
