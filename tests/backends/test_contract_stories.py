@@ -62,3 +62,20 @@ def test_pages_of_stories_hold_each_story_once(stories):
         assert page.total == 3
         seen.extend(ids(page))
     assert len(seen) == 3 and len(set(seen) & WIRE) == 1
+
+
+def test_an_update_adds_a_new_copy_to_its_story(builder, tmp_path):
+    from searchsvc.dates import PartialDate
+    from searchsvc.ingest.corpus import Article
+    from storycorpus import wire_copy
+    write_corpus(tmp_path / "corpus", STORY_RECORDS)
+    backend = builder(tmp_path / "corpus", tmp_path)
+    backend.update_articles([Article(
+        id="w4", title="Rates rise", body=wire_copy({"governor": "bank's governor"}),
+        source="api", source_file="api", outlet="Fox News",
+        date=PartialDate(2022, 5, 8))], delete_ids=["w3"])
+    outcome = backend.search(SearchSpec(BANK, sort="oldest", collapse=True))
+    (story,) = [found for found in outcome.hits if found.fields["id"] in WIRE | {"w4"}]
+    assert story.fields["id"] == "w1"
+    assert sorted(copy["id"] for copy in story.copies) == ["w2", "w4"]
+    assert outcome.articles == 5 and outcome.total == 3

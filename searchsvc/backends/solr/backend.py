@@ -19,6 +19,7 @@ from .analysis import analyze_word
 from .client import SolrClient
 from .generations import UNKNOWN_YEAR, generation_name, served
 from .spelling import suggest_surface
+from . import stories
 from .translate import Translation, query_terms, quote, solr_date
 
 if TYPE_CHECKING:
@@ -128,6 +129,9 @@ class SolrBackend:
         scored = spec.sort == "relevance" and spec.tree is not None
         hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None)
                 for doc in answer["response"]["docs"]]
+        if spec.collapse:
+            for doc, hit in zip(answer["response"]["docs"], hits):
+                hit.copies, hit.copy_count = stories.copies(answer, doc)
         facets = answer["facets"]
         return Outcome(
             total=answer["response"]["numFound"], hits=hits,
@@ -139,7 +143,8 @@ class SolrBackend:
             months=_months(facets),
             highlight=self.highlight_terms(marked), generation=generation,
             all_words=None if ahead is None else facets.get("ahead", {}).get("count", 0),
-            tree_matches=tree_matches, notes=notes)
+            tree_matches=tree_matches, notes=notes,
+            articles=facets.get("articles", {}).get("count", 0) if spec.collapse else None)
 
     def _select(self, collection: str, translation: Translation, spec: SearchSpec,
                 ahead: Translation | None = None) -> dict:
@@ -172,6 +177,8 @@ class SolrBackend:
             sort = "if(exists(query($aq)),1,0) desc," + sort
             facet["ahead"] = {"type": "query", "q": "{!lucene v=$aq}"}
         params["sort"] = sort
+        if spec.collapse:
+            stories.collapse(params, facet, spec)
         params["json.facet"] = json.dumps(facet)
         answer = self.client.request("POST", f"/{collection}/select", data=params,
                                      params={"wt": "json"})
@@ -238,11 +245,16 @@ class SolrBackend:
     def similar(self, article_id: str, limit: int = 5) -> list[Found]:
         """Return the articles most like one article (its 25 key body words), itself left out."""
         collection, _, _ = self._served()
+        # The MoreLikeThis component, not {!mlt}: that parser fetches the article with a
+        # real-time get by id, which cannot find it when articles are routed by their story
+        # cluster (stories.py); a search for the id finds it on any shard.
         answer = self.client.get(
-            f"/{collection}/select", q="{!mlt qf=body mintf=1 mindf=1 maxqt=25 v=$id}",
-            id=article_id, rows=limit, fl="*,score")
+            f"/{collection}/select", q=f"id:{quote(article_id)}", rows=1, fl="*,score",
+            mlt="true", **{"mlt.fl": "body", "mlt.mintf": 1, "mlt.mindf": 1,
+                           "mlt.maxqt": 25, "mlt.count": limit + 1})
+        found = stories.more_like_this(answer, article_id)
         return [Found(_fields(doc), round(float(doc["score"]), 4))
-                for doc in answer["response"]["docs"] if doc["id"] != article_id][:limit]
+                for doc in found if doc["id"] != article_id][:limit]
 
     def highlight_terms(self, tree: t.Node | None) -> QueryTerms:
         """Return the analysed terms and phrases a tree looks for (not those it excludes)."""
