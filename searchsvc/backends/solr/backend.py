@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from ...query import tree as t
@@ -108,6 +109,8 @@ class SolrBackend:
     def search(self, spec: SearchSpec) -> Outcome:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""
         collection, generation, _ = self._served()
+        if spec.collapse and not stories.available(self.client, collection):
+            spec = replace(spec, collapse=False)     # built before story clusters
         notes: list[str] = []
         translation = Translation(spec.tree, exact_phrases=True)
         if spec.tree is not None and translation.query is None:

@@ -138,3 +138,14 @@ def more_like_this(answer: dict, article_id: str) -> list[dict]:
     if isinstance(section, list):
         section = dict(zip(section[::2], section[1::2]))
     return section.get(article_id, {}).get("docs", [])
+
+
+_AVAILABLE: dict[str, bool] = {}     # collection -> has the cluster field (fixed at creation)
+
+
+def available(client, collection: str) -> bool:
+    """Return whether a collection has story clusters (one built before them has not)."""
+    if collection not in _AVAILABLE:
+        fields = client.get(f"/{collection}/schema/fields")["fields"]
+        _AVAILABLE[collection] = any(field["name"] == "cluster" for field in fields)
+    return _AVAILABLE[collection]
