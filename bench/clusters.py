@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python bench/clusters.py cost --corpus CORPUS --index-dir INDEX
     PYTHONPATH=$PWD python bench/clusters.py report --index-dir INDEX [--sample 20]
+    PYTHONPATH=$PWD python bench/clusters.py scale --articles 1000000
 
 cost: builds the corpus twice in this one process, without story clusters (signatures and
 clustering left out, into a temporary directory) and then with them (into INDEX, kept for
@@ -10,6 +11,9 @@ build workers) of each; then the CPU microseconds of a signature per article, ov
 3,000 bodies. report: clusters of two or more articles, the articles in them, the size
 distribution, the largest cluster, and a random sample of clusters to check by reading
 (each member's title, outlet, date and estimated Jaccard similarity to the leader).
+scale: the clustering step alone (neardup.find_clusters) over N generated signatures, one
+in 100 a copy of the one before it with 10 of its 128 values changed (J ~ 0.92), read a
+chunk at a time as a build reads them from the index: its time and peak RSS at a million.
 """
 from __future__ import annotations
 
@@ -119,18 +123,50 @@ def report(args) -> None:
             show(leader)
 
 
+def scale(args) -> None:
+    """Time neardup.find_clusters over generated signatures; print time and peak RSS."""
+    import resource
+    count = args.articles
+
+    def read(rows: np.ndarray) -> np.ndarray:
+        values = np.empty((rows.size, neardup.PERMUTATIONS), dtype=np.uint32)
+        for i, row in enumerate(rows.tolist()):
+            original = row - 1 if row % 100 == 1 else row
+            values[i] = np.random.default_rng(original).integers(
+                0, 2**32, neardup.PERMUTATIONS, dtype=np.uint32)
+            if original != row:
+                changed = np.random.default_rng(row + 10**9)
+                values[i, changed.choice(neardup.PERMUTATIONS, 10, replace=False)] += 1
+        return values
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started, cpu = time.perf_counter(), time.process_time()
+    leaders = neardup.find_clusters(np.arange(count), read)
+    took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    planted = count // 100
+    found = int((leaders != np.arange(count)).sum())
+    print(f"{count:,} signatures ({planted:,} planted copies): {found:,} joined a story; "
+          f"{took:.1f} s wall, {took_cpu:.1f} s CPU (generating the signatures twice "
+          f"included); peak RSS {peak:.0f} MiB ({before:.0f} MiB before)")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the chosen part."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["cost", "report"])
+    parser.add_argument("part", choices=["cost", "report", "scale"])
     parser.add_argument("--corpus", type=Path)
-    parser.add_argument("--index-dir", type=Path, required=True)
+    parser.add_argument("--index-dir", type=Path)
+    parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=20)
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args(argv)
-    if args.part == "cost":
-        if args.corpus is None:
-            parser.error("cost needs --corpus")
+    if args.part == "scale":
+        scale(args)
+    elif args.index_dir is None or (args.part == "cost" and args.corpus is None):
+        parser.error(f"{args.part} needs --index-dir" + (" and --corpus" if args.part == "cost"
+                                                         else ""))
+    elif args.part == "cost":
         cost(args)
     else:
         report(args)

@@ -273,7 +273,11 @@ def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tup
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result['counts']}; for {result['query']['read_as']!r} "
+    counted = f"{result['total']:,} articles"
+    if result["collapsed"] and result["articles"] != result["total"]:
+        counted = (f"{result['total']:,} stories ({result['articles']:,} articles; facet "
+                   "counts are articles)")
+    click.echo(f"{counted} for {result['query']['read_as']!r} "
                f"(page {result['page']} of {result['pages']}, {result['took_ms']:.0f} ms)")
     for note in result["query"]["notes"]:
         click.echo(click.style(f"note: {note}", fg="yellow"))

@@ -163,8 +163,9 @@ def test_the_command_line_collapses_unless_told_not_to(story_index, runner):
     collapsed = runner.invoke(main, ["search", "interest rate", "--index-dir",
                                      str(story_index)])
     assert collapsed.exit_code == 0, collapsed.output
-    assert "in 3 stories" in collapsed.output and "also in:" in collapsed.output
+    assert "3 stories (5 articles; facet counts are articles) for 'interest rate'" in \
+        collapsed.output and "also in:" in collapsed.output
     every = runner.invoke(main, ["search", "interest rate", "--no-collapse", "--index-dir",
                                  str(story_index)])
-    assert every.exit_code == 0 and "5 articles, every copy" in every.output
+    assert every.exit_code == 0 and "5 articles for 'interest rate'" in every.output
     assert "also in:" not in every.output
