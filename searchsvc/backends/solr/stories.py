@@ -25,7 +25,6 @@ from typing import Iterable
 
 import numpy as np
 
-from ...ingest import neardup
 from ..contract import COPY_FIELDS, MAX_COPIES
 
 ROUTER = {"router.field": "cluster"}
@@ -34,6 +33,7 @@ TAG = "story"
 
 def signature_fields(article) -> dict:
     """Return an article's `minhash` (base64) and `bands` fields; none when no signature."""
+    from ...ingest import neardup      # (building only: serving loads no ingest code)
     values = neardup.signature(article.body) if article.has_text and article.body else None
     if values is None:
         return {}
@@ -47,6 +47,7 @@ def corpus_leaders(articles: Iterable) -> dict[str, str]:
 
     Signatures go to a temporary file, read back a chunk at a time by neardup.find_clusters.
     """
+    from ...ingest import neardup
     ids, days = [], []
     with tempfile.TemporaryFile() as handle:
         for article in articles:
@@ -72,6 +73,7 @@ def corpus_leaders(articles: Iterable) -> dict[str, str]:
 
 def join_stories(client, collection: str, documents: list[dict]) -> None:
     """Set each new document's cluster: the earliest indexed leader it copies, else itself."""
+    from ...ingest import neardup
     for document in documents:
         document["cluster"] = document["id"]
         if "bands" not in document:
