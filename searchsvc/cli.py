@@ -77,6 +77,11 @@ def print_report(report: BuildReport, examples: int = 3, most_examples: int = 10
                    f"{report.without_text:,}")
     click.echo(f"  unknown outlet: {report.unknown['outlet']:,}; "
                f"unknown date: {report.unknown['date']:,}")
+    clusters = getattr(report, "clusters", None)    # (the Solr build's report has none)
+    if clusters:
+        click.echo(f"  story clusters: {clusters['clusters']:,} of two or more articles "
+                   f"({clusters['clustered_articles']:,} articles, the largest "
+                   f"{clusters['largest_cluster']:,}) in {clusters['seconds']:.1f} s")
     if report.skipped:
         kinds = Counter(_reason_kind(reason) for _, reason in report.skipped)
         click.echo(f"  skipped {len(report.skipped):,}: "
@@ -244,15 +249,19 @@ def filter_options(command):
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--index-dir", type=click.Path(), help="Index to search [SEARCHSVC_INDEX_DIR].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="One hit per story, its copies at other outlets listed with it; "
+                   "--no-collapse: every copy a hit.")
 def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tuple,
            date_from: str | None,
            date_to: str | None, sort: str, page: int, per_page: int,
-           index_dir: str | None, as_json: bool) -> None:
+           index_dir: str | None, as_json: bool, collapse: bool) -> None:
     """Search the index and print ranked hits with snippets and facet counts."""
     service = _service(index_dir)
     request = SearchRequest(q=query, outlets=outlets, years=years, authors=authors,
                             topics=topics, date_from=date_from,
-                            date_to=date_to, sort=sort, page=page, per_page=per_page)
+                            date_to=date_to, sort=sort, page=page, per_page=per_page,
+                            collapse=collapse)
     try:
         result = service.search(request)
     except FileNotFoundError as error:
@@ -264,7 +273,11 @@ def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tup
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result['total']:,} articles for {result['query']['read_as']!r} "
+    counted = f"{result['total']:,} articles"
+    if result["collapsed"] and result["articles"] != result["total"]:
+        counted = (f"{result['total']:,} stories ({result['articles']:,} articles; facet "
+                   "counts are articles)")
+    click.echo(f"{counted} for {result['query']['read_as']!r} "
                f"(page {result['page']} of {result['pages']}, {result['took_ms']:.0f} ms)")
     for note in result["query"]["notes"]:
         click.echo(click.style(f"note: {note}", fg="yellow"))
@@ -280,6 +293,12 @@ def search(query: str, outlets: tuple, years: tuple, authors: tuple, topics: tup
                    + (f" · {hit['author']}" if hit["author"] else "") + f"   [{hit['id']}]")
         for snippet in hit["snippets"]:
             click.echo("   " + _terminal_highlight(snippet["html"]))
+        if hit["copies"]:
+            click.echo(f"   also in: " + ", ".join(
+                f"{copy['outlet'] or 'unknown outlet'} {copy['date'] or ''} [{copy['id']}]"
+                for copy in hit["copies"]) + (f" and {hit['copy_count'] - len(hit['copies'])}"
+                                              " more" if hit["copy_count"] > len(hit["copies"])
+                                              else ""))
     for name in ("outlet", "year", "author", "topic"):
         values = ", ".join(f"{'*' if row['selected'] else ''}{row['value']} ({row['count']:,})"
                            for row in result["facets"][name][:15])

@@ -53,6 +53,15 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def _serve(index_dir):
+    """Serve an index on a free port while the fixture lasts; yield its base URL."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def many_authors_server(tmp_path_factory, registry):
     """A live server over 20 articles by 20 authors: a facet list long enough to fold."""
@@ -61,11 +70,7 @@ def many_authors_server(tmp_path_factory, registry):
     jsonl_service(work, registry, [
         {"id": f"r{n}", "title": f"Port story {n}", "body": f"The port, day {n}.",
          "authors": f"{'Ann' if n % 4 else 'Bo'} Writer{n:02d}"} for n in range(20)])
-    app = create_app({"TESTING": True, "INDEX_DIR": str(work / "ix")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from _serve(work / "ix")
 
 
 def test_show_all_and_the_facet_filter_box(browser, many_authors_server):
@@ -277,3 +282,29 @@ def test_phone_page_with_open_filters_has_no_accessibility_violations(browser,
         assert _axe_violations(browser) == []
     finally:
         browser.set_window_size(1200, 900)
+
+
+@pytest.fixture(scope="module")
+def stories_server(tmp_path_factory, registry):
+    """A live server over a wire story carried by three outlets (storycorpus)."""
+    from builders import jsonl_service
+    from storycorpus import STORY_RECORDS
+    work = tmp_path_factory.mktemp("stories")
+    jsonl_service(work, registry, STORY_RECORDS)
+    yield from _serve(work / "ix")
+
+
+def test_a_story_names_its_copies_and_shows_every_copy_on_request(browser, stories_server):
+    browser.get(stories_server + "/search?q=central+bank&sort=oldest")
+    copies = browser.find_element(By.CSS_SELECTOR, "li.hit p.copies")
+    assert copies.text.startswith("Also in 2 outlets:")
+    assert [a.text.split(",")[0] for a in copies.find_elements(By.TAG_NAME, "a")] == [
+        "CNN", "BBC News"]
+    assert _axe_violations(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "a.collapse").click()
+    assert parse_qs(urlsplit(browser.current_url).query)["collapse"] == ["false"]
+    assert browser.find_elements(By.CSS_SELECTOR, "li.hit p.copies") == []
+    # a facet chosen now keeps every copy listed
+    browser.find_element(By.CSS_SELECTOR, "aside.facets a[href*='outlet=CNN']").click()
+    assert parse_qs(urlsplit(browser.current_url).query)["collapse"] == ["false"]
+    assert _axe_violations(browser) == []

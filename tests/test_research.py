@@ -9,7 +9,8 @@ import pytest
 from searchsvc import create_app
 from searchsvc.cli import main
 from searchsvc.service import SearchRequest
-from searchsvc.service.export import COLUMNS, GenerationChanged, HitStream
+from searchsvc.service.export import (COLUMNS, GenerationChanged, HitStream,
+                                      spreadsheet_safe)
 from builders import jsonl_service
 
 feedparser = pytest.importorskip("feedparser")
@@ -206,3 +207,30 @@ def test_an_http_export_is_cut_short_by_a_generation_switch(tmp_path, registry, 
     with pytest.raises(GenerationChanged):
         next(rows)
     assert "export cut short by a generation switch" in caplog.text
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_export_csv_cells_cannot_be_read_as_formulas(tmp_path, registry, start):
+    # A spreadsheet runs a cell starting with = + - @ as a formula (CSV injection): the
+    # cell gets a leading apostrophe; JSON lines are unchanged.
+    title = f"{start}HYPERLINK(\"http://example.org\",\"click\") rates"
+    jsonl_service(tmp_path, registry, [
+        {"id": "x1", "title": title, "body": "Rates rose again.", "author": "-Ann Lee",
+         "outlet": "Reuters", "date": "2020-01-02"},
+        {"id": "x2", "title": "Plain rates", "body": "Rates fell.", "outlet": "Reuters",
+         "date": "2020-01-01"}])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    text = client.get("/api/export?q=rates&format=csv&sort=newest").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["title"] == "'" + title and rows[0]["authors"] == "'-Ann Lee"
+    assert rows[1]["title"] == "Plain rates" and rows[1]["date"] == "2020-01-01"
+    lines = client.get("/api/export?q=rates&format=jsonl&sort=newest").get_data(as_text=True)
+    assert json.loads(lines.splitlines()[0])["title"] == title
+
+
+def test_spreadsheet_safe_guards_text_only():
+    # (titles and names lose leading tabs and line ends when read; a field may not)
+    for value in ("\t=1+1", "\r=1+1", "=1+1", "@SUM(A1)", "-2", "+2"):
+        assert spreadsheet_safe(value) == "'" + value
+    assert spreadsheet_safe("Rates rose") == "Rates rose"
+    assert spreadsheet_safe(-1.5) == -1.5 and spreadsheet_safe("") == ""

@@ -28,7 +28,8 @@ def test_an_update_killed_anywhere_leaves_the_old_or_the_new_index(corpus_copy, 
     build_index(corpus_copy, index_dir, registry=registry)
     rng = random.Random(20)
     for kill in range(KILLS):
-        before = whoosh_service(index_dir, registry).search(SearchRequest())["total"]
+        # (articles, not stories: the repeated texts below are copies of one another)
+        before = whoosh_service(index_dir, registry).search(SearchRequest())["articles"]
         # Each update adds one article and changes another.
         (corpus_copy / f"new{kill}.txt").write_text(
             f"New story {kill}\n\n" + "Asylum talks resumed. " * 100, encoding="utf-8")
@@ -45,7 +46,7 @@ def test_an_update_killed_anywhere_leaves_the_old_or_the_new_index(corpus_copy, 
         # The served index is the old one or the new one (which has every change so far,
         # those of earlier killed updates too), whole, and answers.
         service = whoosh_service(index_dir, registry)
-        total = service.search(SearchRequest())["total"]
+        total = service.search(SearchRequest())["articles"]
         assert total in (before, 5 + 60 + kill + 1), kill
         assert service.search(SearchRequest(q="asylum"))["total"] > 0
         assert current_generation(index_dir) is not None
@@ -58,5 +59,5 @@ def test_an_update_killed_anywhere_leaves_the_old_or_the_new_index(corpus_copy, 
     assert current_generation(index_dir) in left and len(left) <= 2
     assert not [name for name in left if name.startswith(".building-")]
     service = whoosh_service(index_dir, registry)
-    assert service.search(SearchRequest(q='"changed story"'))["total"] == KILLS
-    assert service.search(SearchRequest(q='"new story"'))["total"] == KILLS
+    assert service.search(SearchRequest(q='"changed story"'))["articles"] == KILLS
+    assert service.search(SearchRequest(q='"new story"'))["articles"] == KILLS

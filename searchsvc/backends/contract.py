@@ -71,6 +71,10 @@ class SearchSpec:
     deadline: float | None = None
     # Values listed of the facets of many values (author, topic), most articles first.
     facet_limit: int = 100
+    # One hit per story: of the matching articles that are copies of one another (the same
+    # wire copy at several outlets), only the best-ranked by `sort` is a hit; it lists the
+    # others as its copies. total and paging then count stories; facets still count articles.
+    collapse: bool = False
 
 
 @dataclass
@@ -79,13 +83,23 @@ class Found:
 
     fields: dict
     score: float | None
+    # With SearchSpec.collapse: the other matching articles of its story, oldest first, each
+    # {id, title, outlet, date_iso, url} (stored names), at most MAX_COPIES of them.
+    copies: list[dict] = field(default_factory=list)
+    copy_count: int = 0                  # all of them, listed or not
+
+
+MAX_COPIES = 100     # copies listed with one hit (a story seldom has more; the count says)
+COPY_FIELDS = ("id", "title", "outlet", "date_iso", "url")
 
 
 @dataclass
 class Outcome:
     """What a backend found for a SearchSpec."""
 
-    total: int                           # articles matching the query and every filter
+    # Articles matching the query and every filter; with SearchSpec.collapse, the stories
+    # they make (what the hits page through; `articles` counts the articles).
+    total: int
     hits: list[Found]                    # the requested page, in order
     # Facet counts as (value, count) for FACETS; each counts with every filter but its own.
     # outlet: every value, most articles first; year: in year order, "unknown" last;
@@ -101,6 +115,7 @@ class Outcome:
     months: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     partial: bool = False                # the deadline passed: some matches were left out
+    articles: int | None = None          # with collapse: the articles the `total` stories hold
 
 
 INTERVALS = ("day", "week", "month", "year")

@@ -21,15 +21,17 @@ class Archive:
                author: str | Iterable[str] | None = None,
                topic: str | Iterable[str] | None = None,
                sort: str = "relevance", date_from: str | None = None,
-               date_to: str | None = None) -> dict:
+               date_to: str | None = None, collapse: bool = True) -> dict:
         """Search the archive; the result is the dict of ``GET /api/search``.
+
+        collapse=False lists every copy of a story as a hit of its own.
 
         Raises SearchError (a ValueError) naming an invalid parameter.
         """
         request = SearchRequest(q=q, outlets=_values(outlet), years=_values(year),
                                 authors=_values(author), topics=_values(topic),
                                 date_from=date_from, date_to=date_to, sort=sort,
-                                page=page, per_page=per_page)
+                                page=page, per_page=per_page, collapse=collapse)
         return self.service.search(request)
 
     def article(self, article_id: str, q: str = "") -> dict | None:

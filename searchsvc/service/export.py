@@ -21,6 +21,9 @@ COLUMNS = ("id", "title", "outlet", "date", "authors", "url", "topic", "score")
 FORMATS = ("csv", "jsonl")
 OPTIONAL_FIELDS = ("body",)
 CHUNK = 500            # hits per backend call: ~1 MB of stored fields with bodies
+# A CSV cell starting with one of these is read as a formula by spreadsheet programs (CSV
+# injection, OWASP): such a cell gets a leading apostrophe, which they show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class GenerationChanged(RuntimeError):
@@ -37,6 +40,9 @@ class HitStream:
         self.service = service
         self.chunk = chunk
         self.spec, self.reading = service.plan(request)
+        # Every copy of a story is a row (and a feed entry): an export is for counting and
+        # reading articles, and a row per outlet is what a spreadsheet of coverage needs.
+        self.spec = replace(self.spec, collapse=False)
         # The first chunk is read now: a missing index or a bad query fails here, before a
         # streamed response has sent its status line.
         first = service.backend.search(replace(self.spec, offset=0, limit=chunk))
@@ -109,4 +115,11 @@ def export_lines(stream: Iterable[Found], fmt: str, fields: Iterable[str] = ()
     yield line(COLUMNS + fields)
     for found in stream:
         row = export_row(found, fields)
-        yield line("" if value is None else value for value in row.values())
+        yield line("" if value is None else spreadsheet_safe(value) for value in row.values())
+
+
+def spreadsheet_safe(value):
+    """Return a CSV cell's value, a text a spreadsheet would run as a formula made inert."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -58,6 +58,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # One hit per story (copies of one wire story listed with it); False: every article.
+    collapse: bool = True
 
     def validate(self, max_per_page: int = 100) -> None:
         """Raise SearchError naming the first invalid parameter."""
@@ -134,6 +136,7 @@ class SearchService:
                          "some matching articles may be missing")
         all_words = outcome.total if outcome.all_words is None else outcome.all_words
         hits = [self._hit(found, outcome.highlight) for found in outcome.hits]
+        articles = outcome.total if outcome.articles is None else outcome.articles
         suggestion = None
         if all_words < FEW_HITS and reading.tree is not None and not outcome.partial:
             suggestion = self._suggest(reading.text, filters, all_words)
@@ -145,6 +148,11 @@ class SearchService:
             "query": {"text": request.q, "read_as": reading.text, "mode": mode,
                       "notes": notes},
             "total": total,
+            # total counts stories when collapsed (what the pages hold), articles otherwise;
+            # articles counts the articles either way, and the facets always count articles
+            "articles": articles,
+            "collapsed": bool(request.collapse),
+            "counts": counts_note(total, articles, bool(request.collapse)),
             "all_words": outcome.all_words,
             "page": request.page,
             "per_page": request.per_page,
@@ -194,7 +202,8 @@ class SearchService:
                           offset=(request.page - 1) * request.per_page, limit=request.per_page,
                           fallback=reading.fallback, fallback_below=PARTIAL_MATCHES_BELOW,
                           feedback=reading.description, match_nothing=reading.unsearchable,
-                          deadline=deadline, facet_limit=self.facet_values)
+                          deadline=deadline, facet_limit=self.facet_values,
+                          collapse=bool(request.collapse))
         return spec, reading
 
     def _hit(self, found: Found, terms) -> dict:
@@ -205,7 +214,9 @@ class SearchService:
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,
                 "title_html": str(title_spans),
-                "snippets": [{"html": s.html, "text": s.text} for s in snippets]}
+                "snippets": [{"html": s.html, "text": s.text} for s in snippets],
+                "copies": [copy_metadata(copy) for copy in found.copies],
+                "copy_count": found.copy_count}
 
     def _suggest(self, text: str, filters: Filters, total: int) -> dict | None:
         """Return a corrected query that finds more, if a small spelling change gives one."""
@@ -309,6 +320,25 @@ def _facet(counts: list[tuple[str, int]], selected: Sequence[str], by_count: boo
         return facet + unlisted
     return sorted(facet + unlisted, key=lambda entry: (entry["value"] == UNKNOWN,
                                                        entry["value"]))
+
+
+def counts_note(total: int, articles: int, collapsed: bool) -> str:
+    """Return what the total and the facet counts count, in words, for the page."""
+    if not collapsed:
+        return f"{articles:,} articles, every copy of a story listed; facet counts are articles"
+    if articles == total:
+        return f"{articles:,} article{'' if articles == 1 else 's'}, no two copies of one story"
+    story = "story" if total == 1 else "stories"
+    return (f"{articles:,} article{'' if articles == 1 else 's'} in {total:,} {story} "
+            "(copies of one story are one hit); facet counts are articles")
+
+
+def copy_metadata(stored: dict) -> dict:
+    """Return one copy of a hit's story as plain data: {id, title, outlet, date, url}."""
+    outlet = stored.get("outlet")
+    return {"id": stored.get("id"), "title": stored.get("title"),
+            "outlet": None if outlet == UNKNOWN else outlet,
+            "date": stored.get("date_iso") or None, "url": stored.get("url") or None}
 
 
 def article_metadata(stored: dict) -> dict:

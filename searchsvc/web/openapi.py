@@ -38,6 +38,13 @@ SCHEMAS = {
             "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
                            "parameter": {"type": "string"}}}},
     },
+    "Copy": {
+        "type": "object", "required": ["id", "title", "outlet", "date", "url"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                       "outlet": _string_or_null(), "date": _string_or_null(),
+                       "url": _string_or_null()},
+    },
     "Snippet": {
         "type": "object", "required": ["html", "text"], "additionalProperties": False,
         "properties": {"html": {"type": "string", "description": "escaped text; matches in "
@@ -51,7 +58,16 @@ SCHEMAS = {
                        "score": {"type": ["number", "null"]},
                        "title_html": {"type": "string"},
                        "snippets": {"type": "array", "maxItems": 3,
-                                    "items": {"$ref": "#/components/schemas/Snippet"}}},
+                                    "items": {"$ref": "#/components/schemas/Snippet"}},
+                       "copies": {"type": "array",
+                                  "description": "the other matching articles of this hit's "
+                                                 "story (near-duplicate copies), oldest "
+                                                 "first, at most 100; empty when not "
+                                                 "collapsed",
+                                  "items": {"$ref": "#/components/schemas/Copy"}},
+                       "copy_count": {"type": "integer", "minimum": 0,
+                                      "description": "how many copies there are, listed or "
+                                                     "not"}},
     },
     "FacetValue": {
         "type": "object", "required": ["value", "count", "selected"],
@@ -70,7 +86,17 @@ SCHEMAS = {
                       "properties": {"text": {"type": "string"}, "read_as": {"type": "string"},
                                      "mode": {"type": "string"},
                                      "notes": {"type": "array", "items": {"type": "string"}}}},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0,
+                      "description": "what the pages count: stories when collapsed (copies of "
+                                     "one story are one hit), else articles"},
+            "articles": {"type": "integer", "minimum": 0,
+                         "description": "articles matching, every copy counted"},
+            "collapsed": {"type": "boolean",
+                          "description": "copies of one story are one hit (collapse=true, "
+                                         "the default)"},
+            "counts": {"type": "string",
+                       "description": "what total and the facets count, in words (facet "
+                                      "counts are always articles)"},
             "all_words": {"type": ["integer", "null"], "minimum": 0,
                           "description": "when fewer than 10 articles have all the words of "
                                          "the query and articles having some of them follow: "
@@ -240,6 +266,15 @@ def search_parameters(max_per_page: int) -> list[dict]:
     ]
 
 
+COLLAPSE_PARAMETER = {
+    "name": "collapse", "in": "query", "schema": {"type": "boolean", "default": True},
+    "description": "true (the default): near-duplicate copies of one story (the same wire "
+                   "copy at several outlets) are one hit that lists the others under "
+                   "`copies`, and total counts stories; false: every article is a hit. "
+                   "Export, feeds, the concordance and the timeline always list every "
+                   "article"}
+
+
 def export_parameters() -> list[dict]:
     """Return the export endpoint's parameters: the search's filters and sort, the format."""
     return [parameter for parameter in search_parameters(1)
@@ -269,7 +304,8 @@ def openapi_document(max_per_page: int = 100) -> dict:
                  "description": "Full-text search of news archives."},
         "paths": {
             "/api/search": {"get": {"summary": "Search articles", "operationId": "search",
-                                    "parameters": search_parameters(max_per_page),
+                                    "parameters": search_parameters(max_per_page)
+                                    + [COLLAPSE_PARAMETER],
                                     "responses": {**_ok("SearchResult"),
                                                   **_error_responses(400, 405, 503)}}},
             "/api/articles/{article_id}": {"get": {

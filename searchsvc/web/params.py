@@ -10,7 +10,9 @@ from ..service import SearchError, SearchRequest
 # The day range: `from` and `to`, with `date_from` and `date_to` read as their older names.
 DATE_PARAMETERS = {"from": ("from", "date_from"), "to": ("to", "date_to")}
 KNOWN_PARAMETERS = {"q", "outlet", "year", "author", "topic", "sort", "page", "per_page",
-                    "from", "to", "date_from", "date_to"}
+                    "from", "to", "date_from", "date_to", "collapse"}
+BOOLEANS = {"true": True, "1": True, "yes": True, "on": True,
+            "false": False, "0": False, "no": False, "off": False}
 
 
 class BadParameter(SearchError):
@@ -33,6 +35,17 @@ def _integer(args, name: str, default: int) -> int:
     if len(raw.lstrip("-")) > 9:   # out of range whatever it is; validate() says the range
         return -10 ** 9 if raw.startswith("-") else 10 ** 9
     return int(raw)
+
+
+def _boolean(args, name: str, default: bool) -> bool:
+    """Return a true/false parameter (true, false, 1, 0, yes, no, on, off), or the default."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    value = BOOLEANS.get(raw.strip().lower())
+    if value is None:
+        raise BadParameter(name, f"{name} must be true or false, not {raw[:40]!r}")
+    return value
 
 
 def date_bound(args, bound: str) -> tuple[str | None, str | None]:
@@ -74,6 +87,7 @@ def search_request_from_args(args, config: Mapping[str, Any]) -> SearchRequest:
         sort=args.get("sort", "relevance"),
         page=_integer(args, "page", 1),
         per_page=_integer(args, "per_page", int(config["DEFAULT_PER_PAGE"])),
+        collapse=_boolean(args, "collapse", True),
     )
     try:
         request.validate(int(config["MAX_PER_PAGE"]))

@@ -105,8 +105,13 @@ def feed():
     args["sort"] = "newest"         # a feed follows what arrives: newest first, always
     args["page"], args["per_page"] = "1", str(min(FEED_ENTRIES,
                                                   int(current_app.config["MAX_PER_PAGE"])))
+    args.pop("collapse", None)
+    # An entry per article, each copy of a story included: a reader following a search
+    # sees each outlet's copy arrive (as an export lists every copy).
+    every_copy = args.copy()
+    every_copy["collapse"] = "false"
     service = get_service()
-    result = service.search(_request(args))
+    result = service.search(_request(every_copy))
     built = service.info().get("built_at") or "1970-01-01T00:00:00+00:00"
     entries = []
     for hit in result["hits"]:

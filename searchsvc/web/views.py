@@ -134,15 +134,17 @@ def search():
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
         back_url=_url("web.search", _params(args, drop=())),
         kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
-        q=args.get("q", ""), has_query=bool(args), research=research_links(args))
+        q=args.get("q", ""), has_query=bool(args), research=research_links(args),
+        collapse_url=_url("web.search", [(k, v) for k, v in base if k != "collapse"]
+                          + ([] if not result["collapsed"] else [("collapse", "false")])))
     return html, 400 if error else 200
 
 
 # What a new query from the form keeps (outlet and year come from the facet selection).
 # (The day range is in the form's own date inputs.)
-KEPT_BY_FORM = ("per_page",)
+KEPT_BY_FORM = ("per_page", "collapse")
 # What "Clear all filters" keeps: the query and how its results are shown.
-KEPT_BY_CLEAR = ("q", "sort", "per_page")
+KEPT_BY_CLEAR = ("q", "sort", "per_page", "collapse")
 
 
 def _valid_args(args) -> tuple[MultiDict, str | None]:

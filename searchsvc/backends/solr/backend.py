@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from ...query import tree as t
@@ -19,6 +20,7 @@ from .analysis import analyze_word
 from .client import SolrClient
 from .generations import UNKNOWN_YEAR, generation_name, served
 from .spelling import suggest_surface
+from . import stories
 from .translate import Translation, query_terms, quote, solr_date
 
 if TYPE_CHECKING:
@@ -107,6 +109,8 @@ class SolrBackend:
     def search(self, spec: SearchSpec) -> Outcome:
         """Run one search: matches, facets, the page of hits, the terms to highlight."""
         collection, generation, _ = self._served()
+        if spec.collapse and not stories.available(self.client, collection):
+            spec = replace(spec, collapse=False)     # built before story clusters
         notes: list[str] = []
         translation = Translation(spec.tree)
         if spec.tree is not None and translation.query is None:
@@ -128,6 +132,9 @@ class SolrBackend:
         scored = spec.sort == "relevance" and spec.tree is not None
         hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None)
                 for doc in answer["response"]["docs"]]
+        if spec.collapse:
+            for doc, hit in zip(answer["response"]["docs"], hits):
+                hit.copies, hit.copy_count = stories.copies(answer, doc)
         facets = answer["facets"]
         return Outcome(
             total=answer["response"]["numFound"], hits=hits,
@@ -139,7 +146,8 @@ class SolrBackend:
             months=_months(facets),
             highlight=self.highlight_terms(marked), generation=generation,
             all_words=None if ahead is None else facets.get("ahead", {}).get("count", 0),
-            tree_matches=tree_matches, notes=notes)
+            tree_matches=tree_matches, notes=notes,
+            articles=facets.get("articles", {}).get("count", 0) if spec.collapse else None)
 
     def _select(self, collection: str, translation: Translation, spec: SearchSpec,
                 ahead: Translation | None = None) -> dict:
@@ -172,6 +180,8 @@ class SolrBackend:
             sort = "if(exists(query($aq)),1,0) desc," + sort
             facet["ahead"] = {"type": "query", "q": "{!lucene v=$aq}"}
         params["sort"] = sort
+        if spec.collapse:
+            stories.collapse(params, facet, spec)
         params["json.facet"] = json.dumps(facet)
         answer = self.client.request("POST", f"/{collection}/select", data=params,
                                      params={"wt": "json"})
@@ -238,11 +248,16 @@ class SolrBackend:
     def similar(self, article_id: str, limit: int = 5) -> list[Found]:
         """Return the articles most like one article (its 25 key body words), itself left out."""
         collection, _, _ = self._served()
+        # The MoreLikeThis component, not {!mlt}: that parser fetches the article with a
+        # real-time get by id, which cannot find it when articles are routed by their story
+        # cluster (stories.py); a search for the id finds it on any shard.
         answer = self.client.get(
-            f"/{collection}/select", q="{!mlt qf=body mintf=1 mindf=1 maxqt=25 v=$id}",
-            id=article_id, rows=limit, fl="*,score")
+            f"/{collection}/select", q=f"id:{quote(article_id)}", rows=1, fl="*,score",
+            mlt="true", **{"mlt.fl": "body", "mlt.mintf": 1, "mlt.mindf": 1,
+                           "mlt.maxqt": 25, "mlt.count": limit + 1})
+        found = stories.more_like_this(answer, article_id)
         return [Found(_fields(doc), round(float(doc["score"]), 4))
-                for doc in answer["response"]["docs"] if doc["id"] != article_id][:limit]
+                for doc in found if doc["id"] != article_id][:limit]
 
     def highlight_terms(self, tree: t.Node | None) -> QueryTerms:
         """Return the analysed terms and phrases a tree looks for (not those it excludes)."""

@@ -22,6 +22,7 @@ from ..whoosh.indexer import BuildReport, content_hash, split_topics
 from .analysis import CONFIGSET
 from .client import SolrClient, SolrError
 from .generations import UNKNOWN_YEAR, built_for, generation_name, served
+from . import stories
 
 BATCH = 500                 # documents per update request
 
@@ -91,14 +92,19 @@ def build_collection(client: SolrClient, alias: str, corpus: str | os.PathLike, 
     reader = CorpusReader(corpus_path, registry, field_map or DEFAULT_FIELD_MAP)
     collection = f"{alias}_{dt.datetime.now().strftime('%Y%m%dT%H%M%S%f')}"
     report = BuildReport(generation=collection, corpus=str(corpus_path), mode="rebuild")
+    # Story clusters first (a first reading of the corpus): an article's cluster picks its
+    # shard (stories.py).
+    leaders = stories.corpus_leaders(_unique(reader.read(), BuildReport()))
     client.upload_configset(collection, CONFIGSET)
     client.collections("CREATE", name=collection, numShards=shards,
                        replicationFactor=replicas, **{"collection.configName": collection},
-                       waitForFinalState="true")
+                       waitForFinalState="true", **stories.ROUTER)
     try:
         batch: list[dict] = []
         for seq, article in enumerate(_unique(reader.read(), report)):
-            batch.append(solr_document(article, content_hash(article), seq))
+            batch.append({**solr_document(article, content_hash(article), seq),
+                          **stories.signature_fields(article),
+                          "cluster": leaders.get(article.id, article.id)})
             report.indexed += 1
             if len(batch) >= BATCH:
                 _send(client, collection, batch)
@@ -132,11 +138,17 @@ def update_by_id(client: SolrClient, alias: str, articles: Iterable[Article] = (
         present = client.post_json(f"/{collection}/select", {
             "query": "{!terms f=id v=$ids}", "limit": 0, "params": {"ids": ",".join(delete_ids)}})
         report.removed = present["response"]["numFound"]
-        client.post_json(f"/{collection}/update", {"delete": delete_ids})
     # Later than any build's reading order: a replaced article goes last, as in Whoosh.
     seq = time.time_ns() // 1000
-    documents = [solr_document(article, content_hash(article), seq + n)
-                 for n, article in enumerate(articles)]
+    documents = [{**solr_document(article, content_hash(article), seq + n),
+                  **stories.signature_fields(article)} for n, article in enumerate(articles)]
+    # Replaced and deleted articles go by query (they may be on any shard), then the new
+    # ones join the stories they copy (stories.py).
+    replaced = delete_ids + [document["id"] for document in documents]
+    if replaced:
+        client.post_json(f"/{collection}/update", stories.delete_query(replaced))
+        client.get(f"/{collection}/update", commit="true", waitSearcher="true")
+    stories.join_stories(client, collection, documents)
     for first in range(0, len(documents), BATCH):
         _send(client, collection, documents[first:first + BATCH])
     report.indexed = len(documents)

@@ -17,7 +17,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
-from ..contract import UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTerms, SearchSpec
+from ..contract import (COPY_FIELDS, MAX_COPIES, UNKNOWN, Filters, Found, Outcome,
+                        PeriodCounts, QueryTerms, SearchSpec)
+from .clusters import preference
 from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
@@ -113,19 +115,32 @@ class WhooshBackend:
                                                    spec.filters.authors),
                   "topic": columns.topics.counts(others("topic"), spec.facet_limit,
                                                  spec.filters.topics)}
+        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        articles = selected.docs
+        if spec.collapse and columns.clusters is not None:
+            selected = selected.select(columns.clusters.representatives(
+                selected.docs, preference(spec.sort, selected.scores,
+                                          columns.days[selected.docs])))
         total = int(selected.docs.size)
         ahead = None if with_all is None else contains(with_all, selected.docs)
         page_docs, scores = self._page(searcher, columns, query, selected, spec, total, ahead)
         hits = [Found(_fields(stored_fields(searcher, docnum)), score)
                 for docnum, score in zip(page_docs, scores)]
-        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        if spec.collapse and columns.clusters is not None:
+            for docnum, hit in zip(page_docs, hits):
+                copies = columns.clusters.copies(docnum, articles)
+                copies.sort(key=lambda doc: (columns.days[doc] < 0, columns.days[doc], doc))
+                hit.copy_count = len(copies)
+                hit.copies = [{name: stored_fields(searcher, doc).get(name)
+                               for name in COPY_FIELDS} for doc in copies[:MAX_COPIES]]
         by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
                     for month, count in zip(months.tolist(), counts) if month]
         return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
                        all_words=None if ahead is None else int(ahead.sum()),
-                       tree_matches=tree_matches, notes=notes, partial=budget.exceeded)
+                       tree_matches=tree_matches, notes=notes, partial=budget.exceeded,
+                       articles=int(articles.size) if spec.collapse else None)
 
     def count(self, tree: t.Node | None, filters: Filters = Filters()) -> int:
         """Return how many articles match a tree and the day range of the filters."""

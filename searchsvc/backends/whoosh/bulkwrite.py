@@ -250,6 +250,9 @@ class ParallelWriter:
     """Add documents to a new index through worker processes, one segment each.
 
     The caller adds documents in this process (reading and deduplicating stay sequential);
+    `prepare` (a module-level function, so that it can be sent to a worker), if given, is
+    applied to each document's fields in the worker, for work on a document that should run
+    in parallel too (the near-duplicate signature);
     batches of them go through a queue to `procs` workers, each analysing and writing its
     own segment with a BulkSegmentWriter, so the two costly parts, analysis and posting
     writing, run in parallel. commit() writes a TOC listing the workers' segments. The
@@ -257,7 +260,7 @@ class ParallelWriter:
     """
 
     def __init__(self, ix, procs: int = 2, batch_size: int = 64,
-                 segment_postings: int = SEGMENT_POSTINGS, **writer_args):
+                 segment_postings: int = SEGMENT_POSTINGS, prepare=None, **writer_args):
         # "spawn": a forked worker would inherit the build lock's descriptor and, if the
         # build were killed, keep holding the lock (and running) as an orphan.
         context = multiprocessing.get_context("spawn")
@@ -269,7 +272,7 @@ class ParallelWriter:
         self._workers = [context.Process(target=_segment_worker, daemon=True,
                                          args=(ix.storage, ix.indexname, writer_args,
                                                self._jobs, self._results, os.getpid(),
-                                               segment_postings))
+                                               segment_postings, prepare))
                          for _ in range(procs)]
         for worker in self._workers:
             worker.start()
@@ -356,7 +359,7 @@ def _die_with(parent: int) -> None:
 
 
 def _segment_worker(storage, indexname: str, writer_args: dict, jobs, results,
-                    parent: int, segment_postings: int) -> None:
+                    parent: int, segment_postings: int, prepare=None) -> None:
     """Add batches of documents from `jobs` to new segments; put the list on `results`.
 
     A segment is written out once it holds `segment_postings` postings, and a new one
@@ -369,7 +372,7 @@ def _segment_worker(storage, indexname: str, writer_args: dict, jobs, results,
         writer = BulkSegmentWriter(ix, _lk=False, **writer_args)
         while (batch := _next_batch(jobs, parent)) is not None:
             for fields in batch:
-                writer.add_document(**fields)
+                writer.add_document(**(prepare(fields) if prepare else fields))
             if writer.postings >= segment_postings:
                 segments.append(writer._finalize_segment())
                 writer = BulkSegmentWriter(ix, _lk=False, **writer_args)

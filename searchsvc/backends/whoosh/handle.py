@@ -15,6 +15,7 @@ from whoosh.searching import Searcher
 from ..contract import UNKNOWN
 from . import generations
 from .arraycache import cached_arrays
+from .clusters import StoryClusters
 from .manyvalued import ManyValued
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
@@ -51,6 +52,7 @@ class FacetColumns:
     authors: ManyValued
     topics: ManyValued
     months: np.ndarray           # int32 per docnum: year * 100 + month, 0 when not known
+    clusters: StoryClusters | None = None    # set by IndexHandle: the generation's stories
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -152,6 +154,8 @@ class IndexHandle:
                 with index.searcher() as searcher:
                     columns = FacetColumns.load_cached(searcher.reader(),
                                                        self.index_dir / generation)
+                columns.clusters = StoryClusters.load(self.index_dir / generation,
+                                                      int(columns.live.size))
                 self._index, self._columns, self._generation = index, columns, generation
                 if self._held is not None:
                     self._held.close()

@@ -31,6 +31,8 @@ from .analysis import ANALYSIS_VERSION
 from .generations import (BUILD_INFO, BuildError, analysis_current, build_info, build_lock,
                           current_generation, prune, switch_to)
 from .bulkwrite import BulkSegmentWriter, ParallelWriter
+from .clusterbuild import with_signature, write_clusters
+from .clusters import CLUSTERS_FILE
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from ...outlets import UNKNOWN, OutletRegistry
 from ...ingest.metadata import split_names
@@ -63,6 +65,9 @@ class BuildReport:
     seconds: float = 0.0
     built_at: str = ""
     report_file: str = ""      # every skipped input and every article without text, one a line
+    # Story clusters of the generation (clusterbuild.compute_clusters): signatures, clusters
+    # of two or more, articles in them, the largest, seconds taken
+    clusters: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """Return the report as plain JSON-able data."""
@@ -130,10 +135,13 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                 registry: OutletRegistry, update: bool = False, wait: bool = False,
                 processes: int = BUILD_PROCESSES,
                 field_map: Mapping[str, tuple[str, ...]] | None = None,
-                progress: ProgressCallback | None = None) -> BuildReport:
+                progress: ProgressCallback | None = None,
+                stories: bool = True) -> BuildReport:
     """Build (or with update=True, refresh) the index of a corpus and switch to it atomically.
 
     A rebuild analyses and writes documents in `processes` worker processes (0: in this one).
+    stories=False leaves out near-duplicate signatures and story clusters (every article
+    its own story), to measure what they cost.
     """
     started = time.perf_counter()
     corpus_path = Path(corpus).resolve()
@@ -184,7 +192,10 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
         if incremental:
             writer = BulkSegmentWriter(ix, compound=False)
         elif processes:
-            writer = ParallelWriter(ix, procs=processes, compound=False)
+            # Workers compute the near-duplicate signatures too: they cost about as much
+            # as reading an article, too much for the one reading process.
+            writer = ParallelWriter(ix, procs=processes, compound=False,
+                                    prepare=with_signature if stories else None)
         else:
             writer = BulkSegmentWriter(ix, compound=False)
         try:
@@ -209,7 +220,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                             report.skipped.append((item.source, item.reason))
                             continue
                         _add_article(writer, existing if incremental else None, item,
-                                     seen_ids, seen_hashes, report)
+                                     seen_ids, seen_hashes, report,
+                                     sign=stories and not isinstance(writer, ParallelWriter))
                     finished += _size(path)
                     if progress:
                         progress(finished, total, name, report.indexed)
@@ -220,7 +232,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             raise
 
         _finish_generation(ix, building, index_path, report, started,
-                           {"corpus": str(corpus_path), "files": fingerprints})
+                           {"corpus": str(corpus_path), "files": fingerprints}, stories)
     return report
 
 
@@ -263,7 +275,8 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             for article_id in delete_ids:
                 report.removed += writer.delete_by_term("id", article_id)
             for article in articles:
-                writer.update_document(**article_document(article, content_hash(article)))
+                writer.update_document(**with_signature(
+                    article_document(article, content_hash(article))))
                 report.indexed += 1
                 report.without_text += not article.has_text
             writer.commit()
@@ -297,8 +310,13 @@ def copy_generation(source: Path, target: Path) -> None:
 
 
 def _finish_generation(ix, building: Path, index_path: Path, report: BuildReport,
-                       started: float, info: Mapping) -> None:
-    """Count the written generation, record its build.json, and switch to it atomically."""
+                       started: float, info: Mapping, stories: bool = True) -> None:
+    """Count the written generation, find its story clusters, record its build.json, and
+    switch to it atomically."""
+    if stories:
+        report.clusters = write_clusters(ix, building)
+    else:       # an update's copy of the previous generation's clusters would be wrong
+        (building / CLUSTERS_FILE).unlink(missing_ok=True)
     with ix.searcher() as searcher:
         report.total_documents = searcher.doc_count()
         report.unknown = count_unknowns(searcher.reader())
@@ -348,8 +366,11 @@ def count_unknowns(reader) -> dict[str, int]:
 
 
 def _add_article(writer, existing, article: Article, seen_ids: set[str],
-                 seen_hashes: dict[str, str], report: BuildReport) -> None:
-    """Add one article unless it repeats one already indexed; record notes and skips."""
+                 seen_hashes: dict[str, str], report: BuildReport, sign: bool = True) -> None:
+    """Add one article unless it repeats one already indexed; record notes and skips.
+
+    sign: add its near-duplicate signature here (a parallel writer's workers add it).
+    """
     digest = content_hash(article)
     if article.id in seen_ids:
         report.skipped.append((article.source, f"duplicate id {article.id!r} (kept the first)"))
@@ -366,7 +387,8 @@ def _add_article(writer, existing, article: Article, seen_ids: set[str],
     seen_hashes[digest] = article.source
     for note in article.notes:
         report.notes.append((article.source, note))
-    writer.add_document(**article_document(article, digest))
+    document = article_document(article, digest)
+    writer.add_document(**(with_signature(document) if sign else document))
     report.indexed += 1
     report.without_text += not article.has_text
     if not article.has_text:

@@ -80,4 +80,7 @@ def build_schema() -> Schema:
         source_file=ID(stored=True),                 # unit of incremental updates
         content_hash=ID(stored=True),                # finds the same article read twice
         provenance=STORED(),                         # {field: where the value came from}
+        # The body's near-duplicate signature (ingest.neardup), b"" when it has none; read
+        # back at the end of a build to find story clusters (clusters.py)
+        minhash=COLUMN(VarBytesColumn()),
     )
