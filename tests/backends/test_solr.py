@@ -169,3 +169,38 @@ def test_the_web_app_searches_solr_when_configured(bundled, solr_urls, seeds_ind
     assert answer["facets"] == expected["facets"]
     assert answer["hits"][0]["snippets"] and "<mark>" in answer["hits"][0]["snippets"][0]["html"]
     assert answer["generation"] != expected["generation"]
+
+
+def test_an_update_sends_only_new_and_changed_articles(solr_urls, registry, tmp_path):
+    from backends.conftest import RECORDS, write_corpus
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, RECORDS)
+    backend = SolrBackend(solr_urls, alias="test_update_diff", shards=2)
+    backend.build(corpus, registry=registry)
+    collection, _ = served(backend.client, backend.alias)
+
+    def versions():
+        """Each article's _version_: Solr gives a new one to every document it is sent."""
+        answer = backend.client.get(f"/{collection}/select", q="*:*", fl="id,_version_",
+                                    rows=100)
+        return {doc["id"]: doc["_version_"] for doc in answer["response"]["docs"]}
+    before = versions()
+    records = [dict(r) for r in RECORDS if r["id"] != "a5"]        # a5 removed
+    records[1]["body"] += " The embassy confirmed it."             # a2: new text
+    records[2]["outlet"] = "BBC News"                              # a3: new outlet only
+    records.append({"id": "a6", "title": "Consulate closes", "outlet": "CNN",
+                    "date": "2023-01-02", "body": "The consulate closed its doors."})
+    write_corpus(corpus, records)
+    try:
+        report = backend.build(corpus, registry=registry, update=True)
+        assert (report.indexed, report.removed, report.unchanged_articles) == (3, 1, 2)
+        after = versions()
+        assert after["a1"] == before["a1"] and after["a4"] == before["a4"]   # not sent
+        assert after["a2"] != before["a2"] and after["a3"] != before["a3"]
+        assert sorted(after) == ["a1", "a2", "a3", "a4", "a6"]
+        assert backend.article("a3")["outlet"] == "BBC News"
+        again = backend.build(corpus, registry=registry, update=True)
+        assert (again.indexed, again.removed, again.unchanged_articles) == (0, 0, 5)
+        assert versions() == after
+    finally:
+        backend.drop()

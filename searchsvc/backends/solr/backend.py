@@ -49,41 +49,19 @@ class SolrBackend:
               update: bool = False, wait: bool = False, **options) -> "BuildReport":
         """Build the corpus into a new collection and swap the alias to it.
 
-        With update=True every article of the corpus is added or replaced by id in the
-        served collection and articles no longer in it are deleted.
+        With update=True the served collection is updated by id: the corpus's new and
+        changed articles are sent, those no longer in it deleted (see indexer.refresh).
         """
         from . import indexer
         if update:
-            return self._refresh(corpus, registry, options.get("field_map"))
+            return indexer.refresh(self.client, self.alias, corpus, registry=registry,
+                                   field_map=options.get("field_map"))
         return indexer.build_collection(
             self.client, self.alias, corpus, registry=registry,
             shards=options.get("shards") or self.shards,
             replicas=options.get("replicas") or self.replicas,
             keep_generations=options.get("keep_generations", self.keep_generations),
             field_map=options.get("field_map"))
-
-    def _refresh(self, corpus, registry, field_map) -> "BuildReport":
-        """Update the served collection by id to hold exactly the corpus's articles."""
-        from ...ingest.corpus import DEFAULT_FIELD_MAP, CorpusReader, Skipped
-        reader = CorpusReader(corpus, registry, field_map or DEFAULT_FIELD_MAP)
-        articles = [item for item in reader.read() if not isinstance(item, Skipped)]
-        wanted = {article.id for article in articles}
-        gone = [i for i in self._all_ids() if i not in wanted]
-        report = self.update_articles(articles, gone)
-        report.mode = "update"
-        return report
-
-    def _all_ids(self) -> list[str]:
-        """Return every article id of the served collection (a cursor over the id order)."""
-        collection, _ = served(self.client, self.alias)
-        ids, cursor = [], "*"
-        while True:
-            answer = self.client.get(f"/{collection}/select", q="*:*", fl="id", rows=1000,
-                                     sort="id asc", cursorMark=cursor)
-            ids.extend(doc["id"] for doc in answer["response"]["docs"])
-            if answer["nextCursorMark"] == cursor:
-                return ids
-            cursor = answer["nextCursorMark"]
 
     def update_articles(self, articles: Iterable["Article"] = (),
                         delete_ids: Iterable[str] = ()) -> "BuildReport":
