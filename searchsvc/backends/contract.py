@@ -79,6 +79,10 @@ class Found:
 
     fields: dict
     score: float | None
+    # Where the engine's highlighter found the best passages of the body for the query:
+    # (start, end) character offsets into fields["body"], in text order. None or empty:
+    # the service chooses the passages itself.
+    passages: list[tuple[int, int]] | None = None
 
 
 @dataclass

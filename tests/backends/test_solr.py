@@ -204,3 +204,67 @@ def test_an_update_sends_only_new_and_changed_articles(solr_urls, registry, tmp_
         assert versions() == after
     finally:
         backend.drop()
+
+
+# The unified highlighter's parameters, written out here so that the test asks Solr itself.
+UNIFIED = {"hl": "true", "hl.method": "unified", "hl.fl": "body", "hl.snippets": 3,
+           "hl.fragsize": 200, "hl.bs.type": "WORD", "hl.fragsizeIsMinimum": "false",
+           "hl.fragAlignRatio": 0.33, "hl.tag.pre": "[[", "hl.tag.post": "]]",
+           "hl.defaultSummary": "false", "wt": "json"}
+
+
+def highlighted(solr_urls, collection, q, rows=50):
+    """Return {id: the highlighter's passages as plain text, spaces collapsed} for a query."""
+    answer = requests.get(f"{solr_urls[0]}/{collection}/select", timeout=60,
+                          params={"q": q, "fl": "id", "rows": rows, **UNIFIED}).json()
+    return {doc_id: [" ".join(p.replace("[[", "").replace("]]", "").split())
+                     for p in found.get("body", [])]
+            for doc_id, found in answer["highlighting"].items()}
+
+
+def snippet_texts(hit):
+    return [s["text"].removeprefix("… ").removesuffix(" …") for s in hit["snippets"]]
+
+
+def test_snippets_are_the_unified_highlighters_passages(bundled, solr_urls):
+    from searchsvc.service.snippets import make_snippets, passage_text
+    search = service("", backend="solr", solr_url=",".join(solr_urls),
+                     solr_collection=bundled.alias)
+    hits = search.search(SearchRequest(q="asylum", per_page=50))["hits"]
+    collection, _ = served(bundled.client, bundled.alias)
+    passages = highlighted(solr_urls, collection, "body:asylum")
+    same = differ_from_ours = 0
+    for hit in hits:
+        if not passages.get(hit["id"]):
+            continue            # a title match only: the service shows the opening
+        assert all(any(text in p for p in passages[hit["id"]]) for text in snippet_texts(hit))
+        same += snippet_texts(hit) == passages[hit["id"]]
+        stored = bundled.article(hit["id"])
+        ours = make_snippets(passage_text(stored["body"], stored["title"]),
+                             bundled.highlight_terms(search.reader.read("asylum").tree))
+        differ_from_ours += [s.text for s in ours] != [s["text"] for s in hit["snippets"]]
+        assert any("<mark>asylum</mark>" in s["html"].lower() for s in hit["snippets"])
+    assert same >= 3 and differ_from_ours >= 1, (same, differ_from_ours)
+
+
+def test_highlighter_passages_keep_the_snippet_rules(solr_urls, registry, tmp_path):
+    from backends.conftest import write_corpus
+    body = ("Asylum seekers reach the border\nAdvertisement\nThe asylum office opened "
+            "early.\nSign up for our newsletter about asylum\nLater, more asylum seekers came.")
+    write_corpus(tmp_path / "corpus", [{"id": "r1", "title": "Asylum seekers reach the border",
+                                        "outlet": "CNN", "date": "2020-01-02", "body": body}])
+    backend = SolrBackend(solr_urls, alias="test_hl_rules", shards=1)
+    backend.build(tmp_path / "corpus", registry=registry)
+    try:
+        collection, _ = served(backend.client, backend.alias)
+        raw = highlighted(solr_urls, collection, "body:asylum")["r1"]
+        assert raw[0].startswith("Asylum seekers reach") and "Advertisement" in raw[0]
+        search = service("", backend="solr", solr_url=",".join(solr_urls),
+                         solr_collection=backend.alias)
+        hit = search.search(SearchRequest(q="asylum"))["hits"][0]
+        texts = snippet_texts(hit)
+        assert texts and not any(t.startswith("Asylum seekers reach") for t in texts)
+        assert not any("Advertisement" in t or "newsletter" in t for t in texts)
+        assert "The <mark>asylum</mark> office opened early." in hit["snippets"][0]["html"]
+    finally:
+        backend.drop()

@@ -18,6 +18,7 @@ from ..contract import (UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTer
 from .analysis import analyze_word
 from .client import SolrClient
 from .generations import UNKNOWN_YEAR, generation_name, served
+from .highlight import PARAMS as HIGHLIGHT, hit_passages
 from .spelling import suggest_surface
 from .translate import Translation, query_terms, quote, solr_date
 
@@ -104,7 +105,8 @@ class SolrBackend:
                 if wider["facets"].get("tree", {}).get("count", 0) > tree_matches:
                     answer, ahead, marked = wider, translation, spec.fallback
         scored = spec.sort == "relevance" and spec.tree is not None
-        hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None)
+        hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None,
+                      passages=hit_passages(answer, doc))
                 for doc in answer["response"]["docs"]]
         facets = answer["facets"]
         return Outcome(
@@ -125,6 +127,8 @@ class SolrBackend:
         params = {**translation.params, "fl": "*,score", "start": spec.offset,
                   "rows": spec.limit, "fq": _filters(spec.filters),
                   "q": translation.query or "*:*"}
+        if translation.query and spec.limit:
+            params.update(HIGHLIGHT)        # snippets: the passages the highlighter picks
         if spec.sort == "relevance" and spec.tree is not None:
             sort = "score desc,seq asc"
         else:
