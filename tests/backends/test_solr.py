@@ -268,3 +268,25 @@ def test_highlighter_passages_keep_the_snippet_rules(solr_urls, registry, tmp_pa
         assert "The <mark>asylum</mark> office opened early." in hit["snippets"][0]["html"]
     finally:
         backend.drop()
+
+
+def test_relevance_feedback_reranks_a_description_as_whoosh_does(bundled, seeds_index):
+    from searchsvc.backends.contract import SearchSpec
+    from searchsvc.backends.solr.feedback import FEEDBACK_NOTE
+    from searchsvc.backends.whoosh.backend import WhooshBackend
+    from searchsvc.backends.whoosh.ranking import Ranking
+    from searchsvc.query.reader import QueryReader
+    reading = QueryReader().read("diplomats who defected from the military regime and asked "
+                                 "for asylum in the united states")
+    assert reading.description
+    spec = SearchSpec(reading.tree, fallback=reading.fallback, feedback=True)
+    # The bundled corpus is small: feedback on from 2 matches instead of 100.
+    eager = Ranking(feedback_min_matches=2)
+    plain = bundled.search(spec)
+    fed = SolrBackend(bundled.client, alias=bundled.alias, ranking=eager).search(spec)
+    whoosh = WhooshBackend(seeds_index, ranking=eager).search(spec)
+    ids = lambda outcome: [found.fields["id"] for found in outcome.hits]  # noqa: E731
+    assert FEEDBACK_NOTE not in plain.notes and FEEDBACK_NOTE in fed.notes
+    assert fed.total == plain.total and fed.facets == plain.facets
+    assert sorted(ids(fed)) == sorted(ids(plain)) and ids(fed) != ids(plain)
+    assert ids(fed)[:3] == ids(whoosh)[:3] and FEEDBACK_NOTE in whoosh.notes

@@ -17,6 +17,8 @@ from ..contract import (UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTer
                         SearchSpec)
 from .analysis import analyze_word
 from .client import SolrClient
+from ..whoosh.ranking import Ranking
+from .feedback import FEEDBACK_NOTE, expand
 from .generations import UNKNOWN_YEAR, generation_name, served
 from .highlight import PARAMS as HIGHLIGHT, hit_passages
 from .spelling import suggest_surface
@@ -38,8 +40,12 @@ class SolrBackend:
     """Articles in a SolrCloud collection alias, searched through the backend contract."""
 
     def __init__(self, client: SolrClient | str | list[str], alias: str = "searchsvc",
-                 shards: int = 1, replicas: int = 1, keep_generations: int = 2) -> None:
+                 shards: int = 1, replicas: int = 1, keep_generations: int = 2,
+                 ranking: Ranking = Ranking()) -> None:
         self.client = client if isinstance(client, SolrClient) else SolrClient(client)
+        # Of the ranking, only relevance feedback's parameters apply here: BM25 and the
+        # title's weight are the configset's and the translation's.
+        self.ranking = ranking
         self.alias = alias
         self.shards, self.replicas = shards, replicas
         self.keep_generations = keep_generations
@@ -97,13 +103,22 @@ class SolrBackend:
                            notes=notes)
         answer = self._select(collection, translation, spec)
         tree_matches = answer["facets"].get("tree", {}).get("count", 0)
-        marked, ahead = spec.tree, None
+        marked, ahead, searched = spec.tree, None, translation
         if spec.fallback is not None and tree_matches < spec.fallback_below:
             fallback = Translation(spec.fallback, prefix="fb")
             if fallback.query is not None:
                 wider = self._select(collection, fallback, spec, ahead=translation)
                 if wider["facets"].get("tree", {}).get("count", 0) > tree_matches:
-                    answer, ahead, marked = wider, translation, spec.fallback
+                    answer, ahead, marked, searched = wider, translation, spec.fallback, fallback
+        if (spec.feedback and spec.sort == "relevance" and marked is not None
+                and answer["facets"].get("tree", {}).get("count", 0)
+                >= max(1, self.ranking.feedback_min_matches)):
+            dates = _filters(Filters(date_from=spec.filters.date_from,
+                                     date_to=spec.filters.date_to))
+            expanded = expand(self.client, collection, searched, marked, dates, self.ranking)
+            if expanded is not None:
+                answer = self._select(collection, expanded, spec, ahead=ahead, within=searched)
+                notes.append(FEEDBACK_NOTE)
         scored = spec.sort == "relevance" and spec.tree is not None
         hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None,
                       passages=hit_passages(answer, doc))
@@ -122,13 +137,21 @@ class SolrBackend:
             tree_matches=tree_matches, notes=notes)
 
     def _select(self, collection: str, translation: Translation, spec: SearchSpec,
-                ahead: Translation | None = None) -> dict:
-        """Return Solr's answer to one query with the spec's filters, sort, page and facets."""
+                ahead: Translation | None = None, within: Translation | None = None) -> dict:
+        """Return Solr's answer to one query with the spec's filters, sort, page and facets.
+
+        within: a query the matches must also match (the typed one, under feedback).
+        """
         params = {**translation.params, "fl": "*,score", "start": spec.offset,
                   "rows": spec.limit, "fq": _filters(spec.filters),
                   "q": translation.query or "*:*"}
+        if within is not None:
+            params["within"] = within.query
+            params["fq"] = params["fq"] + ["{!lucene v=$within}"]
         if translation.query and spec.limit:
             params.update(HIGHLIGHT)        # snippets: the passages the highlighter picks
+            if within is not None:          # of the words typed, not those feedback added
+                params["hl.q"] = "{!lucene v=$within}"
         if spec.sort == "relevance" and spec.tree is not None:
             sort = "score desc,seq asc"
         else:
