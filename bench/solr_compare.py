@@ -43,6 +43,13 @@ def sample(dataset: Path, size: int, folder: Path) -> Path:
     return folder
 
 
+def sample_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every Solr benchmark takes: the dataset, the cluster, the sample."""
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("--solr-dir", required=True, help="folder of `searchsvc solr start`")
+    parser.add_argument("--sample", type=int, default=10_000)
+
+
 def services(corpus: Path, work: Path, urls: list[str], shards: int, replicas: int):
     """Build both backends over the corpus; return their services and build seconds."""
     registry = OutletRegistry.load(PACKAGE_DATA / "outlets.toml")
@@ -72,9 +79,7 @@ def timed(service, q: str, seconds: list[float]) -> dict:
 def main() -> None:
     """Compare the two backends query by query and print the table and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--solr-dir", required=True, help="folder of `searchsvc solr start`")
-    parser.add_argument("--sample", type=int, default=10_000)
+    sample_arguments(parser)
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--queries", type=Path, default=HERE / "queries.txt")
