@@ -20,9 +20,15 @@ field, so that the comparison is like for like. For CACM that is the whole
 record of the HTML distribution Anserini ships: title, abstract, authors and
 (our addition, the .K line of the SMART file) keywords.
 
+With ``--solr-dir DIR`` (a cluster started by ``searchsvc solr start --dir DIR``) each
+collection is also built into a Solr collection (2 shards) and searched through the same
+call on the Solr backend, with relevance feedback and without it; the Whoosh backend is
+then measured without feedback too, so that the four MAP figures come from one run.
+
 Usage::
 
-    PYTHONPATH=$PWD python bench/ir_eval.py [--data DIR] [--max-query-length N] [name ...]
+    PYTHONPATH=$PWD python bench/ir_eval.py [--data DIR] [--max-query-length N]
+        [--solr-dir DIR] [name ...]
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ from searchsvc.config import load_settings
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.outlets import OutletRegistry
 from searchsvc.backends.whoosh.backend import WhooshBackend
+from searchsvc.backends.whoosh.ranking import Ranking
 from searchsvc.query.reader import QueryReader
 from searchsvc.query.synonyms import Synonyms
 from searchsvc.service import SearchRequest, SearchService
@@ -86,6 +93,10 @@ class Scores:
     fts_map: float = 0.0        # SQLite FTS5 BM25 on the same documents and queries
     fts_p10: float = 0.0
     fts_ndcg10: float = 0.0
+    # With --solr-dir: MAP of Whoosh without feedback, of Solr without and with it.
+    no_feedback_map: float = 0.0
+    solr_map: float = 0.0
+    solr_feedback_map: float = 0.0
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -171,7 +182,8 @@ def ndcg(ranking: list[str], grades: dict[str, int], cutoff: int = 10) -> float:
 
 
 def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
-             synonyms: Synonyms, max_query_length: int) -> Scores:
+             synonyms: Synonyms, max_query_length: int,
+             solr_urls: list[str] | None = None) -> Scores:
     """Index one collection, run its queries through the search function and score them."""
     started = time.perf_counter()
     folder = data / name
@@ -186,8 +198,19 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
     report = build_index(corpus, index, registry=registry)
     for source, reason in report.skipped:
         print(f"  {name}: not indexed {source}: {reason}", file=sys.stderr)
-    service = SearchService(WhooshBackend(index),
-                            QueryReader(synonyms, registry, max_length=max_query_length))
+    reader = QueryReader(synonyms, registry, max_length=max_query_length)
+    service = SearchService(WhooshBackend(index), reader)
+    others: dict[str, SearchService] = {}
+    if solr_urls:
+        from searchsvc.backends.solr.backend import SolrBackend
+        solr = SolrBackend(solr_urls, alias=f"ir_eval_{name}", shards=2)
+        solr.build(corpus, registry=registry)
+        off = Ranking(feedback_min_matches=10**9)
+        others = {"no_feedback": SearchService(WhooshBackend(index, ranking=off), reader),
+                  "solr": SearchService(SolrBackend(solr.client, alias=solr.alias,
+                                                    ranking=off), reader),
+                  "solr_feedback": SearchService(solr, reader)}
+    other_ap: dict[str, list[float]] = {key: [] for key in others}
 
     ap, p10, nd, cut = [], [], [], 0
     fts_ap, fts_p10, fts_nd = [], [], []
@@ -202,13 +225,19 @@ def evaluate(name: str, data: Path, work: Path, registry: OutletRegistry,
         ap.append(average_precision(ranking, relevant))
         p10.append(sum(doc_id in relevant for doc_id in ranking[:10]) / 10)
         nd.append(ndcg(ranking, grades))
+        for key, other in others.items():
+            other_ap[key].append(average_precision(ranked_ids(other, query["text"]), relevant))
         baseline = fts.ranked_ids(query["text"])
         fts_ap.append(average_precision(baseline, relevant))
         fts_p10.append(sum(doc_id in relevant for doc_id in baseline[:10]) / 10)
         fts_nd.append(ndcg(baseline, grades))
-    mean = lambda values: sum(values) / len(values)   # noqa: E731
+    mean = lambda values: sum(values) / len(values) if values else 0.0   # noqa: E731
+    if solr_urls:
+        solr.drop()
     return Scores(name, len(docs), report.indexed, len(ap), cut, mean(ap), mean(p10), mean(nd),
-                  time.perf_counter() - started, mean(fts_ap), mean(fts_p10), mean(fts_nd))
+                  time.perf_counter() - started, mean(fts_ap), mean(fts_p10), mean(fts_nd),
+                  *(mean(other_ap.get(key, [])) for key in
+                    ("no_feedback", "solr", "solr_feedback")))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-query-length", type=int, default=settings["MAX_QUERY_LENGTH"],
                         help="the service's MAX_QUERY_LENGTH (default: the configured one); "
                              "longer queries are cut, as the service cuts them")
+    parser.add_argument("--solr-dir", help="a local cluster's folder: measure the Solr "
+                                           "backend too, with and without feedback")
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(COLLECTIONS)
     if unknown:
@@ -229,11 +260,15 @@ def main(argv: list[str] | None = None) -> int:
     # The service's own outlet registry and synonyms, as the web page and API load them.
     registry = OutletRegistry.load(settings["OUTLETS_FILE"])
     synonyms = Synonyms.load(settings["SYNONYMS_FILE"])
+    solr_urls = None
+    if args.solr_dir:
+        from searchsvc.backends.solr.cluster import cluster_urls
+        solr_urls = cluster_urls(args.solr_dir)
     rows = []
     with tempfile.TemporaryDirectory(prefix="ir-eval-") as temp:
         for name in args.names or COLLECTIONS:
             rows.append(evaluate(name, args.data, Path(temp), registry, synonyms,
-                                 args.max_query_length))
+                                 args.max_query_length, solr_urls))
             print(f"  {name}: done in {rows[-1].seconds:.1f}s", file=sys.stderr)
 
     print(f"{'collection':<11}{'docs':>7}{'indexed':>9}{'queries':>9}{'cut':>5}"
@@ -242,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row.name:<11}{row.docs:>7}{row.indexed:>9}{row.queries:>9}{row.cut:>5}"
               f"{row.map:>9.4f}{row.p10:>9.4f}{row.ndcg10:>9.4f}"
               f"{row.fts_map:>10.4f}{row.fts_p10:>8.4f}{row.fts_ndcg10:>9.4f}")
+    if solr_urls:
+        print(f"\n{'collection':<11}{'Whoosh MAP':>12}{'no feedback':>13}{'Solr MAP':>10}"
+              f"{'no feedback':>13}")
+        for row in rows:
+            print(f"{row.name:<11}{row.map:>12.4f}{row.no_feedback_map:>13.4f}"
+                  f"{row.solr_feedback_map:>10.4f}{row.solr_map:>13.4f}")
     print("\n'queries': those with at least one relevant document (all metrics average over"
           f" them); 'cut': queries longer than {args.max_query_length} characters, which the"
           " service cuts.")

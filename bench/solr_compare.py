@@ -4,7 +4,9 @@ Takes a deterministic sample of a JSON-lines dataset (every record with the same
 fixed seed), builds it into a Whoosh index and into a collection of a running SolrCloud, and
 runs every query of bench/queries.txt through the search service on both. Prints, per query,
 both totals, whether the facet counts are equal, and the overlap of the two top-10 lists
-(the share of Whoosh's top 10 that Solr also has in its top 10); then the summary.
+(the share of Whoosh's top 10 that Solr also has in its top 10); then the summary, with
+each backend's build time and search latency (p50/p95 of the complete search call, the
+two backends taking turns query by query after one warming search each).
 
     searchsvc solr start --nodes 3 --dir /tmp/solr
     PYTHONPATH=$PWD python bench/solr_compare.py --dataset news.jsonl.gz --solr-dir /tmp/solr
@@ -41,6 +43,13 @@ def sample(dataset: Path, size: int, folder: Path) -> Path:
     return folder
 
 
+def sample_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every Solr benchmark takes: the dataset, the cluster, the sample."""
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("--solr-dir", required=True, help="folder of `searchsvc solr start`")
+    parser.add_argument("--sample", type=int, default=10_000)
+
+
 def services(corpus: Path, work: Path, urls: list[str], shards: int, replicas: int):
     """Build both backends over the corpus; return their services and build seconds."""
     registry = OutletRegistry.load(PACKAGE_DATA / "outlets.toml")
@@ -59,12 +68,18 @@ def services(corpus: Path, work: Path, urls: list[str], shards: int, replicas: i
             whoosh_seconds, solr_seconds)
 
 
+def timed(service, q: str, seconds: list[float]) -> dict:
+    """Return a search's result, its wall time appended to seconds."""
+    started = time.perf_counter()
+    result = service.search(SearchRequest(q=q))
+    seconds.append(time.perf_counter() - started)
+    return result
+
+
 def main() -> None:
     """Compare the two backends query by query and print the table and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--solr-dir", required=True, help="folder of `searchsvc solr start`")
-    parser.add_argument("--sample", type=int, default=10_000)
+    sample_arguments(parser)
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--queries", type=Path, default=HERE / "queries.txt")
@@ -80,8 +95,12 @@ def main() -> None:
         print(f"{'query':32} {'whoosh':>7} {'solr':>7} {'facets':>6} {'top10':>6}")
         equal_totals = equal_facets = 0
         overlaps = []
+        seconds: dict[str, list[float]] = {"Whoosh": [], "Solr": []}
+        for service in (whoosh, solr):
+            service.search(SearchRequest(q=queries[0]))
         for q in queries:
-            a, b = (s.search(SearchRequest(q=q)) for s in (whoosh, solr))
+            a, b = (timed(s, q, seconds[name]) for s, name in ((whoosh, "Whoosh"),
+                                                                (solr, "Solr")))
             same_total = a["total"] == b["total"]
             same_facets = all([(r["value"], r["count"]) for r in a["facets"][name]]
                               == [(r["value"], r["count"]) for r in b["facets"][name]]
@@ -98,6 +117,11 @@ def main() -> None:
               f"{equal_facets}; top-10 overlap mean {statistics.mean(overlaps):.3f}, "
               f"median {statistics.median(overlaps):.1f}, min {min(overlaps):.1f}, "
               f"all 10 shared in {sum(o == 1.0 for o in overlaps)}")
+        for name, values in seconds.items():
+            ms = sorted(v * 1000 for v in values)
+            print(f"{name} search: p50 {statistics.median(ms):.1f} ms, "
+                  f"p95 {ms[min(len(ms) - 1, int(len(ms) * 0.95))]:.1f} ms "
+                  f"({len(ms)} searches)")
         SolrBackend(cluster_urls(args.solr_dir), alias="bench_compare").drop()
     sys.stdout.flush()
 

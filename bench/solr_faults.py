@@ -30,7 +30,7 @@ from searchsvc.service import SearchRequest, open_service
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from solr_compare import sample  # noqa: E402  (the same sample as the comparison)
+from solr_compare import sample, sample_arguments  # noqa: E402  (the same sample)
 
 ALIAS = "bench_faults"
 
@@ -84,9 +84,7 @@ class Load:
 def main() -> None:
     """Run both fault phases and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--solr-dir", required=True)
-    parser.add_argument("--sample", type=int, default=10_000)
+    sample_arguments(parser)
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)

@@ -70,8 +70,10 @@ def print_report(report: BuildReport, examples: int = 3, most_examples: int = 10
     click.echo(f"{report.mode}: indexed {report.indexed:,} documents in {report.seconds:.1f} s "
                f"({report.total_documents:,} in the index, generation {report.generation})")
     if report.mode == "update":
-        click.echo(f"  unchanged files: {report.unchanged_files:,}; "
-                   f"documents removed: {report.removed:,}")
+        unchanged = (f"unchanged articles: {report.unchanged_articles:,}"
+                     if report.unchanged_articles else
+                     f"unchanged files: {report.unchanged_files:,}")
+        click.echo(f"  {unchanged}; documents removed: {report.removed:,}")
     if report.without_text:
         click.echo(f"  indexed without text (headline and metadata only): "
                    f"{report.without_text:,}")

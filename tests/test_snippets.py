@@ -144,3 +144,23 @@ def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registr
                  "Sign up for our newsletter about the harbour"}])
     hit = service.search(SearchRequest(q="harbour"))["hits"][0]
     assert [s["text"] for s in hit["snippets"]] == ["Dockers ended the harbour strike on Monday."]
+
+
+def test_passages_chosen_elsewhere_follow_the_snippet_rules():
+    from searchsvc.service.snippets import passage_snippets, passage_text
+    title = "Storm hits the coast"
+    body = ("Storm hits the coast\nAdvertisement\nThe storm flooded the town.\n"
+            "Follow us on Twitter\nA second storm followed.")
+    terms = QueryTerms(frozenset({"storm"}), analyze=analyze_word)
+    # A passage over the headline, the furniture line and the first sentence.
+    whole = (0, body.index("town.") + len("town."))
+    [first] = passage_snippets(body, title, [whole], terms)
+    assert first.text == "The storm flooded the town. …"
+    assert first.html == "The <mark>storm</mark> flooded the town. …"
+    last = body.index("A second")
+    [second] = passage_snippets(body, title, [(last + 2, len(body))], terms)
+    assert second.html == "… second <mark>storm</mark> followed."
+    # The headline alone, or a furniture line alone, is no passage.
+    assert passage_snippets(body, title, [(0, len(title)), (body.index("Follow"),
+                                                           body.index("Twitter"))], terms) == []
+    assert passage_text(body, title) == "The storm flooded the town.\nA second storm followed."

@@ -83,6 +83,10 @@ class Found:
 
     fields: dict
     score: float | None
+    # Where the engine's highlighter found the best passages of the body for the query:
+    # (start, end) character offsets into fields["body"], in text order. None or empty:
+    # the service chooses the passages itself.
+    passages: list[tuple[int, int]] | None = None
     # With SearchSpec.collapse: the other matching articles of its story, oldest first, each
     # {id, title, outlet, date_iso, url} (stored names), at most MAX_COPIES of them.
     copies: list[dict] = field(default_factory=list)

@@ -16,7 +16,7 @@ from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
-from .snippets import highlight_all, make_snippets, passage_text
+from .snippets import highlight_all, make_snippets, passage_snippets, passage_text
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
@@ -209,8 +209,13 @@ class SearchService:
     def _hit(self, found: Found, terms) -> dict:
         """Return one hit as plain data, with snippets."""
         stored = found.fields
-        snippets = make_snippets(passage_text(stored.get("body", ""), stored.get("title")),
-                                 terms)
+        body, title = stored.get("body") or "", stored.get("title")
+        # The backend's highlighter's passages when it chose some that the snippet rules
+        # keep; otherwise the passages are chosen here.
+        snippets = (passage_snippets(body, title, found.passages, terms)
+                    if found.passages else [])
+        if not snippets:
+            snippets = make_snippets(passage_text(body, title), terms)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,
                 "title_html": str(title_spans),

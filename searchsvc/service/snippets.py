@@ -335,16 +335,66 @@ def passage_text(body: str, title: str | None = None) -> str:
     """Return the text snippets are drawn from: the body without the headline repeated at
     its start (the whole first line, or its opening words) and without page furniture lines.
     """
-    lines = [line for line in body.split("\n") if not _is_noise(line)]
+    return "\n".join(body[start:end] for start, end in kept_ranges(body, title)).strip()
+
+
+def kept_ranges(body: str, title: str | None = None) -> list[tuple[int, int]]:
+    """Return the (start, end) ranges of the body that snippets may show, in order: its
+    lines but page furniture, the first one without the headline repeated at its start."""
+    ranges = []
+    start = 0
+    for line in body.split("\n"):
+        if not _is_noise(line):
+            ranges.append((start, start + len(line)))
+        start += len(line) + 1
     words = WORD_RE.findall(title or "")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = next((i for i, (s, e) in enumerate(ranges) if body[s:e].strip()), None)
     if words and first is not None:
         # The headline's words at the start of the first line, whatever lies between them.
-        heading = re.match(r"\W*" + r"\W+".join(map(re.escape, words)) + r"(?!\w)\W*",
-                           lines[first], re.IGNORECASE)
+        line_start, line_end = ranges[first]
+        heading = re.compile(r"\W*" + r"\W+".join(map(re.escape, words)) + r"(?!\w)\W*",
+                             re.IGNORECASE).match(body, line_start, line_end)
         if heading:
-            lines[first] = lines[first][heading.end():]
-    return "\n".join(lines).strip()
+            ranges[first] = (heading.end(), line_end)
+    return ranges
+
+
+def passage_snippets(body: str, title: str | None, passages: list[tuple[int, int]],
+                     query_terms: QueryTerms) -> list[Snippet]:
+    """Render passages a backend's highlighter chose ((start, end) in the body) as snippets.
+
+    The same rules as make_snippets' own passages: only what passage_text keeps is shown
+    (a passage of the headline or of page furniture alone is dropped), words are marked
+    by the query's terms, ellipses stand where the kept text goes on.
+    """
+    kept = [(s, e) for s, e in kept_ranges(body, title) if body[s:e].strip()]
+    if not kept:
+        return []
+    snippets = []
+    for start, end in passages:
+        pieces = [(max(s, start), min(e, end)) for s, e in kept if s < end and e > start]
+        pieces = [(s, e) for s, e in pieces if body[s:e].strip()]
+        if not pieces:
+            continue
+        text = "\n".join(body[s:e] for s, e in pieces)
+        lead = "… " if pieces[0][0] > kept[0][0] + _leading_space(body, kept[0]) else ""
+        tail = " …" if pieces[-1][1] < kept[-1][1] - _trailing_space(body, kept[-1]) else ""
+        marks = find_matches(text, query_terms) if query_terms else []
+        html = " ".join(_mark(text, 0, len(text), marks).split())
+        snippets.append(Snippet(html=lead + html + tail, text=lead + " ".join(text.split()) + tail))
+    return snippets
+
+
+def _leading_space(text: str, span: tuple[int, int]) -> int:
+    """Return how many whitespace characters open a span of text."""
+    piece = text[span[0]:span[1]]
+    return len(piece) - len(piece.lstrip())
+
+
+def _trailing_space(text: str, span: tuple[int, int]) -> int:
+    """Return how many whitespace characters close a span of text."""
+    piece = text[span[0]:span[1]]
+    return len(piece) - len(piece.rstrip())
 
 
 def make_snippets(text: str, query_terms: QueryTerms,

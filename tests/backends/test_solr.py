@@ -169,3 +169,124 @@ def test_the_web_app_searches_solr_when_configured(bundled, solr_urls, seeds_ind
     assert answer["facets"] == expected["facets"]
     assert answer["hits"][0]["snippets"] and "<mark>" in answer["hits"][0]["snippets"][0]["html"]
     assert answer["generation"] != expected["generation"]
+
+
+def test_an_update_sends_only_new_and_changed_articles(solr_urls, registry, tmp_path):
+    from backends.conftest import RECORDS, write_corpus
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, RECORDS)
+    backend = SolrBackend(solr_urls, alias="test_update_diff", shards=2)
+    backend.build(corpus, registry=registry)
+    collection, _ = served(backend.client, backend.alias)
+
+    def versions():
+        """Each article's _version_: Solr gives a new one to every document it is sent."""
+        answer = backend.client.get(f"/{collection}/select", q="*:*", fl="id,_version_",
+                                    rows=100)
+        return {doc["id"]: doc["_version_"] for doc in answer["response"]["docs"]}
+    before = versions()
+    records = [dict(r) for r in RECORDS if r["id"] != "a5"]        # a5 removed
+    records[1]["body"] += " The embassy confirmed it."             # a2: new text
+    records[2]["outlet"] = "BBC News"                              # a3: new outlet only
+    records.append({"id": "a6", "title": "Consulate closes", "outlet": "CNN",
+                    "date": "2023-01-02", "body": "The consulate closed its doors."})
+    write_corpus(corpus, records)
+    try:
+        report = backend.build(corpus, registry=registry, update=True)
+        assert (report.indexed, report.removed, report.unchanged_articles) == (3, 1, 2)
+        after = versions()
+        assert after["a1"] == before["a1"] and after["a4"] == before["a4"]   # not sent
+        assert after["a2"] != before["a2"] and after["a3"] != before["a3"]
+        assert sorted(after) == ["a1", "a2", "a3", "a4", "a6"]
+        assert backend.article("a3")["outlet"] == "BBC News"
+        again = backend.build(corpus, registry=registry, update=True)
+        assert (again.indexed, again.removed, again.unchanged_articles) == (0, 0, 5)
+        assert versions() == after
+    finally:
+        backend.drop()
+
+
+# The unified highlighter's parameters, written out here so that the test asks Solr itself.
+UNIFIED = {"hl": "true", "hl.method": "unified", "hl.fl": "body", "hl.snippets": 3,
+           "hl.fragsize": 200, "hl.bs.type": "WORD", "hl.fragsizeIsMinimum": "false",
+           "hl.fragAlignRatio": 0.33, "hl.tag.pre": "[[", "hl.tag.post": "]]",
+           "hl.defaultSummary": "false", "wt": "json"}
+
+
+def highlighted(solr_urls, collection, q, rows=50):
+    """Return {id: the highlighter's passages as plain text, spaces collapsed} for a query."""
+    answer = requests.get(f"{solr_urls[0]}/{collection}/select", timeout=60,
+                          params={"q": q, "fl": "id", "rows": rows, **UNIFIED}).json()
+    return {doc_id: [" ".join(p.replace("[[", "").replace("]]", "").split())
+                     for p in found.get("body", [])]
+            for doc_id, found in answer["highlighting"].items()}
+
+
+def snippet_texts(hit):
+    return [s["text"].removeprefix("… ").removesuffix(" …") for s in hit["snippets"]]
+
+
+def test_snippets_are_the_unified_highlighters_passages(bundled, solr_urls):
+    from searchsvc.service.snippets import make_snippets, passage_text
+    search = service("", backend="solr", solr_url=",".join(solr_urls),
+                     solr_collection=bundled.alias)
+    hits = search.search(SearchRequest(q="asylum", per_page=50))["hits"]
+    collection, _ = served(bundled.client, bundled.alias)
+    passages = highlighted(solr_urls, collection, "body:asylum")
+    same = differ_from_ours = 0
+    for hit in hits:
+        if not passages.get(hit["id"]):
+            continue            # a title match only: the service shows the opening
+        assert all(any(text in p for p in passages[hit["id"]]) for text in snippet_texts(hit))
+        same += snippet_texts(hit) == passages[hit["id"]]
+        stored = bundled.article(hit["id"])
+        ours = make_snippets(passage_text(stored["body"], stored["title"]),
+                             bundled.highlight_terms(search.reader.read("asylum").tree))
+        differ_from_ours += [s.text for s in ours] != [s["text"] for s in hit["snippets"]]
+        assert any("<mark>asylum</mark>" in s["html"].lower() for s in hit["snippets"])
+    assert same >= 3 and differ_from_ours >= 1, (same, differ_from_ours)
+
+
+def test_highlighter_passages_keep_the_snippet_rules(solr_urls, registry, tmp_path):
+    from backends.conftest import write_corpus
+    body = ("Asylum seekers reach the border\nAdvertisement\nThe asylum office opened "
+            "early.\nSign up for our newsletter about asylum\nLater, more asylum seekers came.")
+    write_corpus(tmp_path / "corpus", [{"id": "r1", "title": "Asylum seekers reach the border",
+                                        "outlet": "CNN", "date": "2020-01-02", "body": body}])
+    backend = SolrBackend(solr_urls, alias="test_hl_rules", shards=1)
+    backend.build(tmp_path / "corpus", registry=registry)
+    try:
+        collection, _ = served(backend.client, backend.alias)
+        raw = highlighted(solr_urls, collection, "body:asylum")["r1"]
+        assert raw[0].startswith("Asylum seekers reach") and "Advertisement" in raw[0]
+        search = service("", backend="solr", solr_url=",".join(solr_urls),
+                         solr_collection=backend.alias)
+        hit = search.search(SearchRequest(q="asylum"))["hits"][0]
+        texts = snippet_texts(hit)
+        assert texts and not any(t.startswith("Asylum seekers reach") for t in texts)
+        assert not any("Advertisement" in t or "newsletter" in t for t in texts)
+        assert "The <mark>asylum</mark> office opened early." in hit["snippets"][0]["html"]
+    finally:
+        backend.drop()
+
+
+def test_relevance_feedback_reranks_a_description_as_whoosh_does(bundled, seeds_index):
+    from searchsvc.backends.contract import SearchSpec
+    from searchsvc.backends.solr.feedback import FEEDBACK_NOTE
+    from searchsvc.backends.whoosh.backend import WhooshBackend
+    from searchsvc.backends.whoosh.ranking import Ranking
+    from searchsvc.query.reader import QueryReader
+    reading = QueryReader().read("diplomats who defected from the military regime and asked "
+                                 "for asylum in the united states")
+    assert reading.description
+    spec = SearchSpec(reading.tree, fallback=reading.fallback, feedback=True)
+    # The bundled corpus is small: feedback on from 2 matches instead of 100.
+    eager = Ranking(feedback_min_matches=2)
+    plain = bundled.search(spec)
+    fed = SolrBackend(bundled.client, alias=bundled.alias, ranking=eager).search(spec)
+    whoosh = WhooshBackend(seeds_index, ranking=eager).search(spec)
+    ids = lambda outcome: [found.fields["id"] for found in outcome.hits]  # noqa: E731
+    assert FEEDBACK_NOTE not in plain.notes and FEEDBACK_NOTE in fed.notes
+    assert fed.total == plain.total and fed.facets == plain.facets
+    assert sorted(ids(fed)) == sorted(ids(plain)) and ids(fed) != ids(plain)
+    assert ids(fed)[:3] == ids(whoosh)[:3] and FEEDBACK_NOTE in whoosh.notes

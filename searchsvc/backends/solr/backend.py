@@ -18,7 +18,10 @@ from ..contract import (UNKNOWN, Filters, Found, Outcome, PeriodCounts, QueryTer
                         SearchSpec)
 from .analysis import analyze_word
 from .client import SolrClient
+from ..whoosh.ranking import Ranking
+from .feedback import FEEDBACK_NOTE, expand
 from .generations import UNKNOWN_YEAR, generation_name, served
+from .highlight import PARAMS as HIGHLIGHT, hit_passages
 from .spelling import suggest_surface
 from . import stories
 from .translate import Translation, query_terms, quote, solr_date
@@ -39,8 +42,12 @@ class SolrBackend:
     """Articles in a SolrCloud collection alias, searched through the backend contract."""
 
     def __init__(self, client: SolrClient | str | list[str], alias: str = "searchsvc",
-                 shards: int = 1, replicas: int = 1, keep_generations: int = 2) -> None:
+                 shards: int = 1, replicas: int = 1, keep_generations: int = 2,
+                 ranking: Ranking = Ranking()) -> None:
         self.client = client if isinstance(client, SolrClient) else SolrClient(client)
+        # Of the ranking, only relevance feedback's parameters apply here: BM25 and the
+        # title's weight are the configset's and the translation's.
+        self.ranking = ranking
         self.alias = alias
         self.shards, self.replicas = shards, replicas
         self.keep_generations = keep_generations
@@ -51,41 +58,19 @@ class SolrBackend:
               update: bool = False, wait: bool = False, **options) -> "BuildReport":
         """Build the corpus into a new collection and swap the alias to it.
 
-        With update=True every article of the corpus is added or replaced by id in the
-        served collection and articles no longer in it are deleted.
+        With update=True the served collection is updated by id: the corpus's new and
+        changed articles are sent, those no longer in it deleted (see indexer.refresh).
         """
         from . import indexer
         if update:
-            return self._refresh(corpus, registry, options.get("field_map"))
+            return indexer.refresh(self.client, self.alias, corpus, registry=registry,
+                                   field_map=options.get("field_map"))
         return indexer.build_collection(
             self.client, self.alias, corpus, registry=registry,
             shards=options.get("shards") or self.shards,
             replicas=options.get("replicas") or self.replicas,
             keep_generations=options.get("keep_generations", self.keep_generations),
             field_map=options.get("field_map"))
-
-    def _refresh(self, corpus, registry, field_map) -> "BuildReport":
-        """Update the served collection by id to hold exactly the corpus's articles."""
-        from ...ingest.corpus import DEFAULT_FIELD_MAP, CorpusReader, Skipped
-        reader = CorpusReader(corpus, registry, field_map or DEFAULT_FIELD_MAP)
-        articles = [item for item in reader.read() if not isinstance(item, Skipped)]
-        wanted = {article.id for article in articles}
-        gone = [i for i in self._all_ids() if i not in wanted]
-        report = self.update_articles(articles, gone)
-        report.mode = "update"
-        return report
-
-    def _all_ids(self) -> list[str]:
-        """Return every article id of the served collection (a cursor over the id order)."""
-        collection, _ = served(self.client, self.alias)
-        ids, cursor = [], "*"
-        while True:
-            answer = self.client.get(f"/{collection}/select", q="*:*", fl="id", rows=1000,
-                                     sort="id asc", cursorMark=cursor)
-            ids.extend(doc["id"] for doc in answer["response"]["docs"])
-            if answer["nextCursorMark"] == cursor:
-                return ids
-            cursor = answer["nextCursorMark"]
 
     def update_articles(self, articles: Iterable["Article"] = (),
                         delete_ids: Iterable[str] = ()) -> "BuildReport":
@@ -122,15 +107,25 @@ class SolrBackend:
                            notes=notes)
         answer = self._select(collection, translation, spec)
         tree_matches = answer["facets"].get("tree", {}).get("count", 0)
-        marked, ahead = spec.tree, None
+        marked, ahead, searched = spec.tree, None, translation
         if spec.fallback is not None and tree_matches < spec.fallback_below:
             fallback = Translation(spec.fallback, prefix="fb")
             if fallback.query is not None:
                 wider = self._select(collection, fallback, spec, ahead=translation)
                 if wider["facets"].get("tree", {}).get("count", 0) > tree_matches:
-                    answer, ahead, marked = wider, translation, spec.fallback
+                    answer, ahead, marked, searched = wider, translation, spec.fallback, fallback
+        if (spec.feedback and spec.sort == "relevance" and marked is not None
+                and answer["facets"].get("tree", {}).get("count", 0)
+                >= max(1, self.ranking.feedback_min_matches)):
+            dates = _filters(Filters(date_from=spec.filters.date_from,
+                                     date_to=spec.filters.date_to))
+            expanded = expand(self.client, collection, searched, marked, dates, self.ranking)
+            if expanded is not None:
+                answer = self._select(collection, expanded, spec, ahead=ahead, within=searched)
+                notes.append(FEEDBACK_NOTE)
         scored = spec.sort == "relevance" and spec.tree is not None
-        hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None)
+        hits = [Found(_fields(doc), round(float(doc["score"]), 4) if scored else None,
+                      passages=hit_passages(answer, doc))
                 for doc in answer["response"]["docs"]]
         if spec.collapse:
             for doc, hit in zip(answer["response"]["docs"], hits):
@@ -150,11 +145,21 @@ class SolrBackend:
             articles=facets.get("articles", {}).get("count", 0) if spec.collapse else None)
 
     def _select(self, collection: str, translation: Translation, spec: SearchSpec,
-                ahead: Translation | None = None) -> dict:
-        """Return Solr's answer to one query with the spec's filters, sort, page and facets."""
+                ahead: Translation | None = None, within: Translation | None = None) -> dict:
+        """Return Solr's answer to one query with the spec's filters, sort, page and facets.
+
+        within: a query the matches must also match (the typed one, under feedback).
+        """
         params = {**translation.params, "fl": "*,score", "start": spec.offset,
                   "rows": spec.limit, "fq": _filters(spec.filters),
                   "q": translation.query or "*:*"}
+        if within is not None:
+            params["within"] = within.query
+            params["fq"] = params["fq"] + ["{!lucene v=$within}"]
+        if translation.query and spec.limit:
+            params.update(HIGHLIGHT)        # snippets: the passages the highlighter picks
+            if within is not None:          # of the words typed, not those feedback added
+                params["hl.q"] = "{!lucene v=$within}"
         if spec.sort == "relevance" and spec.tree is not None:
             sort = "score desc,seq asc"
         else:

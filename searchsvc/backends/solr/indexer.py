@@ -8,6 +8,7 @@ collection). The previous keep_generations collections stay for searches in flig
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -52,7 +53,17 @@ def solr_document(article: Article, digest: str, seq: int) -> dict:
         document["url"] = article.url
     if article.outlet_label:
         document["outlet_label"] = article.outlet_label
+    document["document_hash"] = document_hash(document)
     return document
+
+
+def document_hash(document: dict) -> str:
+    """Return a hash of every field of a Solr document but its reading order (``seq``):
+    what an update compares to tell a changed article from one already indexed."""
+    fields = {name: value for name, value in document.items()
+              if name not in ("seq", "document_hash")}
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def _unique(items: Iterable[Article | Skipped], report: BuildReport) -> Iterator[Article]:
@@ -156,6 +167,52 @@ def update_by_id(client: SolrClient, alias: str, articles: Iterable[Article] = (
     _finish(client, alias, collection, report, started)
     _set_properties(client, alias, updates=updates, built_at=report.built_at)
     return report
+
+
+def refresh(client: SolrClient, alias: str, corpus: str | os.PathLike, *,
+            registry: OutletRegistry,
+            field_map: Mapping[str, tuple[str, ...]] | None = None) -> BuildReport:
+    """Update the served collection to hold exactly the corpus's articles, sending only what
+    changed: articles whose document hash the collection does not hold, and deletions.
+
+    The corpus is read whole (as a build reads it, the same duplicates skipped) and its
+    documents' hashes compared with those the collection stores (one cursor over id and
+    hash); an unchanged article is not sent, so it keeps its place and its index entry.
+    """
+    corpus_path = Path(corpus).resolve()
+    if not corpus_path.exists():
+        raise BuildError(f"corpus not found: {corpus_path}")
+    reader = CorpusReader(corpus_path, registry, field_map or DEFAULT_FIELD_MAP)
+    read = BuildReport()
+    collection, _ = served(client, alias)
+    stored = stored_hashes(client, collection)
+    changed, wanted = [], set()
+    for article in _unique(reader.read(), read):
+        wanted.add(article.id)
+        if stored.get(article.id) != solr_document(article, content_hash(article),
+                                                   0)["document_hash"]:
+            changed.append(article)
+    report = update_by_id(client, alias, changed, [i for i in stored if i not in wanted])
+    report.mode = "update"
+    report.corpus = str(corpus_path)
+    report.skipped, report.notes = read.skipped, read.notes
+    report.unchanged_articles = len(wanted) - len(changed)
+    return report
+
+
+def stored_hashes(client: SolrClient, collection: str) -> dict[str, str | None]:
+    """Return {id: document hash} of every article in a collection (None: built without
+    hashes, by an older configset), read with a cursor in id order."""
+    hashes: dict[str, str | None] = {}
+    cursor = "*"
+    while True:
+        answer = client.get(f"/{collection}/select", q="*:*", fl="id,document_hash",
+                            rows=5000, sort="id asc", cursorMark=cursor)
+        hashes.update((doc["id"], doc.get("document_hash"))
+                      for doc in answer["response"]["docs"])
+        if answer["nextCursorMark"] == cursor:
+            return hashes
+        cursor = answer["nextCursorMark"]
 
 
 def prune(client: SolrClient, alias: str, keep: int) -> None:

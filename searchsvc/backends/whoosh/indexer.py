@@ -57,6 +57,7 @@ class BuildReport:
     without_text: int = 0      # of `indexed`: headline and metadata only
     removed: int = 0
     unchanged_files: int = 0
+    unchanged_articles: int = 0   # an update by content (Solr): articles found already indexed
     total_documents: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
