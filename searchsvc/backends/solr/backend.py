@@ -35,6 +35,7 @@ TOO_COMMON_NOTE = "every word is too common to search on its own"
 STORED = ("id", "title", "body", "author", "outlet", "outlet_label", "year", "date",
           "date_iso", "url", "has_text", "language", "source", "source_file", "content_hash", "provenance")
 FACET_TAGS = "outlet,year,author,topic"
+SPELLING_CANDIDATES = 50     # terms the spellcheck component offers per word
 MAX_EXPANSION = 200         # index terms a prefix or wildcard marks in snippets
 
 
@@ -297,8 +298,25 @@ class SolrBackend:
         most articles use (see ``solr/spelling.py``), if any."""
         collection, _, _ = self._served()
 
-        def lexicon(first: str) -> list[str]:
-            return list(self._terms(collection, **{"terms.prefix": first, "terms.limit": -1}))
+        lexicons: dict[str, list[str]] = {}     # first letter -> body terms, read once
+
+        def near(form: str) -> list[str]:
+            answer = self.client.get(f"/{collection}/spell", **{
+                "spellcheck.q": form, "spellcheck.count": SPELLING_CANDIDATES,
+                "spellcheck.alternativeTermCount": SPELLING_CANDIDATES, "json.nl": "map"})
+            found = answer.get("spellcheck", {}).get("suggestions", {})
+            entry = found.get(form) if isinstance(found, dict) else None
+            terms = [option["word"] if isinstance(option, dict) else option
+                     for option in (entry or {}).get("suggestion", [])]
+            if not terms:
+                # The spellchecker offers nothing for a word it takes as correct or cannot
+                # look up (a stop word such as "the", which the index leaves out): the
+                # body's terms with its first letter are read instead.
+                if form[:1] not in lexicons:
+                    lexicons[form[:1]] = list(self._terms(
+                        collection, **{"terms.prefix": form[:1], "terms.limit": -1}))
+                terms = lexicons[form[:1]]
+            return [form, *terms]
 
         def frequencies(terms: list[str]) -> dict[str, int]:
             if not terms:
@@ -312,7 +330,7 @@ class SolrBackend:
                                      rows=count, sort="seq asc", fl="body")
             return [doc.get("body") or "" for doc in answer["response"]["docs"]]
 
-        return suggest_surface(word, maxdist, lexicon, frequencies, texts)
+        return suggest_surface(word, maxdist, near, frequencies, texts)
 
     def _terms(self, collection: str, **params) -> dict:
         """Return the terms component's answer for the body field as {term: counts}."""

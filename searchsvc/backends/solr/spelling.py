@@ -3,9 +3,12 @@
 The Whoosh backend (``whoosh/spelling.py``) offers the written word nearest a typed word:
 candidate stems near the typed word, its stem or one of its beginnings; each candidate's
 written forms read from the first articles holding it; the nearest form wins, of equals
-the one whose stem most articles use. Here the stems come from the terms component (the
-body terms beginning with the word's first letter) and the articles from a term query in
-build order, the Whoosh document order.
+the one whose stem most articles use. Here the candidate stems come from the spellcheck
+component (``/spell``: Lucene's DirectSpellChecker over the body's terms, two edits at most,
+the first letter kept; for a word it offers nothing for, such as a stop word, the body's
+terms with the word's first letter from the terms component), their frequencies from the
+terms component, and the articles from a term query in build order, the Whoosh document
+order.
 """
 from __future__ import annotations
 
@@ -27,36 +30,42 @@ def levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def within(lexicon: list[str], word: str, maxdist: int) -> list[str]:
-    """Return the terms starting with word's first character within maxdist edits of it."""
-    return [term for term in lexicon if term[:1] == word[:1]
+def within(near: Callable[[str], list[str]], word: str, maxdist: int) -> list[str]:
+    """Return the index terms within maxdist edits of word, its first character kept.
+
+    near(word) gives the spellcheck component's terms close to word, and the word itself
+    (whether the index holds it is known only from its frequency); the edit distance is
+    checked here as Whoosh's automaton counts it (no swaps).
+    """
+    return [term for term in near(word) if term[:1] == word[:1]
             and abs(len(term) - len(word)) <= maxdist and levenshtein(word, term) <= maxdist]
 
 
-def candidate_stems(lexicon: list[str], word: str, maxdist: int) -> set[str]:
+def candidate_stems(near: Callable[[str], list[str]], word: str, maxdist: int) -> set[str]:
     """Return the stems near a typed word, near its stem, or near one of its beginnings."""
-    found = set(within(lexicon, word, maxdist))
+    found = set(within(near, word, maxdist))
     stemmed = analyze_word(word)
     if stemmed and stemmed != word and " " not in stemmed:
-        found.update(within(lexicon, stemmed, maxdist))
+        found.update(within(near, stemmed, maxdist))
     for length in range(4, len(word)):         # "governmnet" begins like "govern"
-        found.update(term for term in within(lexicon, word[:length], maxdist)
+        found.update(term for term in within(near, word[:length], maxdist)
                      if len(term) == length)
     return found
 
 
-def suggest_surface(word: str, maxdist: int, lexicon: Callable[[str], list[str]],
+def suggest_surface(word: str, maxdist: int, near: Callable[[str], list[str]],
                     frequencies: Callable[[list[str]], dict[str, int]],
                     texts: Callable[[str, int], list[str]]) -> str | None:
     """Return the written word nearest a typed word within maxdist edits, if any.
 
-    lexicon(first letter) gives the body terms beginning with it, frequencies(terms) how
-    many articles hold each, texts(term, n) the bodies of the first n articles holding it.
+    near(word) gives the body terms the spellcheck component finds close to a word (and
+    the word), frequencies(terms) how many articles hold each (none: not in the index),
+    texts(term, n) the bodies of the first n articles holding it.
     """
     typed = word.lower()
     if not typed:
         return None
-    frequency = frequencies(sorted(candidate_stems(lexicon(typed[0]), typed, maxdist)))
+    frequency = frequencies(sorted(candidate_stems(near, typed, maxdist)))
     stems = sorted(frequency, key=lambda term: (-frequency[term], term))
     near = []
     for term in stems[:SURFACE_CANDIDATES]:
