@@ -8,7 +8,7 @@ outlet facet).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,7 @@ class ManyValued:
     docs: np.ndarray         # int64 document number per position
     rank: np.ndarray         # per code: its place in name order
     doc_count: int
+    _code_of: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, reader, fieldname: str) -> "ManyValued":
@@ -49,9 +50,16 @@ class ManyValued:
         return cls(names, np.asarray(codes, dtype=np.int32), np.asarray(docs, dtype=np.int64),
                    rank, count)
 
+    def _codes(self, labels: tuple[str, ...]) -> list[int]:
+        """Return the codes of the given labels that the column has."""
+        if self._code_of is None:     # built once: a column has tens of thousands of labels
+            self._code_of = {label: code for code, label in enumerate(self.labels)}
+        return [self._code_of[label] for label in dict.fromkeys(labels)
+                if label in self._code_of]
+
     def having(self, matched: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
         """Return, per matched document, whether it has any of the wanted values."""
-        wanted_codes = [code for code, label in enumerate(self.labels) if label in set(wanted)]
+        wanted_codes = self._codes(wanted)
         has = np.zeros(self.doc_count, dtype=bool)
         has[self.docs[np.isin(self.codes, wanted_codes)]] = True
         return has[matched]
@@ -68,8 +76,7 @@ class ManyValued:
         if limit is not None and codes.size > limit:
             kept = np.zeros(codes.size, dtype=bool)
             kept[:limit] = True
-            kept |= np.isin(codes, [code for code, label in enumerate(self.labels)
-                                    if label in set(always)])
+            kept |= np.isin(codes, self._codes(always))
             codes = codes[kept]
         return [(self.labels[code], count)
                 for code, count in zip(codes.tolist(), counts[codes].tolist())]
