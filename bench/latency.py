@@ -10,6 +10,10 @@ Queries are derived from the data itself, deterministically (see ``make_queries`
 in ``bench/queries.txt``; ``--make-queries`` regenerates that file from a corpus.
 
     PYTHONPATH=$PWD python bench/latency.py --index-dir /path/to/news-index
+
+With --no-fts5 only our side runs (a large index: no FTS5 table is built). The process's
+resident memory (now and at its peak) is printed at the end: it holds what a serving worker
+holds after the same searches.
 """
 from __future__ import annotations
 
@@ -180,6 +184,13 @@ def directory_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def resident_mib() -> tuple[float, float]:
+    """Return this process's resident memory now and at its peak, in MiB (Linux)."""
+    fields = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir",
@@ -191,6 +202,8 @@ def main() -> None:
     parser.add_argument("--make-queries", metavar="CORPUS",
                         help="Regenerate bench/queries.txt from a .jsonl(.gz) corpus and exit.")
     parser.add_argument("--slowest", type=int, default=10, help="List this many slowest queries.")
+    parser.add_argument("--no-fts5", action="store_true",
+                        help="Time our side only (no FTS5 table is built).")
     args = parser.parse_args()
 
     if args.make_queries:
@@ -208,12 +221,14 @@ def main() -> None:
     searcher, _, generation = service.backend.handle.searcher()
     print(f"opened {generation} ({searcher.doc_count():,} documents) in "
           f"{time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    fts = Fts5(fts_database(service, Path(args.cache_dir)))
-    print(f"FTS5 table ready in {time.perf_counter() - started:.1f} s")
-
     ours = lambda q: service.search(SearchRequest(q=q))   # noqa: E731
-    sides = {"ours": ours, "fts5": fts.search}
+    sides = {"ours": ours}
+    fts = None
+    if not args.no_fts5:
+        started = time.perf_counter()
+        fts = Fts5(fts_database(service, Path(args.cache_dir)))
+        print(f"FTS5 table ready in {time.perf_counter() - started:.1f} s")
+        sides["fts5"] = fts.search
     # The first pass is the cold one (nothing of ours cached yet but the opened index);
     # it is reported apart and not counted in the figures below.
     cold: dict[str, list[float]] = {name: [] for name in sides}
@@ -238,28 +253,35 @@ def main() -> None:
     cpu_medians = {name: [statistics.median(times) for times in per_query]
                    for name, per_query in cpus.items()}
 
-    totals = [(ours(q)["total"], fts.search(q)["total"]) for q in queries]
+    totals = [(ours(q)["total"], fts.search(q)["total"] if fts else 0) for q in queries]
+    rss, peak = resident_mib()
     index_path = Path(args.index_dir) / generation
     print(f"\n{len(queries)} queries ({', '.join(f'{n} x {w}-word' + (' phrase' if p else '') for (w, p), n in MIX.items())}), "
           f"{args.repeats} timed repeats after a warm-up, median per query")
-    print(f"index: {searcher.doc_count():,} documents, Whoosh {directory_bytes(index_path) / 1e6:,.0f} MB, "
-          f"FTS5 {fts_database(service, Path(args.cache_dir)).stat().st_size / 1e6:,.0f} MB")
+    print(f"index: {searcher.doc_count():,} documents, Whoosh {directory_bytes(index_path) / 1e6:,.0f} MB"
+          + (f", FTS5 {fts_database(service, Path(args.cache_dir)).stat().st_size / 1e6:,.0f} MB"
+             if fts else ""))
     print(f"matches per query: ours median {statistics.median(t[0] for t in totals):,.0f}, "
-          f"max {max(t[0] for t in totals):,}; FTS5 median {statistics.median(t[1] for t in totals):,.0f}")
+          f"max {max(t[0] for t in totals):,}"
+          + (f"; FTS5 median {statistics.median(t[1] for t in totals):,.0f}" if fts else ""))
+    print(f"resident memory of this process: {rss:,.0f} MiB now, {peak:,.0f} MiB at its peak")
     rows = [("wall, warm", medians), ("CPU, warm", cpu_medians), ("wall, cold", cold)]
     print(f"\n{'ms':<22}{'p50':>9}{'p95':>9}{'mean':>9}{'max':>9}")
     for label, figures in rows:
-        ours_s, fts_s = summary(figures["ours"]), summary(figures["fts5"])
-        for name, stats in ((f"searchsvc {label}", ours_s), (f"FTS5 {label}", fts_s)):
-            print(f"{name:<22}" + "".join(f"{stats[key]:>9.2f}"
-                                          for key in ("p50", "p95", "mean", "max")))
-        print(f"{'  ratio':<22}" + "".join(f"{ours_s[key] / fts_s[key]:>9.2f}"
-                                          for key in ("p50", "p95", "mean", "max")))
+        ours_s = summary(figures["ours"])
+        print(f"{'searchsvc ' + label:<22}" + "".join(f"{ours_s[key]:>9.2f}"
+                                                     for key in ("p50", "p95", "mean", "max")))
+        if fts:
+            fts_s = summary(figures["fts5"])
+            print(f"{'FTS5 ' + label:<22}" + "".join(f"{fts_s[key]:>9.2f}"
+                                                    for key in ("p50", "p95", "mean", "max")))
+            print(f"{'  ratio':<22}" + "".join(f"{ours_s[key] / fts_s[key]:>9.2f}"
+                                              for key in ("p50", "p95", "mean", "max")))
     slowest = sorted(range(len(queries)), key=lambda i: -medians["ours"][i])[:args.slowest]
     print(f"\nslowest {len(slowest)} (wall ms, warm: ours / FTS5 / our total):")
     for i in slowest:
-        print(f"  {medians['ours'][i]:8.2f} {medians['fts5'][i]:8.2f} {totals[i][0]:>7,}  {queries[i]}")
-
+        other = f"{medians['fts5'][i]:8.2f}" if fts else f"{'-':>8}"
+        print(f"  {medians['ours'][i]:8.2f} {other} {totals[i][0]:>7,}  {queries[i]}")
 
 if __name__ == "__main__":
     sys.exit(main())
