@@ -168,11 +168,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank]
 
 
-def timed(call, *args) -> tuple[float, float]:
-    """Return the wall-clock and CPU milliseconds of one call (CPU: this thread's)."""
+def timed(call, *args) -> tuple[float, float, dict]:
+    """Return the wall-clock and CPU milliseconds of one call (CPU: this thread's) and its
+    result."""
     started, cpu = time.perf_counter(), time.thread_time()
-    call(*args)
-    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
+    result = call(*args)
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000, result
 
 
 def summary(times: list[float]) -> dict:
@@ -184,11 +185,13 @@ def directory_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def resident_mib() -> tuple[float, float]:
-    """Return this process's resident memory now and at its peak, in MiB (Linux)."""
+def resident_mib() -> tuple[float, ...]:
+    """Return this process's resident memory now, at its peak, and now its own (anonymous)
+    and file-backed parts (index files mapped, shared with other processes), in MiB (Linux)."""
     fields = dict(line.split(":", 1) for line in
                   Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))
+    return tuple(int(fields[name].split()[0]) / 1024
+                 for name in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
 
 
 def main() -> None:
@@ -232,9 +235,12 @@ def main() -> None:
     # The first pass is the cold one (nothing of ours cached yet but the opened index);
     # it is reported apart and not counted in the figures below.
     cold: dict[str, list[float]] = {name: [] for name in sides}
+    found: dict[str, list[int]] = {name: [] for name in sides}
     for query in queries:
         for name, call in sides.items():
-            cold[name].append(timed(call, query)[0])
+            wall, _, result = timed(call, query)
+            cold[name].append(wall)
+            found[name].append(result["total"])
 
     walls: dict[str, list[list[float]]] = {name: [[] for _ in queries] for name in sides}
     cpus: dict[str, list[list[float]]] = {name: [[] for _ in queries] for name in sides}
@@ -245,7 +251,7 @@ def main() -> None:
             if (repeat + number) % 2:
                 order.reverse()
             for name, call in order:
-                wall, cpu = timed(call, query)
+                wall, cpu, _ = timed(call, query)
                 walls[name][number].append(wall)
                 cpus[name][number].append(cpu)
     medians = {name: [statistics.median(times) for times in per_query]
@@ -253,8 +259,8 @@ def main() -> None:
     cpu_medians = {name: [statistics.median(times) for times in per_query]
                    for name, per_query in cpus.items()}
 
-    totals = [(ours(q)["total"], fts.search(q)["total"] if fts else 0) for q in queries]
-    rss, peak = resident_mib()
+    totals = list(zip(found["ours"], found["fts5"] if fts else [0] * len(queries)))
+    rss, peak, anonymous, mapped = resident_mib()
     index_path = Path(args.index_dir) / generation
     print(f"\n{len(queries)} queries ({', '.join(f'{n} x {w}-word' + (' phrase' if p else '') for (w, p), n in MIX.items())}), "
           f"{args.repeats} timed repeats after a warm-up, median per query")
@@ -264,7 +270,8 @@ def main() -> None:
     print(f"matches per query: ours median {statistics.median(t[0] for t in totals):,.0f}, "
           f"max {max(t[0] for t in totals):,}"
           + (f"; FTS5 median {statistics.median(t[1] for t in totals):,.0f}" if fts else ""))
-    print(f"resident memory of this process: {rss:,.0f} MiB now, {peak:,.0f} MiB at its peak")
+    print(f"resident memory of this process: {rss:,.0f} MiB now ({anonymous:,.0f} its own, "
+          f"{mapped:,.0f} mapped files), {peak:,.0f} MiB at its peak")
     rows = [("wall, warm", medians), ("CPU, warm", cpu_medians), ("wall, cold", cold)]
     print(f"\n{'ms':<22}{'p50':>9}{'p95':>9}{'mean':>9}{'max':>9}")
     for label, figures in rows:
