@@ -311,3 +311,20 @@ def test_ranges_within_queries_score_as_whoosh(q, generated_index, registry):
     docs, scores = _whoosh_scores(searcher, parsed)
     assert docs.size and np.array_equal(matches.docs, docs), q
     np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)
+
+
+def test_many_valued_counts_of_few_or_many_documents_are_those_of_their_positions(
+        generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    _, columns, _ = handle.searcher()
+    rng = np.random.default_rng(5)
+    for values in (columns.authors, columns.topics):
+        live = np.flatnonzero(columns.live)
+        for size in (0, 1, 7, live.size // 20, live.size // 2, live.size):
+            docs = np.sort(rng.choice(live, size, replace=False))
+            expected: dict[str, int] = {}
+            chosen = set(docs.tolist())
+            for code, doc in zip(values.codes.tolist(), values.docs.tolist()):
+                if doc in chosen:
+                    expected[values.labels[code]] = expected.get(values.labels[code], 0) + 1
+            assert dict(values.counts(docs)) == expected

@@ -14,6 +14,10 @@ import numpy as np
 
 from .schema import VALUE_SEPARATOR
 
+# Below 1/SPARSE_FRACTION of the index, a set of documents' values are read from their own
+# positions; above it, in one pass over every position.
+SPARSE_FRACTION = 8
+
 
 @dataclass
 class ManyValued:
@@ -25,6 +29,7 @@ class ManyValued:
     rank: np.ndarray         # per code: its place in name order
     doc_count: int
     _code_of: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _starts: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, reader, fieldname: str) -> "ManyValued":
@@ -57,6 +62,20 @@ class ManyValued:
         return [self._code_of[label] for label in dict.fromkeys(labels)
                 if label in self._code_of]
 
+    def _codes_of(self, docs: np.ndarray) -> np.ndarray:
+        """Return the codes at the positions of the given documents (sorted, unique)."""
+        if docs.size * SPARSE_FRACTION >= self.doc_count:
+            marked = np.zeros(self.doc_count, dtype=bool)
+            marked[docs] = True
+            return self.codes[marked[self.docs]]
+        # Few documents: their positions from each document's first one (docs is sorted,
+        # as load() writes it), not a pass over every position of the index.
+        if self._starts is None:
+            self._starts = np.searchsorted(self.docs, np.arange(self.doc_count + 1))
+        first, counts = self._starts[docs], self._starts[docs + 1] - self._starts[docs]
+        steps = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.codes[np.repeat(first, counts) + steps]
+
     def having(self, matched: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
         """Return, per matched document, whether it has any of the wanted values."""
         wanted_codes = self._codes(wanted)
@@ -68,9 +87,7 @@ class ManyValued:
                always: tuple[str, ...] = ()) -> list[tuple[str, int]]:
         """Return the values of the documents with their counts, most first then by name:
         the first ``limit`` and those named in ``always`` (the selected ones)."""
-        marked = np.zeros(self.doc_count, dtype=bool)
-        marked[docs] = True
-        counts = np.bincount(self.codes[marked[self.docs]], minlength=len(self.labels))
+        counts = np.bincount(self._codes_of(docs), minlength=len(self.labels))
         codes = np.flatnonzero(counts)
         codes = codes[np.lexsort((self.rank[codes], -counts[codes]))]
         if limit is not None and codes.size > limit:
