@@ -150,7 +150,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_healthy(base: str, timeout: float = 120.0) -> dict:
+def wait_healthy(base: str, timeout: float = 900.0) -> dict:
+    """Wait for /api/health (a worker warms its caches first: minutes on a 1M index)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

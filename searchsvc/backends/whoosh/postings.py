@@ -155,6 +155,11 @@ class PostingCache:
 
     # ---- terms
 
+    @property
+    def full(self) -> bool:
+        """Tell whether the cache holds its budget of bytes."""
+        return self._held >= self.budget
+
     def term(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
         """Return a term's live postings and scores, cached."""
         return self.cached((fieldname, text), lambda: self._load(searcher, fieldname, text))
