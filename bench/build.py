@@ -3,6 +3,7 @@
     PYTHONPATH=$PWD python bench/build.py                 # whole dataset, one run
     PYTHONPATH=$PWD python bench/build.py --repeat 3      # medians of three runs
     PYTHONPATH=$PWD python bench/build.py --limit 5000    # first 5,000 records only
+    PYTHONPATH=$PWD python bench/build.py --corpus BIG.jsonl.gz --index-dir DIR   # keep the index
 
 The floor is the time only to read the records (gunzip, json) and tokenize title + body with
 re.findall(r"\\w+", text.lower()); the build is build_index() into a fresh directory. Both
@@ -48,17 +49,19 @@ def floor(path: Path) -> tuple[float, float, int, int]:
     return time.perf_counter() - started, cpu_seconds() - cpu, records, tokens
 
 
-def build(path: Path, registry: OutletRegistry) -> tuple[float, float, int]:
+def build(path: Path, registry: OutletRegistry,
+          keep: Path | None = None) -> tuple[float, float, int]:
     """Return (seconds, CPU seconds of this process and its workers, documents indexed)
-    of a full build of `path` into a fresh directory."""
-    target = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    of a full build of `path` into a fresh directory (or into `keep`, kept afterwards)."""
+    target = keep or Path(tempfile.mkdtemp(prefix="bench-build-"))
     try:
         cpu = cpu_seconds()
         started = time.perf_counter()
         report = build_index(path, target, registry=registry)
         return time.perf_counter() - started, cpu_seconds() - cpu, report.indexed
     finally:
-        shutil.rmtree(target, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(target, ignore_errors=True)
 
 
 def cpu_seconds() -> float:
@@ -89,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, help="only the first N records")
     parser.add_argument("--repeat", type=int, default=1, help="runs; medians are printed")
+    parser.add_argument("--index-dir", type=Path,
+                        help="build into this index folder and keep it (to search it after)")
     args = parser.parse_args(argv)
 
     registry = OutletRegistry.load(OUTLETS)
@@ -98,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         floors, builds, floor_cpus, build_cpus = [], [], [], []
         for run in range(1, args.repeat + 1):
             floor_s, floor_cpu, records, tokens = floor(corpus)
-            build_s, build_cpu, docs = build(corpus, registry)
+            build_s, build_cpu, docs = build(corpus, registry, args.index_dir)
             floors.append(floor_s)
             builds.append(build_s)
             floor_cpus.append(floor_cpu)
@@ -111,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"corpus      {args.corpus}{f' (first {args.limit})' if args.limit else ''}")
     print(f"records     {records}  ({tokens:,} \\w+ tokens)")
     print(f"docs        {docs} indexed")
+    if args.index_dir:
+        size = sum(p.stat().st_size for p in args.index_dir.rglob("*") if p.is_file())
+        print(f"index       {size / 1e6:,.0f} MB on disk in {args.index_dir}")
     print(f"floor       {floor_s:.1f} s   (median of {len(floors)})")
     print(f"build       {build_s:.1f} s   (median of {len(builds)})")
     print(f"ratio       {build_s / floor_s:.2f}")

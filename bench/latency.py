@@ -10,11 +10,17 @@ Queries are derived from the data itself, deterministically (see ``make_queries`
 in ``bench/queries.txt``; ``--make-queries`` regenerates that file from a corpus.
 
     PYTHONPATH=$PWD python bench/latency.py --index-dir /path/to/news-index
+
     PYTHONPATH=$PWD python bench/latency.py --index-dir INDEX --against every-copy
 
 With ``--against every-copy`` the other side is our own search with ``collapse=False``
 (every copy of a story a hit, no story clusters: what a search did before them), so the
-cost of collapsing is measured in the same run; the FTS5 table is not built.
+cost of collapsing is measured in the same run (rows 'FTS5 ...' below are that side); the
+FTS5 table is not built.
+
+With --no-fts5 only our side runs (a large index: no FTS5 table is built). The process's
+resident memory (now and at its peak) is printed at the end: it holds what a serving worker
+holds after the same searches.
 """
 from __future__ import annotations
 
@@ -169,11 +175,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank]
 
 
-def timed(call, *args) -> tuple[float, float]:
-    """Return the wall-clock and CPU milliseconds of one call (CPU: this thread's)."""
+def timed(call, *args) -> tuple[float, float, dict]:
+    """Return the wall-clock and CPU milliseconds of one call (CPU: this thread's) and its
+    result."""
     started, cpu = time.perf_counter(), time.thread_time()
-    call(*args)
-    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
+    result = call(*args)
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000, result
 
 
 def summary(times: list[float]) -> dict:
@@ -183,6 +190,15 @@ def summary(times: list[float]) -> dict:
 
 def directory_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def resident_mib() -> tuple[float, ...]:
+    """Return this process's resident memory now, at its peak, and now its own (anonymous)
+    and file-backed parts (index files mapped, shared with other processes), in MiB (Linux)."""
+    fields = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return tuple(int(fields[name].split()[0]) / 1024
+                 for name in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
 
 
 def main() -> None:
@@ -196,6 +212,8 @@ def main() -> None:
     parser.add_argument("--make-queries", metavar="CORPUS",
                         help="Regenerate bench/queries.txt from a .jsonl(.gz) corpus and exit.")
     parser.add_argument("--slowest", type=int, default=10, help="List this many slowest queries.")
+    parser.add_argument("--no-fts5", action="store_true",
+                        help="Time our side only (no FTS5 table is built).")
     parser.add_argument("--against", choices=["fts5", "every-copy"], default="fts5",
                         help="The other side: SQLite FTS5, or our search without collapsing.")
     args = parser.parse_args()
@@ -216,21 +234,24 @@ def main() -> None:
     print(f"opened {generation} ({searcher.doc_count():,} documents) in "
           f"{time.perf_counter() - started:.1f} s")
     ours = lambda q: service.search(SearchRequest(q=q))   # noqa: E731
+    sides = {"ours": ours}
+    fts = None
     if args.against == "every-copy":
-        fts = None
-        other = lambda q: service.search(SearchRequest(q=q, collapse=False))  # noqa: E731
-    else:
+        sides["fts5"] = lambda q: service.search(SearchRequest(q=q, collapse=False))
+    elif not args.no_fts5:
         started = time.perf_counter()
         fts = Fts5(fts_database(service, Path(args.cache_dir)))
         print(f"FTS5 table ready in {time.perf_counter() - started:.1f} s")
-        other = fts.search
-    sides = {"ours": ours, "fts5": other}
+        sides["fts5"] = fts.search
     # The first pass is the cold one (nothing of ours cached yet but the opened index);
     # it is reported apart and not counted in the figures below.
     cold: dict[str, list[float]] = {name: [] for name in sides}
+    found: dict[str, list[int]] = {name: [] for name in sides}
     for query in queries:
         for name, call in sides.items():
-            cold[name].append(timed(call, query)[0])
+            wall, _, result = timed(call, query)
+            cold[name].append(wall)
+            found[name].append(result["total"])
 
     walls: dict[str, list[list[float]]] = {name: [[] for _ in queries] for name in sides}
     cpus: dict[str, list[list[float]]] = {name: [[] for _ in queries] for name in sides}
@@ -241,7 +262,7 @@ def main() -> None:
             if (repeat + number) % 2:
                 order.reverse()
             for name, call in order:
-                wall, cpu = timed(call, query)
+                wall, cpu, _ = timed(call, query)
                 walls[name][number].append(wall)
                 cpus[name][number].append(cpu)
     medians = {name: [statistics.median(times) for times in per_query]
@@ -249,31 +270,40 @@ def main() -> None:
     cpu_medians = {name: [statistics.median(times) for times in per_query]
                    for name, per_query in cpus.items()}
 
-    totals = [(ours(q)["total"], other(q)["total"]) for q in queries]
+    other = "fts5" in sides     # FTS5, or our search showing every copy
+    totals = list(zip(found["ours"], found["fts5"] if other else [0] * len(queries)))
+    rss, peak, anonymous, mapped = resident_mib()
     index_path = Path(args.index_dir) / generation
     print(f"\n{len(queries)} queries ({', '.join(f'{n} x {w}-word' + (' phrase' if p else '') for (w, p), n in MIX.items())}), "
           f"{args.repeats} timed repeats after a warm-up, median per query")
     print(f"index: {searcher.doc_count():,} documents, Whoosh {directory_bytes(index_path) / 1e6:,.0f} MB"
           + (f", FTS5 {fts_database(service, Path(args.cache_dir)).stat().st_size / 1e6:,.0f} MB"
-             if fts is not None else ""))
-    label = "FTS5" if fts is not None else "every copy"
-    print(f"other side: {label} (rows 'FTS5 ...' below)")
+             if fts else ""))
     print(f"matches per query: ours median {statistics.median(t[0] for t in totals):,.0f}, "
-          f"max {max(t[0] for t in totals):,}; FTS5 median {statistics.median(t[1] for t in totals):,.0f}")
+          f"max {max(t[0] for t in totals):,}"
+          + (f"; other side median {statistics.median(t[1] for t in totals):,.0f}"
+             if other else ""))
+    if other:
+        print(f"other side: {'FTS5' if fts else 'every copy'} (rows 'FTS5 ...' below)")
+    print(f"resident memory of this process: {rss:,.0f} MiB now ({anonymous:,.0f} its own, "
+          f"{mapped:,.0f} mapped files), {peak:,.0f} MiB at its peak")
     rows = [("wall, warm", medians), ("CPU, warm", cpu_medians), ("wall, cold", cold)]
     print(f"\n{'ms':<22}{'p50':>9}{'p95':>9}{'mean':>9}{'max':>9}")
     for label, figures in rows:
-        ours_s, fts_s = summary(figures["ours"]), summary(figures["fts5"])
-        for name, stats in ((f"searchsvc {label}", ours_s), (f"FTS5 {label}", fts_s)):
-            print(f"{name:<22}" + "".join(f"{stats[key]:>9.2f}"
-                                          for key in ("p50", "p95", "mean", "max")))
-        print(f"{'  ratio':<22}" + "".join(f"{ours_s[key] / fts_s[key]:>9.2f}"
-                                          for key in ("p50", "p95", "mean", "max")))
+        ours_s = summary(figures["ours"])
+        print(f"{'searchsvc ' + label:<22}" + "".join(f"{ours_s[key]:>9.2f}"
+                                                     for key in ("p50", "p95", "mean", "max")))
+        if other:
+            fts_s = summary(figures["fts5"])
+            print(f"{'FTS5 ' + label:<22}" + "".join(f"{fts_s[key]:>9.2f}"
+                                                    for key in ("p50", "p95", "mean", "max")))
+            print(f"{'  ratio':<22}" + "".join(f"{ours_s[key] / fts_s[key]:>9.2f}"
+                                              for key in ("p50", "p95", "mean", "max")))
     slowest = sorted(range(len(queries)), key=lambda i: -medians["ours"][i])[:args.slowest]
     print(f"\nslowest {len(slowest)} (wall ms, warm: ours / FTS5 / our total):")
     for i in slowest:
-        print(f"  {medians['ours'][i]:8.2f} {medians['fts5'][i]:8.2f} {totals[i][0]:>7,}  {queries[i]}")
-
+        beside = f"{medians['fts5'][i]:8.2f}" if other else f"{'-':>8}"
+        print(f"  {medians['ours'][i]:8.2f} {beside} {totals[i][0]:>7,}  {queries[i]}")
 
 if __name__ == "__main__":
     sys.exit(main())

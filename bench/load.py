@@ -7,9 +7,16 @@ Usage:
 
 Starts the production server (gunicorn, `searchsvc serve`) on a free loopback port,
 waits until /api/health answers, then runs wrk with a Lua script that walks
-through the queries (one per request, round robin per connection), and prints
+through a list of request paths (one per request, round robin per connection), and prints
 requests per second, p50/p99 latency and the error count for each run and
 their medians. Only loopback traffic; every run is bounded in time.
+
+The paths are a mix (--mix, default api=60,html=25,filtered=15, in percent): the JSON
+search (`/api/search?q=...`), the HTML results page (`/search?q=...`), and filtered
+searches, half JSON and half HTML, each with one filter in turn: an outlet, a year, or a
+month as a day range (`from`/`to`), the values taken from the served index's own facets.
+Every query of the file appears in every kind, spread so that neighbouring requests differ.
+--mix api=100 is the JSON-only load of earlier runs.
 
 With --reference (another checkout of this repository, e.g. `git worktree add` of an
 older commit), a second server runs that code on the same index, and the runs
@@ -74,13 +81,77 @@ end
 """
 
 
+MIX_KINDS = ("api", "html", "filtered")
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """Read --mix ("api=60,html=25,filtered=15") into whole percentages summing to 100."""
+    mix = {kind: 0 for kind in MIX_KINDS}
+    for part in text.split(","):
+        kind, _, share = part.partition("=")
+        if kind.strip() not in mix or not share.strip().isdigit() or int(share) % 5:
+            raise SystemExit(f"--mix: expected kind=percent (a multiple of 5) with kinds "
+                             f"{MIX_KINDS}, got {part!r}")
+        mix[kind.strip()] = int(share)
+    if sum(mix.values()) != 100:
+        raise SystemExit(f"--mix: the shares add up to {sum(mix.values())}, not 100")
+    return mix
+
+
+def filter_values(base: str, queries: list[str]) -> list[list[tuple[str, str]]]:
+    """Return filters drawn from the served index's facets: outlets, years, months."""
+    outlets, years = {}, {}
+    for query in queries[:20]:
+        with urllib.request.urlopen(f"{base}/api/search?q={quote(query)}", timeout=60) as answer:
+            facets = json.load(answer)["facets"]
+        for row in facets["outlet"]:
+            outlets[row["value"]] = outlets.get(row["value"], 0) + row["count"]
+        for row in facets["year"]:
+            if re.fullmatch(r"\d{4}", row["value"]):
+                years[row["value"]] = years.get(row["value"], 0) + row["count"]
+    top_outlets = sorted(outlets, key=lambda v: -outlets[v])[:20]
+    top_years = sorted(years, key=lambda v: -years[v])[:8]
+    months = [f"{year}-{month:02d}" for year in top_years for month in (1, 4, 7, 10)]
+    return [[("outlet", v) for v in top_outlets], [("year", v) for v in top_years],
+            [("month", v) for v in months]]
+
+
+def mixed_paths(queries: list[str], mix: dict[str, int],
+                filters: list[list[tuple[str, str]]]) -> list[str]:
+    """Return the request paths: each query once in each of 20 slots, kinds by the mix."""
+    slots = [kind for kind in MIX_KINDS for _ in range(mix[kind] // 5)]
+    paths = []
+    for round_ in range(20):
+        for number, query in enumerate(queries):
+            kind = slots[(number + round_ * 7) % 20]
+            q = f"q={quote(query)}"
+            if kind == "api":
+                paths.append(f"/api/search?{q}")
+            elif kind == "html":
+                paths.append(f"/search?{q}")
+            else:
+                which = (number + round_) % 3
+                name, value = filters[which][(number // 3 + round_) % len(filters[which])]
+                extra = (f"from={value}&to={value}" if name == "month"
+                         else f"{name}={quote(value)}")
+                route = "/api/search" if (number + round_) % 2 else "/search"
+                paths.append(f"{route}?{q}&{extra}")
+    return paths
+
+
+def load_average() -> str:
+    """Return the machine's 1-minute load average, as text."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def wait_healthy(base: str, timeout: float = 120.0) -> dict:
+def wait_healthy(base: str, timeout: float = 900.0) -> dict:
+    """Wait for /api/health (a worker warms its caches first: minutes on a 1M index)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -138,16 +209,18 @@ def machine_jitter(seconds: int, processes: int) -> tuple[float, float]:
 class Server:
     """A `searchsvc serve` process on a free loopback port, running the code in `source`."""
 
-    def __init__(self, name: str, source: Path, index_dir: str, workers: int) -> None:
+    def __init__(self, name: str, source: Path, index_dir: str, workers: int,
+                 threads: int | None = None) -> None:
         self.name = name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SEARCHSVC_INDEX_DIR": index_dir,
+               **({"SEARCHSVC_THREADS": str(threads)} if threads else {}),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(source),
                                                            os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "searchsvc.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers)], cwd=source, env=env, stdout=subprocess.DEVNULL,
+             *(["--workers", str(workers)] if workers else [])], cwd=source, env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, start_new_session=True)
 
     def stop(self) -> None:
@@ -209,7 +282,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="Server worker processes (default: the server's own default).")
+    parser.add_argument("--server-threads", type=int, default=None,
+                        help="Threads per server worker (SEARCHSVC_THREADS; default: the "
+                             "server's own default).")
+    parser.add_argument("--mix", default="api=60,html=25,filtered=15",
+                        help="Shares of JSON searches, HTML pages and filtered searches, in "
+                             "percent (multiples of 5).")
     parser.add_argument("--warmup", type=int, default=20, help="Seconds of warm-up load.")
     parser.add_argument("--reference", type=Path,
                         help="Another checkout to measure alternately with this one.")
@@ -226,22 +306,29 @@ def main() -> None:
     if args.reference and not (args.reference / "searchsvc").is_dir():
         raise SystemExit(f"--reference {args.reference} is not a checkout of searchsvc")
 
+    mix = parse_mix(args.mix)
+
     workdir = Path(tempfile.mkdtemp(prefix="searchsvc-load-"))
     paths_file = workdir / "paths.txt"
-    paths_file.write_text("".join(f"/api/search?q={quote(q)}\n" for q in queries), "utf-8")
     script = workdir / "queries.lua"
     script.write_text(LUA % {"paths": paths_file}, "utf-8")
 
-    servers = [Server("this", ROOT, args.index_dir, args.workers)]
+    servers = [Server("this", ROOT, args.index_dir, args.workers, args.server_threads)]
     if args.reference:
         servers.append(Server("reference", args.reference.resolve(), args.index_dir,
-                              args.workers))
+                              args.workers, args.server_threads))
     try:
+        wait_healthy(servers[0].base)
+        filters = filter_values(servers[0].base, queries) if mix["filtered"] else []
+        paths_file.write_text("".join(p + "\n" for p in mixed_paths(queries, mix, filters)),
+                              "utf-8")
+        print(f"mix: {args.mix} over {len(queries)} distinct queries "
+              f"({len(queries) * 20:,} paths); load average {load_average()}")
         for server in servers:
             health = wait_healthy(server.base)
             print(f"{server.name}: index {health['documents']:,} documents "
-                  f"({health['generation']}); {len(queries)} distinct queries; "
-                  f"{args.workers} gunicorn workers; wrk -t{args.threads} "
+                  f"({health['generation']}); workers {args.workers or 'default'}, threads "
+                  f"{args.server_threads or 'default'}; wrk -t{args.threads} "
                   f"-c{args.connections} -d{args.duration}s")
             # Warm-up: each query twice on each of two connections, so that both workers
             # have most queries' terms decoded, as a long-running server would.
@@ -255,7 +342,8 @@ def main() -> None:
                 runs[server.name].append(figures)
                 print(f"run {number} {server.name}: {figures['rps']:.1f} req/s, "
                       f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
-                      f"{figures['requests']:,} requests, {figures['errors']} errors")
+                      f"{figures['requests']:,} requests, {figures['errors']} errors; "
+                      f"load average {load_average()}")
         for server in servers:
             print(f"median of {args.runs} ({server.name}): {median_line(runs[server.name])}")
         if args.reference:

@@ -431,7 +431,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from .web.server import run_server
     click.echo(f"serving on http://{settings['HOST']}:{settings['PORT']}/ "
                f"with {settings['WORKERS']} workers of {settings['THREADS']} threads")
-    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"], settings["THREADS"])
+    run_server(settings["HOST"], settings["PORT"], settings["WORKERS"], settings["THREADS"],
+               int(settings["CONCURRENCY"]) or None)
 
 
 @main.command()

@@ -61,6 +61,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("THREADS", 64,
             "Threads per worker process of `searchsvc serve`: requests one worker serves at "
             "once, a client stalled mid-request holding one for at most 10 s."),
+    Setting("CONCURRENCY", 1,
+            "Requests one worker process of `searchsvc serve` computes at once; its other "
+            "threads wait with their requests read (0: as many as threads)."),
     Setting("BACKEND", "whoosh",
             "Search backend: `whoosh` (the embedded index in INDEX_DIR) or `solr` (SolrCloud)."),
     Setting("SOLR_URL", "",

@@ -10,7 +10,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from searchsvc.config import PACKAGE_DATA
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.backends.whoosh.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
-                                _read_one_by_one, read_postings)
+                                read_postings)
+from searchsvc.backends.whoosh.positions import (POSITION_BITS, contains, decode_positions,
+                                                 read_one_by_one, read_positions)
 from searchsvc.backends.whoosh.backend import top_ranked
 from searchsvc.backends.whoosh.phrases import WrittenAs
 from searchsvc.backends.whoosh.translate import to_whoosh
@@ -154,7 +156,7 @@ def test_block_reader_matches_matcher_interface(generated_index, registry):
                 matcher = leaf.reader().postings("body", word)
                 if isinstance(matcher, FilterMatcher):   # deleted documents are kept here
                     matcher = matcher.child
-                d, w = _read_one_by_one(matcher, found)
+                d, w = read_one_by_one(matcher, found)
                 expected_docs.append(d + offset)
                 expected_weights.append(w)
                 expected_values.extend(found)
@@ -169,6 +171,24 @@ def test_block_reader_matches_matcher_interface(generated_index, registry):
             [v for v, keep in zip(expected_values, expected_live) if keep]
         assert live.sum() == len(list(searcher.docs_for_query(wq.Term("body", word))))
     assert read_postings(searcher, "body", "nonexistentword")[0].size == 0
+
+
+def test_positions_read_in_chosen_documents_are_those_of_the_whole_list(generated_index,
+                                                                       registry):
+    handle, _ = _services(generated_index, registry)
+    searcher, columns, _ = handle.searcher()
+    rng = np.random.default_rng(3)
+    for word in ["market", "storm", "zephyr"]:
+        docs, _, values = read_postings(searcher, "body", word, with_values=True)
+        live = columns.live[docs]
+        every = decode_positions([v for v, keep in zip(values, live) if keep], docs[live])
+        for share in (0.02, 0.3, 1.0):      # few documents: most blocks skipped unread
+            chosen = np.sort(rng.choice(docs[live], max(1, int(share * live.sum())),
+                                        replace=False))
+            wanted = every[contains(chosen, every >> POSITION_BITS)]
+            assert np.array_equal(read_positions(searcher, "body", word, chosen), wanted)
+        assert read_positions(searcher, "body", word, np.array([], dtype=np.int64)).size == 0
+
 
 
 @pytest.mark.parametrize("parsed", [
@@ -304,3 +324,20 @@ def test_ranges_within_queries_score_as_whoosh(q, generated_index, registry):
     docs, scores = _whoosh_scores(searcher, parsed)
     assert docs.size and np.array_equal(matches.docs, docs), q
     np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)
+
+
+def test_many_valued_counts_of_few_or_many_documents_are_those_of_their_positions(
+        generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    _, columns, _ = handle.searcher()
+    rng = np.random.default_rng(5)
+    for values in (columns.authors, columns.topics):
+        live = np.flatnonzero(columns.live)
+        for size in (0, 1, 7, live.size // 20, live.size // 2, live.size):
+            docs = np.sort(rng.choice(live, size, replace=False))
+            expected: dict[str, int] = {}
+            chosen = set(docs.tolist())
+            for code, doc in zip(values.codes.tolist(), values.docs.tolist()):
+                if doc in chosen:
+                    expected[values.labels[code]] = expected.get(values.labels[code], 0) + 1
+            assert dict(values.counts(docs)) == expected

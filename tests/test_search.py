@@ -325,6 +325,13 @@ def test_warm_loads_frequent_terms_and_search_still_agrees(seeds_index, registry
     for q in ("said", "Kyaw Win", "embassy OR asylum"):
         warm_hits = [(h["id"], h["score"]) for h in run(service, q)["hits"]]
         assert warm_hits == [(h["id"], h["score"]) for h in run(cold, q)["hits"]]
+    # Warming stops at its time limit (a large index) and when the posting cache is full.
+    assert whoosh_service(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt")
+                          ).warm(frequent_terms=20, seconds=0)["terms"] == 0
+    small = whoosh_service(seeds_index, registry, Synonyms.load(PACKAGE_DATA / "synonyms.txt"))
+    small.backend.warm(frequent_terms=1)            # opens the generation and its cache
+    next(iter(small.backend._postings.values())).budget = 1
+    assert small.warm(frequent_terms=20)["terms"] == 0
 
 
 # ---- ranking behaviour the IR evaluation (bench/ir_eval.py) relies on

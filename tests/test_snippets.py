@@ -131,6 +131,11 @@ def test_passages_skip_the_repeated_headline_and_page_furniture():
                         "Port strike ends") == "By Ann Lee 25 March. Dockers went back."
     # A first line that only begins like the headline stays whole.
     assert passage_text("Port Strikes Are Rare.", "Port Strike") == "Port Strikes Are Rare."
+    # Any non-word characters between and around the words, in any case; none between two
+    # words is not the headline.
+    assert passage_text("\u201cPORT \u2014 strike: U.S. ends!\u201d  Then more.",
+                        "Port strike U.S. ends") == "Then more."
+    assert passage_text("PortStrike ends. More.", "Port Strike ends") == "PortStrike ends. More."
     long_line = "Sign up " + "word " * 40
     assert passage_text(long_line, None) == long_line.strip()
 

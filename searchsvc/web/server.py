@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 from gunicorn import util
@@ -77,6 +78,27 @@ class SearchWorker(ThreadWorker):
     hence gunicorn's cap below 28 in pyproject.toml.
     """
 
+    # Requests of one process computed at once (set by run_server; None: no limit).
+    app_slots: int | None = None
+
+    def load_wsgi(self) -> None:
+        """Load the app, letting at most app_slots of the threads run it at once.
+
+        Searches are CPU work under one GIL: many at once in a process take turns every few
+        milliseconds and all finish late. A thread still reading a slow client's request
+        holds no slot, so the limit never lets such clients stall the work; a slot is held
+        only while the app builds its response, not while it is sent.
+        """
+        super().load_wsgi()
+        self.flask_app = self.wsgi
+        if self.app_slots:
+            app, slots = self.wsgi, threading.BoundedSemaphore(self.app_slots)
+
+            def limited(environ, start_response):
+                with slots:
+                    return app(environ, start_response)
+            self.wsgi = limited
+
     def handle(self, conn):
         """Handle one request on a connection, with the waits bounded as above."""
         if not conn.initialized and not conn.data_ready:
@@ -88,9 +110,12 @@ class SearchWorker(ThreadWorker):
         return super().handle(conn)
 
 
-def run_server(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the app on host:port with worker processes of `threads` threads each (blocks)."""
+def run_server(host: str, port: int, workers: int, threads: int,
+               app_slots: int | None = None) -> None:
+    """Serve the app on host:port with worker processes of `threads` threads each, at most
+    `app_slots` of them running the app at once (blocks)."""
     util.write_error = write_error
+    SearchWorker.app_slots = app_slots
     SearchServer({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -129,7 +154,7 @@ def _warm_worker(worker) -> None:
     import logging
 
     from ..service import SearchService
-    service: SearchService = worker.wsgi.extensions["searchsvc"]
+    service: SearchService = worker.flask_app.extensions["searchsvc"]
     try:
         loaded = service.warm()
     except FileNotFoundError as error:   # no index yet: requests will say so clearly

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from heapq import nlargest
+from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -32,6 +34,9 @@ from .spelling import Lexicon, suggest_surface
 from .storedfields import stored_fields
 from .translate import TEXT_FIELDS, query_terms, to_whoosh
 from .whoosh_fixes import apply as apply_whoosh_fixes
+
+# The longest a worker spends warming (gunicorn's worker timeout is 120 s).
+WARM_SECONDS = 60.0
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
     from ...ingest.corpus import Article
@@ -229,21 +234,31 @@ class WhooshBackend:
         """Return the served generation, its document count and when it was built."""
         return self.handle.info()
 
-    def warm(self, frequent_terms: int = 200) -> dict:
+    def warm(self, frequent_terms: int = 200, seconds: float = WARM_SECONDS) -> dict:
         """Load what the first searches would otherwise pay for, and return what was loaded.
 
         Opens the current generation, reads its facet columns, field lengths and spelling
         lexicon, and decodes the postings of the most frequent title and body terms (the
-        slowest to read cold). A server calls this once per worker before taking requests.
+        slowest to read cold) while the posting cache has room, for at most `seconds` (a
+        large index has more frequent postings than the cache holds, and gunicorn stops a
+        worker that takes over its timeout to start). A server calls this once per worker
+        before taking requests.
         """
         started = time.perf_counter()
+        deadline = started + seconds
         searcher, columns, generation = self.handle.searcher()
         cache = self._posting_cache(columns, generation)
         self._lexicon(searcher, generation)
         terms = 0
         for fieldname in TEXT_FIELDS:
             cache.field_lengths(searcher, fieldname)
-            for _, text in searcher.reader().most_frequent_terms(fieldname, frequent_terms):
+            # Whoosh's most_frequent_terms, over the terms read before the deadline.
+            listed = takewhile(lambda _: time.perf_counter() < deadline,
+                               searcher.reader().iter_prefix(fieldname, ""))
+            for _, text in nlargest(frequent_terms, ((info.weight(), text)
+                                                     for text, info in listed)):
+                if cache.full or time.perf_counter() >= deadline:
+                    break
                 cache.term(searcher, fieldname, text.decode("utf-8")
                            if isinstance(text, bytes) else text)
                 terms += 1

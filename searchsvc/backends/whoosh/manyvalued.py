@@ -8,11 +8,15 @@ outlet facet).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .schema import VALUE_SEPARATOR
+
+# Below 1/SPARSE_FRACTION of the index, a set of documents' values are read from their own
+# positions; above it, in one pass over every position.
+SPARSE_FRACTION = 8
 
 
 @dataclass
@@ -24,6 +28,8 @@ class ManyValued:
     docs: np.ndarray         # int64 document number per position
     rank: np.ndarray         # per code: its place in name order
     doc_count: int
+    _code_of: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _starts: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, reader, fieldname: str) -> "ManyValued":
@@ -49,9 +55,30 @@ class ManyValued:
         return cls(names, np.asarray(codes, dtype=np.int32), np.asarray(docs, dtype=np.int64),
                    rank, count)
 
+    def _codes(self, labels: tuple[str, ...]) -> list[int]:
+        """Return the codes of the given labels that the column has."""
+        if self._code_of is None:     # built once: a column has tens of thousands of labels
+            self._code_of = {label: code for code, label in enumerate(self.labels)}
+        return [self._code_of[label] for label in dict.fromkeys(labels)
+                if label in self._code_of]
+
+    def _codes_of(self, docs: np.ndarray) -> np.ndarray:
+        """Return the codes at the positions of the given documents (sorted, unique)."""
+        if docs.size * SPARSE_FRACTION >= self.doc_count:
+            marked = np.zeros(self.doc_count, dtype=bool)
+            marked[docs] = True
+            return self.codes[marked[self.docs]]
+        # Few documents: their positions from each document's first one (docs is sorted,
+        # as load() writes it), not a pass over every position of the index.
+        if self._starts is None:
+            self._starts = np.searchsorted(self.docs, np.arange(self.doc_count + 1))
+        first, counts = self._starts[docs], self._starts[docs + 1] - self._starts[docs]
+        steps = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.codes[np.repeat(first, counts) + steps]
+
     def having(self, matched: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
         """Return, per matched document, whether it has any of the wanted values."""
-        wanted_codes = [code for code, label in enumerate(self.labels) if label in set(wanted)]
+        wanted_codes = self._codes(wanted)
         has = np.zeros(self.doc_count, dtype=bool)
         has[self.docs[np.isin(self.codes, wanted_codes)]] = True
         return has[matched]
@@ -60,16 +87,13 @@ class ManyValued:
                always: tuple[str, ...] = ()) -> list[tuple[str, int]]:
         """Return the values of the documents with their counts, most first then by name:
         the first ``limit`` and those named in ``always`` (the selected ones)."""
-        marked = np.zeros(self.doc_count, dtype=bool)
-        marked[docs] = True
-        counts = np.bincount(self.codes[marked[self.docs]], minlength=len(self.labels))
+        counts = np.bincount(self._codes_of(docs), minlength=len(self.labels))
         codes = np.flatnonzero(counts)
         codes = codes[np.lexsort((self.rank[codes], -counts[codes]))]
         if limit is not None and codes.size > limit:
             kept = np.zeros(codes.size, dtype=bool)
             kept[:limit] = True
-            kept |= np.isin(codes, [code for code, label in enumerate(self.labels)
-                                    if label in set(always)])
+            kept |= np.isin(codes, self._codes(always))
             codes = codes[kept]
         return [(self.labels[code], count)
                 for code, count in zip(codes.tolist(), counts[codes].tolist())]

@@ -3,9 +3,11 @@ per-document Python loop.
 
 Whoosh walks every matching document one by one in Python; a common word matches most of a
 news archive, so a single search costs tens of milliseconds before any ranking. Here each
-term's postings are read once per index generation into arrays (document numbers, BM25F
-scores and, for phrases, positions), kept in an LRU cache, and queries built from terms,
-exact phrases, And, Or, Not and AndNot are answered with sorted-array set operations.
+term's postings are read once per index generation into arrays (document numbers and BM25F
+scores), kept in an LRU cache bounded in bytes, and queries built from terms, exact phrases,
+And, Or, Not and AndNot are answered with sorted-array set operations. A phrase reads its
+words' positions only in the documents holding all of them (positions.py) and caches its
+own documents and scores, not the positions.
 
 The result is the same as Whoosh's: the same documents, and the same scores (each term's
 BM25F score is computed with Whoosh's formula, statistics and encoded field lengths; a
@@ -15,12 +17,11 @@ weightings) is reported as unsupported, and the caller uses Whoosh.
 """
 from __future__ import annotations
 
-import pickle
 import threading
-from itertools import chain
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from whoosh import query as wq
@@ -34,9 +35,12 @@ from .arraycache import cached_arrays
 from .budget import Budget
 from .columnranges import range_docs
 from .phrases import WrittenAs, holding
+from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, read_positions,
+                        sloppy_starts)
 
-CACHE_POSTINGS = 30_000_000    # postings kept decoded (about 12 bytes each, 20 with positions)
-POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
+# Bytes of decoded postings a worker keeps (16 a posting: docnum and score). Each serving
+# process has its own cache; a miss costs about a microsecond a posting.
+CACHE_BYTES = 160 * 2 ** 20
 DENSE_OR_FRACTION = 16         # OR into a per-document array beyond 1/16 of the index
 
 
@@ -62,15 +66,15 @@ class Matches:
 
 @dataclass
 class TermPostings:
-    """One term's live postings in one field, with their BM25F scores."""
+    """One term's (or phrase's) live postings in one field, with their BM25F scores."""
 
     docs: np.ndarray             # int64 global docnums, sorted
     scores: np.ndarray           # float64, Whoosh's BM25F score of the term in each doc
-    positions: np.ndarray | None = None   # int64 keys docnum << 32 | position, sorted
 
     @property
     def size(self) -> int:
-        return int(self.docs.size) + (0 if self.positions is None else int(self.positions.size))
+        """Return the bytes the arrays hold."""
+        return int(self.docs.nbytes + self.scores.nbytes)
 
 
 def read_postings(searcher: Searcher, fieldname: str, text: str,
@@ -94,7 +98,7 @@ def read_postings(searcher: Searcher, fieldname: str, text: str,
         if isinstance(matcher, W3LeafMatcher):
             docs, weights = _read_blocks(matcher, values if with_values else None)
         else:
-            docs, weights = _read_one_by_one(matcher, values if with_values else None)
+            docs, weights = read_one_by_one(matcher, values if with_values else None)
         doc_parts.append(docs + offset)
         weight_parts.append(weights)
     if not doc_parts:
@@ -104,104 +108,30 @@ def read_postings(searcher: Searcher, fieldname: str, text: str,
 
 def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Decode every block of a Whoosh 3 posting list (uses the matcher's block internals)."""
+    """Decode every block of a Whoosh 3 posting list: docnums and weights (and values)."""
     doc_parts, weight_parts = [], []
-    while True:
-        matcher._read_data()
-        ids, weights, block_values = matcher._data
-        count = matcher._blocklength
-        doc_parts.append(np.cumsum(np.asarray(ids, dtype=np.int64)))   # per-block deltas
+    for ids, weights, block_values in iter_blocks(matcher):
+        doc_parts.append(ids)
         if weights is None:
-            weight_parts.append(np.ones(count))
+            weight_parts.append(np.ones(ids.size))
         elif isinstance(weights, float):
-            weight_parts.append(np.full(count, weights))
+            weight_parts.append(np.full(ids.size, weights))
         else:
             weight_parts.append(np.asarray(weights, dtype=np.float64))
         if values is not None:
             values.extend(block_values)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
     return np.concatenate(doc_parts), np.concatenate(weight_parts)
-
-
-def _read_one_by_one(matcher, values: list[bytes] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Read any other matcher (e.g. postings inlined in the term info) through its interface."""
-    docs, weights = [], []
-    while matcher.is_active():
-        docs.append(matcher.id())
-        weights.append(matcher.weight())
-        if values is not None:
-            values.append(matcher.value())
-        matcher.next()
-    return np.asarray(docs, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-
-
-def _decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:
-    """Return sorted position keys (docnum << 32 | position) from Positions-format values."""
-    # Positions.encode: a 4-byte count, then the pickled list of position deltas (its final
-    # STOP opcode may have been dropped, as Positions.decode_positions allows).
-    if all(value.endswith(b".") for value in values):
-        pickles = [value[4:] for value in values]
-    else:
-        pickles = [value[4:] if value.endswith(b".") else value[4:] + b"." for value in values]
-    lists = list(map(pickle.loads, pickles))
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    if not counts.sum():
-        return np.empty(0, dtype=np.int64)
-    steps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
-    # A running sum of the deltas, restarted at each posting.
-    totals = np.cumsum(steps)
-    before = np.concatenate(([0], totals))[np.cumsum(counts) - counts]
-    positions = totals - np.repeat(before, counts)
-    keys = (np.repeat(docs, counts) << POSITION_BITS) | positions
-    keys.sort()
-    return keys
-
-
-def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
-    if not sorted_values.size:
-        return np.zeros(wanted.size, dtype=bool)
-    found = np.searchsorted(sorted_values, wanted)
-    found[found == sorted_values.size] = 0
-    return sorted_values[found] == wanted
-
-
-def _sloppy_starts(starts: np.ndarray, following: list[np.ndarray], slop: int) -> np.ndarray:
-    """Return the start positions (keys) of the spans holding the words in order, near.
-
-    Whoosh's Phrase with a slop is SpanNear2(ordered=True, mindist=1): each next word
-    lies 1 to slop positions after the previous one, and every such chain counts. Spans
-    are kept as (start, end) pairs of position keys, and for each next word every one of
-    its positions within reach of a span's end extends that span.
-    """
-    ends = starts
-    for positions in following:
-        low = np.searchsorted(positions, ends + 1, side="left")
-        high = np.searchsorted(positions, ends + slop, side="right")
-        counts = high - low
-        if not counts.any():
-            return starts[:0]
-        # Every (span, reachable position) pair: positions low[i] .. high[i] - 1 of span i.
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        starts = np.repeat(starts, counts)
-        ends = positions[np.repeat(low, counts) + offsets]
-        # Spans reached by several routes are one span, as in Whoosh's set of spans.
-        pairs = np.unique(np.stack([starts, ends], axis=1), axis=0)
-        starts, ends = pairs[:, 0], pairs[:, 1]
-    return starts
 
 
 class PostingCache:
     """Decoded postings of one index generation, least recently used dropped first."""
 
-    def __init__(self, live: np.ndarray, budget: int = CACHE_POSTINGS,
+    def __init__(self, live: np.ndarray, budget: int = CACHE_BYTES,
                  arrays_dir: Path | None = None) -> None:
         self.live = live
         self.arrays_dir = arrays_dir      # where field lengths are saved (arraycache)
         self.budget = budget
-        self._entries: OrderedDict[tuple[str, str], TermPostings] = OrderedDict()
+        self._entries: OrderedDict[tuple, TermPostings] = OrderedDict()
         self._held = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -226,32 +156,33 @@ class PostingCache:
 
     # ---- terms
 
-    def term(self, searcher: Searcher, fieldname: str, text: str,
-             positions: bool = False) -> TermPostings:
-        """Return a term's live postings and scores (and positions if asked), cached."""
-        key = (fieldname, text)
+    @property
+    def full(self) -> bool:
+        """Tell whether the cache holds its budget of bytes."""
+        return self._held >= self.budget
+
+    def term(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
+        """Return a term's live postings and scores, cached."""
+        return self.cached((fieldname, text), lambda: self._load(searcher, fieldname, text))
+
+    def cached(self, key: tuple, load: Callable[[], TermPostings]) -> TermPostings:
+        """Return the postings cached under key, else load() them and cache them."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
-        if entry is None or (positions and entry.positions is None):
-            entry = self._load(searcher, fieldname, text, positions)
-            self._store(key, entry)
+                return entry
+        entry = load()
+        self._store(key, entry)
         return entry
 
-    def _load(self, searcher: Searcher, fieldname: str, text: str,
-              positions: bool) -> TermPostings:
-        docs, weights, values = read_postings(searcher, fieldname, text, with_values=positions)
-        keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
+    def _load(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
+        docs, weights, _ = read_postings(searcher, fieldname, text)
         scores = self._scores(searcher, fieldname, text, docs, weights)
-        keys = None
-        if positions:
-            keys = _decode_positions(values, docs)
-            if not keep.all():
-                keys = keys[self.live[keys >> POSITION_BITS]]
+        keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
         if not keep.all():
             docs, scores = docs[keep], scores[keep]
-        return TermPostings(docs, scores, keys)
+        return TermPostings(docs, scores)
 
     def _scores(self, searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
                 weights: np.ndarray) -> np.ndarray:
@@ -366,36 +297,40 @@ class QueryEvaluator:
         if node.fieldname not in self.schema:
             return Matches.empty()
         self._text_field(node.fieldname)
-        words = list(node.words)
+        words = tuple(node.words)
         if not words:
             return Matches.empty()
+        # The phrase's documents and scores are cached like a term's: its words' positions
+        # are read for this phrase only, in the documents holding every word.
+        found = self.cache.cached(("phrase", node.fieldname, node.slop, words),
+                                  lambda: self._phrase_postings(node.fieldname, words, node.slop))
+        return self._boosted(Matches(found.docs, found.scores), node.boost)
+
+    def _phrase_postings(self, fieldname: str, words: tuple[str, ...],
+                         slop: int) -> TermPostings:
+        nothing = TermPostings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
         # A word missing from the index has no postings (cached like any other term).
-        terms = [self.cache.term(self.searcher, node.fieldname, word, positions=True)
-                 for word in words]
+        terms = [self.cache.term(self.searcher, fieldname, word) for word in words]
         if any(not term.docs.size for term in terms):
-            return Matches.empty()
+            return nothing
         # Only documents holding every word can hold the phrase.
         common = terms[0].docs
         for term in terms[1:]:
             common = common[contains(term.docs, common)]
         if not common.size:
-            return Matches.empty()
-        # The first word's positions in those documents: a lookup in a per-document mask
-        # (one step per position) instead of a binary search in the common documents.
-        in_common = np.zeros(self.cache.live.size, dtype=bool)
-        in_common[common] = True
-        starts = terms[0].positions
-        starts = starts[in_common[starts >> POSITION_BITS]]
-        if node.slop == 1:
+            return nothing
+        positions = [read_positions(self.searcher, fieldname, word, common) for word in words]
+        starts = positions[0]
+        if slop == 1:
             # Word i of the phrase at position p + i, for every start p of the first word.
-            for offset, term in enumerate(terms[1:], start=1):
-                starts = starts[contains(term.positions, starts + offset)]
+            for offset, following in enumerate(positions[1:], start=1):
+                starts = starts[contains(following, starts + offset)]
                 if not starts.size:
-                    return Matches.empty()
+                    return nothing
         else:
-            starts = _sloppy_starts(starts, [term.positions for term in terms[1:]], node.slop)
+            starts = sloppy_starts(starts, positions[1:], slop)
             if not starts.size:
-                return Matches.empty()
+                return nothing
             starts.sort()
         docs = starts >> POSITION_BITS           # sorted: keep the first of each run
         docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
@@ -403,7 +338,7 @@ class QueryEvaluator:
         total = np.zeros(docs.size)
         for term in terms:
             total = total + term.scores[np.searchsorted(term.docs, docs)]
-        return self._boosted(Matches(docs, total), node.boost)
+        return TermPostings(docs, total)
 
     # ---- combinations
 
