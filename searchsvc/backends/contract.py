@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from ..query.tree import Node
+from ..query.tree import Node, Phrase
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "year", "author", "topic")
@@ -185,3 +185,13 @@ class Backend(Protocol):
     def update_articles(self, articles=(), delete_ids=()):
         """Add or replace articles (ingest.corpus.Article) by id and delete others, in a
         new generation switched to atomically; return a report."""
+
+
+def has_stop_words_inside(node: Phrase, analyze: Callable[[str], str]) -> bool:
+    """Tell whether a phrase of adjacent words in the text (title or body) has a stop word
+    among indexed words: the index leaves stop words out, so it alone cannot match the
+    phrase as written (analyze: a backend's term of one word, "" for a stop word)."""
+    if node.slop or node.field not in (None, "title", "body"):
+        return False
+    terms = [analyze(word) for word in node.words]
+    return not all(terms) and any(terms) and not any(" " in term for term in terms)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from ...query import tree as t
-from ..contract import QueryTerms
+from ..contract import QueryTerms, has_stop_words_inside
 from .analysis import analyze_name, analyze_text, analyze_word
 
 # The Whoosh ranking's title_weight: a title match counts this much of a body match.
@@ -155,16 +155,8 @@ def stopword_phrases(tree: t.Node | None) -> list[t.Phrase]:
     As the Whoosh backend's checks (``whoosh/phrases.py``): wherever the phrase stands
     (required, among alternatives, excluded), adjacent words, in the title or the body.
     """
-    found = []
-    for node in t.walk(tree) if tree is not None else ():
-        if not isinstance(node, t.Phrase) or node.slop or node.field not in (None, "title",
-                                                                                "body"):
-            continue
-        terms = [analyze_word(word) for word in node.words]
-        if all(terms) or not any(terms) or any(" " in term for term in terms):
-            continue
-        found.append(node)
-    return found
+    return [node for node in (t.walk(tree) if tree is not None else ())
+            if isinstance(node, t.Phrase) and has_stop_words_inside(node, analyze_word)]
 
 
 def query_terms(tree: t.Node | None, expand=None) -> QueryTerms:

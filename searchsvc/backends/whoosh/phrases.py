@@ -16,6 +16,7 @@ import numpy as np
 from whoosh import query as wq
 
 from ...query import tree as t
+from ..contract import has_stop_words_inside
 from .analysis import TOKEN_PATTERN, analyze_word
 from .storedfields import stored_fields
 
@@ -56,11 +57,9 @@ def phrase_check(node: t.Phrase) -> PhraseCheck | None:
     Wherever the phrase stands (required, among alternatives, excluded), its matches are
     the articles the index finds for it whose stored text holds it as written.
     """
-    if node.slop or node.field not in TEXT_FIELDS:
+    if not has_stop_words_inside(node, analyze_word):
         return None
     terms = tuple(analyze_word(word) for word in node.words)
-    if all(terms) or not any(terms) or any(" " in term for term in terms):
-        return None
     # Stop words as written; another word as a word beginning as its term does (its term is
     # checked after). No nested optional repeats: a failed match must not backtrack through
     # every way of splitting a word.
