@@ -90,15 +90,18 @@ def _checks_written_text(query) -> bool:
     return isinstance(query, WrittenAs) or any(map(_checks_written_text, query.children()))
 
 
+@pytest.mark.parametrize("arrays", [True, False], ids=["posting-arrays", "whoosh-blocks"])
 @pytest.mark.parametrize("which", ["generated", "seeds"])
-def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index, registry):
+def test_same_documents_and_scores_as_whoosh(which, arrays, generated_index, seeds_index,
+                                             registry):
     index_dir = generated_index if which == "generated" else seeds_index
     handle, service = _services(index_dir, registry)
     searcher, columns, generation = handle.searcher()
     assert QueryEvaluator.usable(searcher)      # the service's ranking takes the fast path
     if which == "generated":
         assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
-    evaluator = QueryEvaluator(PostingCache(columns.live), searcher)
+    cache = PostingCache(columns.live, arrays_dir=index_dir / generation if arrays else None)
+    evaluator = QueryEvaluator(cache, searcher)
     checked = 0
     for q in QUERIES + ["asylum", '"Kyaw Win"', "asylum NOT Irrawaddy", "diplomat asylum"]:
         reading = service.reader.read(q)
@@ -120,6 +123,50 @@ def test_same_documents_and_scores_as_whoosh(which, generated_index, seeds_index
             np.testing.assert_allclose(matches.scores, scores, rtol=1e-12, atol=0, err_msg=q)
             checked += matches.docs.size
     assert checked > 1000 if which == "generated" else checked > 10
+
+
+def test_posting_arrays_hold_the_long_lists_whoosh_holds(generated_index, registry):
+    handle, _ = _services(generated_index, registry)
+    searcher, columns, generation = handle.searcher()
+    cache = PostingCache(columns.live, arrays_dir=generated_index / generation)
+    leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+    # The bulk-written segments have arrays; the update's deletions leave them valid.
+    assert sum(cache.arrays_of(reader) is not None for reader in leaves) >= 2
+    from_arrays = 0
+    for fieldname in ("body", "title"):
+        for text in searcher.reader().field_terms(fieldname):
+            docs, weights, _ = read_postings(searcher, fieldname, text, arrays=cache.arrays_of)
+            expected_docs, expected_weights, _ = read_postings(searcher, fieldname, text)
+            # Whoosh's reader may leave out a deleted document leading a segment.
+            live, expected_live = columns.live[docs], columns.live[expected_docs]
+            assert np.array_equal(docs[live], expected_docs[expected_live]), text
+            assert np.array_equal(weights[live], expected_weights[expected_live]), text
+            tbytes = searcher.schema[fieldname].to_bytes(text)
+            from_arrays += sum(cache.arrays_of(reader).postings(fieldname, tbytes) is not None
+                               for reader in leaves if cache.arrays_of(reader) is not None)
+    assert from_arrays >= 10     # the common words are read from the arrays
+
+
+def test_segment_arrays_that_do_not_fit_together_are_not_used(tmp_path):
+    from array import array
+    from searchsvc.backends.whoosh.postingarrays import (SPANS, SegmentArrays,
+                                                         SegmentArraysWriter)
+    writer = SegmentArraysWriter(tmp_path, "MAIN_x", min_postings=2)
+    writer.add("body", b"vote", array("I", [1, 4, 9]), array("f", [1.0, 3.0, 2.0]))
+    writer.add("body", b"rare", array("I", [5]), array("f", [1.0]))          # too short
+    writer.add("body", b"boosted", array("I", [1, 2]), array("f", [1.5, 2.0]))  # not a count
+    writer.add("title", b"vote", array("I", [2, 3]), array("f", [2.0, 2.0]))
+    writer.close()
+    arrays = SegmentArrays.open(tmp_path, "MAIN_x")
+    docs, freqs = arrays.postings("body", b"vote")
+    assert list(docs) == [1, 4, 9] and list(freqs) == [1, 3, 2]
+    assert list(arrays.postings("title", b"vote")[0]) == [2, 3]
+    assert arrays.postings("body", b"rare") is None
+    assert arrays.postings("body", b"boosted") is None
+    assert arrays.postings("body", b"a-term-longer-than-any-key-in-the-table") is None
+    np.save(tmp_path / f"MAIN_x{SPANS}", np.array([[0, 3], [3, 99]], dtype="<i8"))
+    assert SegmentArrays.open(tmp_path, "MAIN_x") is None     # a span past the end
+    assert SegmentArrays.open(tmp_path, "MAIN_missing") is None
 
 
 def test_search_ranks_by_whoosh_scores_with_docnum_ties(generated_index, registry):

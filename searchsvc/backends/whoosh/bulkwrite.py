@@ -25,6 +25,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from .postingarrays import SegmentArraysWriter
+
 # Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
 MIN_COMPRESSED_BYTES = 256
 # Postings a build worker holds in memory before it writes its segment out and begins
@@ -123,6 +125,7 @@ class BulkSegmentWriter(SegmentWriter):
                                       "(merged segments) with its own")
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
+        arrays = self._arrays_writer()
         for fieldname in sorted(self._terms):
             fieldobj = self.schema[fieldname]
             lengths = self._lengths.get(fieldname) if fieldobj.scorable else None
@@ -135,8 +138,21 @@ class BulkSegmentWriter(SegmentWriter):
                 fieldwriter.start_term(tbytes)
                 _fill_postings(fieldwriter._postwriter, docnums, weights, values, lengths)
                 fieldwriter.finish_term()
+                if arrays is not None and fieldobj.scorable:
+                    arrays.add(fieldname, tbytes, docnums, weights)
             fieldwriter.finish_field()
         fieldwriter.close()
+        if arrays is not None:
+            arrays.close()
+
+    def _arrays_writer(self) -> SegmentArraysWriter | None:
+        """Return a writer of the segment's posting arrays, if the index is in a folder."""
+        folder = getattr(self.storage, "folder", None)
+        if folder is None:
+            return None
+        # Lists of one block cost one decode already; the arrays are for the long ones.
+        return SegmentArraysWriter(folder, self.newsegment.segment_id(),
+                                   min_postings=getattr(self.codec, "_blocklimit", 128) + 1)
 
 
 def _add_positions(terms: dict, docnum: int, positions: dict[bytes, list[int]],

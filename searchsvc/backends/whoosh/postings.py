@@ -35,6 +35,7 @@ from .arraycache import cached_arrays
 from .budget import Budget
 from .columnranges import range_docs
 from .phrases import WrittenAs, holding
+from .postingarrays import SegmentArrays
 from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, read_positions,
                         sloppy_starts)
 
@@ -77,19 +78,32 @@ class TermPostings:
         return int(self.docs.nbytes + self.scores.nbytes)
 
 
-def read_postings(searcher: Searcher, fieldname: str, text: str,
-                  with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bool = False,
+                  arrays: Callable[[object], SegmentArrays | None] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """Return a term's postings in every segment: global docnums, weights and (optionally) values.
 
     Deleted documents may be included (not those leading a segment, which Whoosh's
-    deletion filter skips when it is made); the caller filters them. Whoosh's own block format is
-    read a block at a time (one unpickle per 128 postings) where the segment uses it.
+    deletion filter skips when it is made); the caller filters them. Without values, a
+    segment's posting arrays are used where `arrays` (leaf reader -> its SegmentArrays) has
+    the term; else Whoosh's own block format is read a block at a time (one unpickle per
+    128 postings) where the segment uses it.
     """
     doc_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
     values: list[bytes] = []
+    tbytes = None
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
+        segment_arrays = arrays(reader) if arrays is not None and not with_values else None
+        if segment_arrays is not None:
+            if tbytes is None:
+                tbytes = searcher.schema[fieldname].to_bytes(text)
+            found = segment_arrays.postings(fieldname, tbytes)
+            if found is not None:
+                doc_parts.append(found[0].astype(np.int64) + offset)
+                weight_parts.append(found[1].astype(np.float64))
+                continue
         if (fieldname, text) not in reader:
             continue
         matcher = reader.postings(fieldname, text)
@@ -134,6 +148,7 @@ class PostingCache:
         self._entries: OrderedDict[tuple, TermPostings] = OrderedDict()
         self._held = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._segment_arrays: dict[str, SegmentArrays | None] = {}
         self._lock = threading.Lock()
 
     # ---- per-field document lengths
@@ -153,6 +168,16 @@ class PostingCache:
             lengths = cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
             self._lengths[fieldname] = lengths
         return lengths
+
+    def arrays_of(self, reader) -> SegmentArrays | None:
+        """Return a leaf reader's segment's posting arrays (mapped once), None without them."""
+        segment = reader.segment() if self.arrays_dir is not None else None
+        if segment is None:
+            return None
+        segment_id = segment.segment_id()
+        if segment_id not in self._segment_arrays:
+            self._segment_arrays[segment_id] = SegmentArrays.open(self.arrays_dir, segment_id)
+        return self._segment_arrays[segment_id]
 
     # ---- terms
 
@@ -177,7 +202,7 @@ class PostingCache:
         return entry
 
     def _load(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
-        docs, weights, _ = read_postings(searcher, fieldname, text)
+        docs, weights, _ = read_postings(searcher, fieldname, text, arrays=self.arrays_of)
         scores = self._scores(searcher, fieldname, text, docs, weights)
         keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
         if not keep.all():
