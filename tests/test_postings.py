@@ -142,8 +142,14 @@ def test_posting_arrays_hold_the_long_lists_whoosh_holds(generated_index, regist
             assert np.array_equal(docs[live], expected_docs[expected_live]), text
             assert np.array_equal(weights[live], expected_weights[expected_live]), text
             tbytes = searcher.schema[fieldname].to_bytes(text)
-            from_arrays += sum(cache.arrays_of(reader).postings(fieldname, tbytes) is not None
-                               for reader in leaves if cache.arrays_of(reader) is not None)
+            held = sum(cache.arrays_of(reader).postings(fieldname, tbytes) is not None
+                       for reader in leaves if cache.arrays_of(reader) is not None)
+            from_arrays += held
+            if held:
+                live_docs = np.unique(expected_docs[expected_live])
+                assert np.array_equal(
+                    read_positions(searcher, fieldname, text, live_docs, cache.arrays_of),
+                    read_positions(searcher, fieldname, text, live_docs)), text
     assert from_arrays >= 10     # the common words are read from the arrays
 
 
@@ -152,19 +158,23 @@ def test_segment_arrays_that_do_not_fit_together_are_not_used(tmp_path):
     from searchsvc.backends.whoosh.postingarrays import (SPANS, SegmentArrays,
                                                          SegmentArraysWriter)
     writer = SegmentArraysWriter(tmp_path, "MAIN_x", min_postings=2)
-    writer.add("body", b"vote", array("I", [1, 4, 9]), array("f", [1.0, 3.0, 2.0]))
-    writer.add("body", b"rare", array("I", [5]), array("f", [1.0]))          # too short
-    writer.add("body", b"boosted", array("I", [1, 2]), array("f", [1.5, 2.0]))  # not a count
-    writer.add("title", b"vote", array("I", [2, 3]), array("f", [2.0, 2.0]))
+    writer.add("body", b"vote", array("I", [1, 4, 9]), array("f", [1.0, 3.0, 2.0]), 1.0,
+               array("I", [7, 0, 5, 9, 2, 3]))
+    writer.add("body", b"rare", array("I", [5]), array("f", [1.0]), 1.0)          # too short
+    writer.add("body", b"boosted", array("I", [1, 2]), array("f", [1.5, 2.0]), 1.0)  # not counts
+    writer.add("title", b"vote", array("I", [2, 3]), array("f", [2.0, 4.0]), 2.0)
     writer.close()
     arrays = SegmentArrays.open(tmp_path, "MAIN_x")
     docs, freqs = arrays.postings("body", b"vote")
     assert list(docs) == [1, 4, 9] and list(freqs) == [1, 3, 2]
-    assert list(arrays.postings("title", b"vote")[0]) == [2, 3]
+    docs, positions = arrays.positions("body", b"vote", np.array([4, 9]))
+    assert list(docs) == [4, 4, 4, 9, 9] and list(positions) == [0, 5, 9, 2, 3]
+    assert [list(a) for a in arrays.postings("title", b"vote")] == [[2, 3], [1, 2]]
+    assert arrays.positions("title", b"vote", np.array([2])) is None    # none were given
     assert arrays.postings("body", b"rare") is None
     assert arrays.postings("body", b"boosted") is None
     assert arrays.postings("body", b"a-term-longer-than-any-key-in-the-table") is None
-    np.save(tmp_path / f"MAIN_x{SPANS}", np.array([[0, 3], [3, 99]], dtype="<i8"))
+    np.save(tmp_path / f"MAIN_x{SPANS}", np.array([[0, 3, 0], [3, 99, -1]], dtype="<i8"))
     assert SegmentArrays.open(tmp_path, "MAIN_x") is None     # a span past the end
     assert SegmentArrays.open(tmp_path, "MAIN_missing") is None
 

@@ -58,6 +58,9 @@ class BulkSegmentWriter(SegmentWriter):
         self._lengths: dict[str, array] = {}
         # Postings held in memory, which is what a worker's memory grows with.
         self.postings = 0
+        # Whether every document came without boosts (weights are then frequencies times
+        # the field's boost, which the posting arrays rely on).
+        self._unboosted = True
 
     def add_document(self, **fields):
         """Add a document like SegmentWriter.add_document, keeping its postings by term."""
@@ -79,6 +82,8 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
+                    if boost != 1.0:
+                        self._unboosted = False
                     terms = self._terms.get(fieldname)
                     if terms is None:
                         terms = self._terms[fieldname] = {}
@@ -134,12 +139,13 @@ class BulkSegmentWriter(SegmentWriter):
             terms = self._terms.pop(fieldname)   # free each field's postings once written
             fieldwriter.start_field(fieldname, fieldobj)
             for tbytes in sorted(terms):
-                docnums, weights, values = terms[tbytes]
+                docnums, weights, values, positions = terms[tbytes]
                 fieldwriter.start_term(tbytes)
                 _fill_postings(fieldwriter._postwriter, docnums, weights, values, lengths)
                 fieldwriter.finish_term()
                 if arrays is not None and fieldobj.scorable:
-                    arrays.add(fieldname, tbytes, docnums, weights)
+                    arrays.add(fieldname, tbytes, docnums, weights,
+                               fieldobj.format.field_boost, positions)
             fieldwriter.finish_field()
         fieldwriter.close()
         if arrays is not None:
@@ -148,7 +154,7 @@ class BulkSegmentWriter(SegmentWriter):
     def _arrays_writer(self) -> SegmentArraysWriter | None:
         """Return a writer of the segment's posting arrays, if the index is in a folder."""
         folder = getattr(self.storage, "folder", None)
-        if folder is None:
+        if folder is None or not self._unboosted:
             return None
         # Lists of one block cost one decode already; the arrays are for the long ones.
         return SegmentArraysWriter(folder, self.newsegment.segment_id(),
@@ -168,9 +174,10 @@ def _add_positions(terms: dict, docnum: int, positions: dict[bytes, list[int]],
         length += count
         lists = terms.get(tbytes)
         if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), [])
+            lists = terms[tbytes] = (array("I"), array("f"), [], array("I"))
         lists[0].append(docnum)
         lists[1].append(count * field_boost * boost)
+        lists[3].extend(term_positions)     # for the posting arrays
         # Most postings have one position, whose encodings repeat: made once and shared.
         if count == 1:
             value = single.get(term_positions[0])
@@ -197,7 +204,7 @@ def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, va
         writer.postings += 1
         lists = terms.get(tbytes)
         if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), [])
+            lists = terms[tbytes] = (array("I"), array("f"), [], None)   # positions not kept
         lists[0].append(docnum)
         lists[1].append(weight * boost)
         if keep_values:

@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import pickle
 from itertools import chain
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
+from .postingarrays import SegmentArrays, contains
+
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
-
-
-def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
-    if not sorted_values.size:
-        return np.zeros(wanted.size, dtype=bool)
-    found = np.searchsorted(sorted_values, wanted)
-    found[found == sorted_values.size] = 0
-    return sorted_values[found] == wanted
 
 
 def iter_blocks(matcher: W3LeafMatcher, wanted: np.ndarray | None = None
@@ -66,16 +59,33 @@ def read_one_by_one(matcher, values: list[bytes] | None) -> tuple[np.ndarray, np
     return np.asarray(docs, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
-def read_positions(searcher: Searcher, fieldname: str, text: str,
-                   docs: np.ndarray) -> np.ndarray:
-    """Return a term's sorted position keys in the given documents (sorted global docnums)."""
+def read_positions(searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
+                   arrays: Callable[[object], SegmentArrays | None] | None = None
+                   ) -> np.ndarray:
+    """Return a term's sorted position keys in the given documents (sorted global docnums).
+
+    A segment's posting arrays (`arrays`: leaf reader -> its SegmentArrays) are read where
+    they hold the term's positions; else Whoosh's blocks holding any of the documents.
+    """
     doc_parts: list[np.ndarray] = []
     values: list[bytes] = []
+    keys: list[np.ndarray] = []
+    tbytes = None
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         first, last = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
         local = docs[first:last] - offset
-        if not local.size or (fieldname, text) not in reader:
+        if not local.size:
+            continue
+        segment_arrays = arrays(reader) if arrays is not None else None
+        if segment_arrays is not None:
+            if tbytes is None:
+                tbytes = searcher.schema[fieldname].to_bytes(text)
+            found = segment_arrays.positions(fieldname, tbytes, local)
+            if found is not None:
+                keys.append(((found[0] + offset) << POSITION_BITS) | found[1])
+                continue
+        if (fieldname, text) not in reader:
             continue
         matcher = reader.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):    # deletions: the wanted docs are live
@@ -90,9 +100,13 @@ def read_positions(searcher: Searcher, fieldname: str, text: str,
             if keep.size:
                 doc_parts.append(ids[keep] + offset)
                 values.extend(block_values[i] for i in keep.tolist())
-    if not doc_parts:
+    if doc_parts:
+        keys.append(decode_positions(values, np.concatenate(doc_parts)))
+    if not keys:
         return np.empty(0, dtype=np.int64)
-    return decode_positions(values, np.concatenate(doc_parts))
+    merged = np.concatenate(keys)
+    merged.sort()
+    return merged
 
 
 def decode_positions(values: list[bytes], docs: np.ndarray) -> np.ndarray:

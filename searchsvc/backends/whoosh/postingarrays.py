@@ -3,17 +3,19 @@
 Whoosh's posting blocks are pickled and compressed 128 postings at a time; decoding them in
 Python costs about a microsecond a posting, and at a million articles a common word has
 hundreds of thousands. The bulk writer therefore also writes each segment's longer posting
-lists (those of more than one block) as plain arrays: document numbers (uint32) and term
-frequencies (uint16), back to back in two files, and a sorted table of the terms with where
-each list starts and how long it is. Readers map the files (the operating system shares the
+lists (those of more than one block) as plain arrays: document numbers (uint32), term
+frequencies (uint16) and the words' positions (uint32, each posting's in turn), back to
+back in three files, and a sorted table of the terms with where each list starts, how long
+it is and where its positions start. Readers map the files (the operating system shares the
 pages among all serving processes and reads them on demand), find a term by binary search,
-and get its postings as array slices without decoding anything.
+and get its postings and positions as array slices without decoding anything.
 
 The arrays hold the same postings Whoosh's files hold; they are an addition, not a
-replacement: Whoosh still reads its own files for everything else (positions, wildcards,
-other weightings), and a segment without arrays (written by Whoosh's own writer, or by an
-older build) is read the old way. A term whose weights are not whole numbers below 65,536
-(a boosted field, say) is left out and read the old way too.
+replacement: Whoosh still reads its own files for everything else (wildcards, other
+weightings), and a segment without arrays (written by Whoosh's own writer, by an older build,
+or with per-document boosts) is read the old way. A posting's weight is its frequency times
+the field's boost; a term whose weights are not that (or not whole counts below 65,536) is
+left out and read the old way too.
 """
 from __future__ import annotations
 
@@ -24,9 +26,10 @@ from pathlib import Path
 import numpy as np
 
 KEYS = ".pa_keys.npy"       # sorted b"field\0term" keys, fixed width
-SPANS = ".pa_spans.npy"     # int64 (start, count) of each key's postings
+SPANS = ".pa_spans.npy"     # int64 (start, count, positions start or -1) of each key
 DOCS = ".pa_docs.u32"       # segment-local document numbers, each list ascending
-FREQS = ".pa_freqs.u16"     # the weight of each posting (a term frequency)
+FREQS = ".pa_freqs.u16"     # each posting's term frequency (its number of positions)
+POSITIONS = ".pa_pos.u32"   # each posting's word positions, ascending, posting after posting
 MAX_KEY_BYTES = 120         # longer terms (URLs, run-on tokens) are read the old way
 MAX_FREQ = np.iinfo(np.uint16).max
 
@@ -41,36 +44,47 @@ class SegmentArraysWriter:
     def __init__(self, folder: str | Path, segment_id: str, min_postings: int) -> None:
         self._prefix = os.path.join(folder, segment_id)
         self._min_postings = min_postings
-        self._docs = open(self._prefix + DOCS, "wb")
-        self._freqs = open(self._prefix + FREQS, "wb")
+        self._files = [open(self._prefix + suffix, "wb") for suffix in (DOCS, FREQS, POSITIONS)]
         self._keys: list[bytes] = []
-        self._spans: list[tuple[int, int]] = []
+        self._spans: list[tuple[int, int, int]] = []
         self._written = 0
+        self._positions_written = 0
 
-    def add(self, fieldname: str, tbytes: bytes, docnums: array, weights: array) -> None:
-        """Keep a term's postings if the list is long enough and its weights are frequencies."""
+    def add(self, fieldname: str, tbytes: bytes, docnums: array, weights: array,
+            field_boost: float, positions: array | None = None) -> None:
+        """Keep a term's postings if the list is long enough and its weights are its
+        frequencies times the field's boost; its positions (all postings', in turn) if given."""
         count = len(docnums)
         if count < self._min_postings or not tbytes or b"\0" in tbytes:
             return
         key = _key(fieldname, tbytes)
         if len(key) > MAX_KEY_BYTES:
             return
-        freqs = np.asarray(weights, dtype=np.float64)
-        if freqs.max() > MAX_FREQ or not np.array_equal(freqs, np.floor(freqs)):
+        weights = np.asarray(weights, dtype=np.float64)
+        freqs = weights / field_boost
+        if (freqs.max() > MAX_FREQ or not np.array_equal(freqs, np.floor(freqs))
+                or not np.array_equal(np.floor(freqs) * field_boost, weights)):
             return
-        self._docs.write(np.asarray(docnums, dtype="<u4").tobytes())
-        self._freqs.write(freqs.astype("<u2").tobytes())
+        freqs = freqs.astype("<u2")
+        docs_file, freqs_file, positions_file = self._files
+        docs_file.write(np.asarray(docnums, dtype="<u4").tobytes())
+        freqs_file.write(freqs.tobytes())
+        positions_at = -1
+        if positions is not None and len(positions) == int(freqs.sum(dtype=np.int64)):
+            positions_at = self._positions_written
+            positions_file.write(np.asarray(positions, dtype="<u4").tobytes())
+            self._positions_written += len(positions)
         self._keys.append(key)
-        self._spans.append((self._written, count))
+        self._spans.append((self._written, count, positions_at))
         self._written += count
 
     def close(self) -> None:
         """Write the term table (last: readers take a segment's arrays only when it exists)."""
-        self._docs.close()
-        self._freqs.close()
+        for handle in self._files:
+            handle.close()
         if not self._keys:      # nothing long enough: no arrays for this segment
-            for path in (self._prefix + DOCS, self._prefix + FREQS):
-                os.unlink(path)
+            for suffix in (DOCS, FREQS, POSITIONS):
+                os.unlink(self._prefix + suffix)
             return
         keys = np.array(self._keys, dtype=f"S{max(map(len, self._keys))}")
         order = np.argsort(keys, kind="stable")
@@ -79,9 +93,9 @@ class SegmentArraysWriter:
 
     def cancel(self) -> None:
         """Remove what was written."""
-        self._docs.close()
-        self._freqs.close()
-        for suffix in (DOCS, FREQS, SPANS, KEYS):
+        for handle in self._files:
+            handle.close()
+        for suffix in (DOCS, FREQS, POSITIONS, SPANS, KEYS):
             try:
                 os.unlink(self._prefix + suffix)
             except OSError:
@@ -92,12 +106,13 @@ class SegmentArrays:
     """A segment's posting arrays, memory-mapped."""
 
     def __init__(self, keys: np.ndarray, spans: np.ndarray, docs: np.ndarray,
-                 freqs: np.ndarray) -> None:
+                 freqs: np.ndarray, positions: np.ndarray) -> None:
         self._keys = keys
         self._width = keys.dtype.itemsize
         self._spans = spans
         self._docs = docs
         self._freqs = freqs
+        self._positions = positions
 
     @classmethod
     def open(cls, folder: str | Path, segment_id: str) -> "SegmentArrays | None":
@@ -108,21 +123,60 @@ class SegmentArrays:
             spans = np.load(prefix + SPANS, mmap_mode="r", allow_pickle=False)
             docs = np.memmap(prefix + DOCS, dtype="<u4", mode="r")
             freqs = np.memmap(prefix + FREQS, dtype="<u2", mode="r")
+            positions = (np.memmap(prefix + POSITIONS, dtype="<u4", mode="r")
+                         if os.path.getsize(prefix + POSITIONS) else np.empty(0, "<u4"))
         except (OSError, ValueError):
             return None
-        if (keys.ndim != 1 or keys.dtype.kind != "S" or spans.shape != (keys.size, 2)
+        if (keys.ndim != 1 or keys.dtype.kind != "S" or spans.shape != (keys.size, 3)
                 or docs.size != freqs.size
                 or (spans.size and int((spans[:, 0] + spans[:, 1]).max()) > docs.size)):
             return None
-        return cls(keys, spans, docs, freqs)
+        return cls(keys, spans, docs, freqs, positions)
 
-    def postings(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """Return a term's document numbers and frequencies (read-only views), or None."""
+    def _span(self, fieldname: str, tbytes: bytes) -> tuple[int, int, int] | None:
         key = _key(fieldname, tbytes)
         if len(key) > self._width:
             return None
         at = int(np.searchsorted(self._keys, key))
         if at >= self._keys.size or self._keys[at] != key:
             return None
-        start, count = (int(value) for value in self._spans[at])
+        start, count, positions_at = (int(value) for value in self._spans[at])
+        return start, count, positions_at
+
+    def postings(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return a term's document numbers and frequencies (read-only views), or None."""
+        span = self._span(fieldname, tbytes)
+        if span is None:
+            return None
+        start, count, _ = span
         return self._docs[start:start + count], self._freqs[start:start + count]
+
+    def positions(self, fieldname: str, tbytes: bytes, wanted: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the term's positions in the wanted documents (sorted segment docnums) as
+        (docnum, position) pairs in two aligned arrays, in order; None if not held here."""
+        span = self._span(fieldname, tbytes)
+        if span is None or span[2] < 0:
+            return None
+        start, count, positions_at = span
+        docs = self._docs[start:start + count]
+        freqs = self._freqs[start:start + count].astype(np.int64)
+        chosen = np.flatnonzero(contains(wanted, docs))
+        firsts = positions_at + np.cumsum(freqs) - freqs
+        counts = freqs[chosen]
+        total = int(counts.sum())
+        if positions_at + int(freqs.sum()) > self._positions.size:
+            return None         # a torn or foreign file: read the old way
+        # The positions of each chosen posting: firsts[i] .. firsts[i] + counts[i] - 1.
+        steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        at = np.repeat(firsts[chosen], counts) + steps
+        return np.repeat(docs[chosen].astype(np.int64), counts), self._positions[at].astype(np.int64)
+
+
+def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
+    if not sorted_values.size:
+        return np.zeros(wanted.size, dtype=bool)
+    found = np.searchsorted(sorted_values, wanted)
+    found[found == sorted_values.size] = 0
+    return sorted_values[found] == wanted

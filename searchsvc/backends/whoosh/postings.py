@@ -97,12 +97,13 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
         reader = leaf.reader()
         segment_arrays = arrays(reader) if arrays is not None and not with_values else None
         if segment_arrays is not None:
+            field = searcher.schema[fieldname]
             if tbytes is None:
-                tbytes = searcher.schema[fieldname].to_bytes(text)
+                tbytes = field.to_bytes(text)
             found = segment_arrays.postings(fieldname, tbytes)
             if found is not None:
                 doc_parts.append(found[0].astype(np.int64) + offset)
-                weight_parts.append(found[1].astype(np.float64))
+                weight_parts.append(found[1].astype(np.float64) * field.format.field_boost)
                 continue
         if (fieldname, text) not in reader:
             continue
@@ -344,7 +345,8 @@ class QueryEvaluator:
             common = common[contains(term.docs, common)]
         if not common.size:
             return nothing
-        positions = [read_positions(self.searcher, fieldname, word, common) for word in words]
+        positions = [read_positions(self.searcher, fieldname, word, common, self.cache.arrays_of)
+                     for word in words]
         starts = positions[0]
         if slop == 1:
             # Word i of the phrase at position p + i, for every start p of the first word.
