@@ -91,16 +91,6 @@ class SegmentArraysWriter:
         np.save(self._prefix + SPANS, np.array(self._spans, dtype="<i8")[order])
         np.save(self._prefix + KEYS, keys[order])
 
-    def cancel(self) -> None:
-        """Remove what was written."""
-        for handle in self._files:
-            handle.close()
-        for suffix in (DOCS, FREQS, POSITIONS, SPANS, KEYS):
-            try:
-                os.unlink(self._prefix + suffix)
-            except OSError:
-                pass
-
 
 class SegmentArrays:
     """A segment's posting arrays, memory-mapped."""
