@@ -21,8 +21,8 @@ from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_author
                       microdata_authors, names_site, visible_byline)
 from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
                         local_day_unknown, normalise_date, one_day_apart, stated_dates, url_date)
-from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
-                       ld_site_name, meta_tags, parse_tree)
+from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
+                       ld_first, ld_names, ld_site_name, meta_tags, parse_tree)
 from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
 
 
@@ -166,13 +166,13 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     take = _Picker(page).offer
     meta = meta_tags(tree)
     objects = json_ld_objects(tree)
-    ld = article_ld(objects)
 
-    # url first: it helps recognise the site name in titles
+    # url first: it helps recognise the site name in titles, and the article's JSON-LD
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     take("url", _web_url(canonical[0]) if canonical else None, "link rel=canonical")
     value, source = first_meta(meta, "og:url", "twitter:url")
     take("url", _web_url(value), source)
+    ld = article_ld(objects, [u for u in (page.url, _web_url(value), _web_url(url)) if u])
     take("url", _web_url(ld.get("url")), "JSON-LD url")
     take("url", _web_url(url), "given")
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
@@ -199,7 +199,9 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
 
     # title
     stated = []
-    for value, source in ((ld.get("headline"), "JSON-LD headline"),
+    for value, source in ((ld_first(ld.get("headline")), "JSON-LD headline"),
+                          # an article's name is its headline (not a WebPage's: often the site's)
+                          (ld_first(ld.get("name")) if is_article(ld) else None, "JSON-LD name"),
                           (first_meta(meta, "og:title")[0], "meta og:title"),
                           (first_meta(meta, "twitter:title")[0], "meta twitter:title"),
                           (itemprop(tree, "headline"), "microdata headline"),

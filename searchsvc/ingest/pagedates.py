@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, fold, load_json
+from .pagetree import SPACE_RE, clean, fold, ld_first, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -208,11 +208,11 @@ def url_date(url: str | None) -> str | None:
 def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
                 ) -> Iterator[tuple[object, str]]:
     """Yield the publication dates the page states, most explicit first."""
-    yield ld.get("datePublished"), "JSON-LD datePublished"
+    yield ld_first(ld.get("datePublished")), "JSON-LD datePublished"
     for name in _PUBLISHED_META:
         for value in meta.get(name, ()):
             yield value, f"meta {name}"
-    yield ld.get("dateCreated"), "JSON-LD dateCreated"
+    yield ld_first(ld.get("dateCreated")), "JSON-LD dateCreated"
     for value in meta.get("parsely-page", ()):
         data = load_json(value)
         if isinstance(data, dict):

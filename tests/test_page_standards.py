@@ -1,0 +1,75 @@
+"""Metadata as the standards write it (schema.org, Open Graph, Dublin Core, microformats):
+small hand-written pages, one variant each, read by the public extractor."""
+from __future__ import annotations
+
+import json
+
+from searchsvc import extract_article
+
+TEXT = "".join(f"<p>Paragraph {n} of the story tells how the harbour council voted on the "
+               f"budget, with figures from the town's finance office.</p>" for n in range(5))
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> bytes:
+    """Return a page with the given head and an article body of a few paragraphs."""
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head>"
+            f"<body>{body}<article>{TEXT}</article></body></html>").encode()
+
+
+def ld(data: object) -> str:
+    """Return a JSON-LD script holding ``data``."""
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_web_page_main_entity_is_the_article():
+    html = page(ld({"@context": "https://schema.org", "@type": "WebPage", "name": "Harbour Times",
+                    "mainEntity": {"@type": "NewsArticle", "headline": "Council passes budget",
+                                   "datePublished": "2021-03-04T10:00:00-05:00",
+                                   "author": {"@type": "Person", "name": "Ada Byron"}}})
+                + "<title>Latest news | Harbour Times</title>")
+    article = extract_article(html)
+    assert (article.title, article.date, article.authors) == \
+        ("Council passes budget", "2021-03-04", ["Ada Byron"])
+    assert article.provenance["title"] == "JSON-LD headline"
+
+
+def test_type_written_as_a_compact_or_full_iri():
+    for kind in ("schema:BlogPosting", "http://schema.org/BlogPosting", ["https://schema.org/NewsArticle"]):
+        html = page(ld({"@type": kind, "headline": "Council passes budget",
+                        "datePublished": "2021-03-04"}))
+        article = extract_article(html)
+        assert (article.title, article.date) == ("Council passes budget", "2021-03-04"), kind
+        assert article.provenance["date"] == "JSON-LD datePublished"
+
+
+def test_of_several_articles_the_one_at_the_page_url_counts():
+    html = page(ld([{"@type": "NewsArticle", "headline": "A related story",
+                     "url": "https://harbour.example/2020/other", "datePublished": "2020-01-01"},
+                    {"@type": "NewsArticle", "headline": "Council passes budget",
+                     "mainEntityOfPage": {"@id": "https://harbour.example/2021/budget/"},
+                     "datePublished": "2021-03-04"}]))
+    article = extract_article(html, "https://www.harbour.example/2021/budget?src=rss")
+    assert (article.title, article.date) == ("Council passes budget", "2021-03-04")
+    # without a URL to tell them apart, the first one stays the page's
+    assert extract_article(html).title == "A related story"
+
+
+def test_person_named_by_given_and_family_name():
+    html = page(ld({"@type": "NewsArticle", "headline": "Council passes budget",
+                    "author": [{"@type": "Person", "givenName": "Ada", "familyName": "Byron"},
+                               {"@type": "Person", "name": "Tom Ink",
+                                "url": "https://harbour.example/people/tom-ink"}]}))
+    assert extract_article(html).authors == ["Ada Byron", "Tom Ink"]
+
+
+def test_values_given_as_lists_and_an_article_name_as_headline():
+    html = page(ld({"@type": "Article", "name": "Council passes budget",
+                    "datePublished": ["2021-03-04T10:00:00+01:00", "2021-03-05"]})
+                + "<title>Council passes budget - Harbour Times Online</title>")
+    article = extract_article(html)
+    assert (article.title, article.date) == ("Council passes budget", "2021-03-04")
+    assert article.provenance["title"] == "JSON-LD name"
+    # a WebPage's name is often the site's: it is no headline
+    html = page(ld({"@type": "WebPage", "name": "Harbour Times"})
+                + "<title>Council passes budget</title>")
+    assert extract_article(html).title == "Council passes budget"
