@@ -73,3 +73,62 @@ def test_values_given_as_lists_and_an_article_name_as_headline():
     html = page(ld({"@type": "WebPage", "name": "Harbour Times"})
                 + "<title>Council passes budget</title>")
     assert extract_article(html).title == "Council passes budget"
+
+
+def test_numeric_dates_read_as_the_page_language_writes_them():
+    meta = '<meta name="date" content="04/03/2021"><title>Council passes budget</title>'
+    assert extract_article(page(meta, lang="fr")).date == "2021-03-04"
+    assert extract_article(page(meta, lang="en-GB")).date == "2021-03-04"
+    assert extract_article(page(meta, lang="en-US")).date == "2021-04-03"
+    assert extract_article(page(meta, lang="en")).date == "2021-04-03"
+    # unambiguous either way
+    meta = '<meta name="date" content="13/03/2021"><title>Council passes budget</title>'
+    assert extract_article(page(meta, lang="en-US")).date == "2021-03-13"
+
+
+def test_dotted_dates_are_day_first_in_any_language():
+    meta = '<meta name="date" content="04.03.2021 18:00"><title>Council passes budget</title>'
+    for lang in ("de", "en", "en-US"):
+        assert extract_article(page(meta, lang=lang)).date == "2021-03-04", lang
+
+
+def test_url_path_with_a_month_name():
+    html = page("<title>Council passes budget</title>")
+    for url in ("https://harbour.example/world/2021/mar/04/council-budget",
+                "https://harbour.example/2021/March/04/council-budget"):
+        article = extract_article(html, url)
+        assert (article.date, article.provenance["date"]) == ("2021-03-04", "url"), url
+    # a month name must stand as its own path segment
+    assert extract_article(html, "https://harbour.example/2021/mayor-04/x").date is None
+
+
+def test_other_published_date_names():
+    for name in ("og:article:published_time", "article:published_date", "publication_date",
+                 "dc.date.publication", "originalpublicationdate", "dcterms.date"):
+        html = page(f'<meta name="{name}" content="2021-03-04T23:30:00-05:00">'
+                    "<title>Council passes budget</title>")
+        article = extract_article(html)
+        assert (article.date, article.provenance["date"]) == ("2021-03-04", f"meta {name}")
+
+
+def test_dcterms_date_gives_way_to_the_day_under_the_headline():
+    # like dc.date, a CMS fills it with when the page was built
+    html = page('<meta name="dcterms.date" content="2021-03-09">'
+                "<title>Council passes budget</title>",
+                "<h1>Council passes budget</h1><p>Published: 04.03.2021</p>")
+    assert extract_article(html).date == "2021-03-04"
+
+
+def test_titles_and_authors_of_dublin_core_parsely_and_sailthru():
+    cases = {
+        '<meta name="DCTERMS.title" content="Council passes budget">': "meta title",
+        '<meta name="parsely-title" content="Council passes budget">': "meta title",
+        '<meta name="sailthru.title" content="Council passes budget">': "meta title",
+        """<meta name="parsely-page" content='{"title": "Council passes budget",
+            "pub_date": "2021-03-04T10:00:00Z", "authors": ["Ada Byron"]}'>""": "meta parsely-page",
+    }
+    for head, source in cases.items():
+        article = extract_article(page(head))
+        assert (article.title, article.provenance["title"]) == ("Council passes budget", source)
+    article = extract_article(page(list(cases)[-1]))
+    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")

@@ -19,10 +19,12 @@ from .body import (fallback_body, has_content_text, lift_header_intro, run_trafi
                    strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       microdata_authors, names_site, visible_byline)
-from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
-                        local_day_unknown, normalise_date, one_day_apart, stated_dates, url_date)
+from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_day_before,
+                        htmldate_guess, local_day_unknown, normalise_date, one_day_apart,
+                        stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
-                       ld_first, ld_names, ld_site_name, meta_tags, parse_tree)
+                       ld_first, ld_names, ld_site_name, meta_tags, parse_tree,
+                       parsely_page)
 from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
 
 
@@ -80,10 +82,14 @@ def _web_url(value: object) -> str | None:
 
 def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                urls: list[str]) -> None:
-    """Set the publication day: as stated, else the URL's day, else htmldate's estimate."""
+    """Set the publication day: as stated, else the URL's day, else htmldate's estimate.
+
+    A numeric date such as 04/03/2021 is read as the page's language writes dates.
+    """
     from_url = next((day for day in map(url_date, urls) if day), None)
+    dayfirst = day_first(page.language)
     for value, source in stated_dates(meta, ld, tree):
-        date = normalise_date(value)
+        date = normalise_date(value, dayfirst=dayfirst)
         if not date:
             continue
         shown = displayed_day(tree, value)
@@ -122,8 +128,11 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     """
     variants = site_variants(page.site_name, urls)
     byline = visible_byline(tree)
+    parsely = parsely_page(meta)
     stated = [(ld_names(ld.get("author"), objects), "JSON-LD author"),
               ([v for name in AUTHOR_META for v in meta.get(name, ())], "meta author"),
+              (ld_names(parsely.get("authors") or parsely.get("author"), []),
+               "meta parsely-page"),
               (re.split(r"\s*;\s*", byline or ""), "trafilatura byline"),
               (microdata_authors(tree), "microdata author")]
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
@@ -205,7 +214,9 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
                           (first_meta(meta, "og:title")[0], "meta og:title"),
                           (first_meta(meta, "twitter:title")[0], "meta twitter:title"),
                           (itemprop(tree, "headline"), "microdata headline"),
-                          (first_meta(meta, "headline", "title", "dc.title")[0], "meta title"),
+                          (first_meta(meta, "headline", "title", "dc.title", "dcterms.title",
+                                      "parsely-title", "sailthru.title")[0], "meta title"),
+                          (parsely_page(meta).get("title"), "meta parsely-page"),
                           (clean(tree.findtext(".//title")), "<title>")):
         value = clean(value)
         if value:
@@ -213,10 +224,10 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     title, source = choose_title(stated, headings, page.site_name, urls, site_names)
     take("title", title, source)
 
-    _pick_date(page, tree, meta, ld, urls)
-
     language, source = _lang(tree, meta, ld)
     take("language", language, source)
+    _pick_date(page, tree, meta, ld, urls)
+
     take("description", *first_meta(meta, "og:description", "description"))
 
     strip_teaser_cards(tree)

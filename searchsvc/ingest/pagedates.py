@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, fold, ld_first, load_json
+from .pagetree import SPACE_RE, clean, fold, ld_first, parsely_page
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +23,34 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "article:publi
                    "article_date_original", "original-publish-date", "sailthru.date",
                    "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dcterms.created",
                    "dc.date.created", "rnews:datepublished", "cxenseparse:recs:publishtime",
-                   "date", "dc.date", "citation_publication_date", "citation_date")
+                   # the other names htmldate and newspaper read, Open Graph's and Dublin
+                   # Core's spellings among them
+                   "og:article:published_time", "article:published_date", "article:post_date",
+                   "og:pubdate", "og:publish_date", "og:datepublished", "publication_date",
+                   "published_date", "publish_time", "dateposted", "dc.date.publication",
+                   "dcsext.articlefirstpublished", "originalpublicationdate",
+                   "shareaholic:article_published_time", "displaydate",
+                   "date", "dc.date", "dcterms.date", "citation_publication_date",
+                   "citation_date")
 
 
-def normalise_date(value: object, today: dt.date | None = None) -> str | None:
-    """Return YYYY-MM-DD (or YYYY-MM) for a date in ISO, epoch or common written form."""
+# languages whose pages write a numeric date month first (3/4/2021 is March 4): US English,
+# and English without a region, which US sites mostly declare; the others write the day first
+_MONTH_FIRST = ("", "en", "en-us", "en-ca", "en-ph")
+
+
+def day_first(language: str | None) -> bool:
+    """Tell whether a page in ``language`` writes numeric dates day first (4/3/2021)."""
+    return (language or "").casefold().replace("_", "-") not in _MONTH_FIRST
+
+
+def normalise_date(value: object, today: dt.date | None = None,
+                   dayfirst: bool = False) -> str | None:
+    """Return YYYY-MM-DD (or YYYY-MM) for a date in ISO, epoch or common written form.
+
+    ``dayfirst`` reads an ambiguous numeric date (04/03/2021) as 4 March; a dotted one
+    (04.03.2021) is read day first in any case, as no convention writes it month first.
+    """
     text = clean(value if isinstance(value, str) else str(value) if isinstance(value, int)
                   else None)
     if not text or len(text) > 100:
@@ -53,20 +76,20 @@ def normalise_date(value: object, today: dt.date | None = None) -> str | None:
         except ValueError:
             return None
     else:
-        found = _written_date(text)
+        found = _written_date(text, dayfirst or bool(_DOTTED_DATE_RE.search(text)))
     if found is None or not (dt.date(1990, 1, 1) <= found <= today + dt.timedelta(days=1)):
         return None
     return found.isoformat()
 
 
-def _written_date(text: str) -> dt.date | None:
+def _written_date(text: str, dayfirst: bool = False) -> dt.date | None:
     """Parse a date written in words or with slashes (e.g. 'Sun Nov 23 16:00:00 EDT 2014')."""
     if not re.search(r"\d", text) or not re.search(r"(?:19|20)\d{2}", text):
         return None
     from dateutil import parser as date_parser  # installed with htmldate
 
     try:
-        return date_parser.parse(text, ignoretz=True, fuzzy=False).date()
+        return date_parser.parse(text, ignoretz=True, fuzzy=False, dayfirst=dayfirst).date()
     except (ValueError, OverflowError, TypeError):
         return None
 
@@ -192,8 +215,13 @@ def htmldate_guess(tree: HtmlElement, url: str | None) -> str | None:
         return None
 
 
-# /2021/03/04/, /2021-03-04/, /20210304/ in a URL's path: the day the newsroom filed it
-_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+# /2021/03/04/, /2021-03-04/, /20210304/, /2021/mar/04/ in a URL's path: the day the
+# newsroom filed it
+_URL_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+               "dec")
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2]|(?<=/)(?:%s)[a-z]*(?=/))"
+                          r"[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)" % "|".join(_URL_MONTHS),
+                          re.IGNORECASE)
 
 
 def url_date(url: str | None) -> str | None:
@@ -202,7 +230,12 @@ def url_date(url: str | None) -> str | None:
         return None
     path = urlsplit(url).path
     match = _URL_DATE_RE.search(path)
-    return normalise_date("-".join(match.groups())) if match else None
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if not month.isdigit():
+        month = str(_URL_MONTHS.index(month[:3].casefold()) + 1)
+    return normalise_date(f"{year}-{month}-{day}")
 
 
 def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
@@ -213,10 +246,7 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
         for value in meta.get(name, ()):
             yield value, f"meta {name}"
     yield ld_first(ld.get("dateCreated")), "JSON-LD dateCreated"
-    for value in meta.get("parsely-page", ()):
-        data = load_json(value)
-        if isinstance(data, dict):
-            yield data.get("pub_date"), "meta parsely-page"
+    yield parsely_page(meta).get("pub_date"), "meta parsely-page"
     for element in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"
                               "|//time[@pubdate]|//*[@property='rnews:datePublished']"):
         yield element.get("datetime") or element.get("content") or element.text_content(), \
@@ -224,7 +254,7 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
 
 
 # names that say a page has a date, not which: CMSs often fill them with when the page was built
-GENERIC_DATE_META = ("date", "dc.date")
+GENERIC_DATE_META = ("date", "dc.date", "dcterms.date")
 # a date line under a headline: "Published: 28.04.2020 18:00", "Stand: 28.04.2020", "Publié le"
 _DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|aktualisiert|"
                            r"publié|mis à jour|publicado|actualizado|pubblicato)\b",

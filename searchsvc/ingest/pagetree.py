@@ -121,6 +121,15 @@ def first_meta(meta: dict[str, list[str]], *names: str) -> tuple[str | None, str
     return None, None
 
 
+def parsely_page(meta: dict[str, list[str]]) -> dict:
+    """Return the JSON object of Parse.ly's ``parsely-page`` meta tag, or {}."""
+    for value in meta.get("parsely-page", ()):
+        data = load_json(value)
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
 def load_json(text: str) -> object:
     """Parse JSON-LD leniently: control characters, trailing commas, comments."""
     text = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "",
