@@ -132,3 +132,34 @@ def test_titles_and_authors_of_dublin_core_parsely_and_sailthru():
         assert (article.title, article.provenance["title"]) == ("Council passes budget", source)
     article = extract_article(page(list(cases)[-1]))
     assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
+
+
+def authors_of(byline: str, url: str = "https://harbournews.example/2021/03/04/budget") -> list[str]:
+    """Return the authors extracted from a page whose author meta holds ``byline``."""
+    head = ('<meta property="og:site_name" content="Harbour News">'
+            f'<meta name="author" content="{byline}"><title>Council passes budget</title>')
+    return extract_article(page(head), url).authors
+
+
+def test_byline_leftovers_go():
+    for byline in ("Ada Byron @adabyron", "Ada Byron Twitter: @adabyron",
+                   "By Ada Byron Email the author", "Ada Byron View all posts",
+                   "Ada Byron Follow on X", "Ada Byron 12 Comments", "Ada Byron Share",
+                   "Ada Byron is a staff writer at Harbour News", "Ada Byron (Reuters)",
+                   "Ada Byron — Correspondent in Paris", "Ada Byron, Bureau Chief",
+                   "Ada Byron Wednesday", "Ada Byron on March 4, 2021", "About Ada Byron",
+                   "Ada Byron Ada Byron is a reporter covering city hall.",
+                   "Ada Byron, special to The Chronicle", "Ada Byron For The Chronicle",
+                   "Ada Byron Harbour News Staff", "Ada Byron, Times Staff Writer",
+                   "Ada Byron, Senior Reporter, dpa", "Ada Byron, The Associated Press",
+                   "Text: Ada Byron, Photos: Tom Ink"):
+        assert authors_of(byline) == ["Ada Byron"], byline
+
+
+def test_bylines_that_are_names_stay_whole():
+    assert authors_of("Ada Byron and Tom Ink, Associated Press") == ["Ada Byron", "Tom Ink"]
+    assert authors_of("Byron, Ada") == ["Byron, Ada"]
+    assert authors_of("Ada Read") == ["Ada Read"]
+    assert authors_of("Ada Byron, M.D.") == ["Ada Byron, M.D."]
+    # with no full name beside them, one-word parts are all there is
+    assert authors_of("Reuters; dpa") == ["Reuters", "dpa"]

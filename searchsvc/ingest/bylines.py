@@ -11,19 +11,27 @@ from .pagetree import clean, fold
 
 logger = logging.getLogger(__name__)
 
-_LEAD_IN = re.compile(r"^(?:(?:written|reported|posted|story|text|words|photos?)\s+)?"
-                      r"(?:by|von|par|por|di|door|de|from|av|af)\s+", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:(?:(?:written|reported|posted|story|text|words|photos?)\s+)?"
+                      r"(?:by|von|par|por|di|door|de|from|av|af)\s+|"
+                      # a label: "Text: Jo Reed", "Author: Jo Reed", "About the author Jo Reed"
+                      r"(?:text|words|story|reporting|authors?)\s*:\s*|"
+                      r"about(?:\s+the\s+authors?)?\s*:?\s+)", re.IGNORECASE)
+_WIRE = re.compile(r"\b(?:press|presse|news|agency|agencia|agentur|wires?)\b", re.IGNORECASE)
+# a credit for pictures beside the writer's: "Photos: Tom Ink", "Video by Tom Ink"
+_PICTURE_CREDIT = re.compile(r"^(?:photos?|photography|pictures?|images?|videos?|"
+                             r"illustrations?|graphics?)\s*(?:by\b|:)", re.IGNORECASE)
 # what a byline shows beside a name: a job title, contact links, follow buttons
 _ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associate|assistant|"
          r"executive|political|foreign|national|international|business|health|science|tech|"
          r"technology|sports?|investigative|economics|white house|news|digital|web|guest|"
          r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
          r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
-         r"analyst|photographer|critic|intern|staff|author|"
+         r"analyst|photographer|critic|intern|staff|author|editor-in-chief|(?:bureau\s+)?chief|"
          # the same in the other languages of the dev sets
          r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|expert(?:e|in)|reporter(?:in)?|"
          r"journaliste|rédact(?:eur|rice)|corresponsal|periodista|redactor(?:a)?)s?")
-_CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
+_CONTACT = (r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more|"
+            r"share|newsletter)")
 _TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
 _ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
 _LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
@@ -41,7 +49,8 @@ _STAMP = rf"(?:updated|published|posted|last (?:updated|modified)|{_STAMP_WORD}(
 _DATE_START = re.compile(rf"\s+(?:{_STAMP}|"
                          rf"{_MONTH}\s+\d|{_WEEKDAY}\s+(?:\d|{_MONTH})|\d{{1,2}}[./ ]|"
                          rf"\d{{1,2}}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|\d+\s+(?:min|hour|day)s?\b|"
-                         rf"(?:yesterday|today)\b)", re.IGNORECASE)
+                         rf"(?:yesterday|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)",
+                         re.IGNORECASE)
 # a date glued to the name by markup that sets no space: "Lucas Nolan22 Dec 2016"
 _DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNORECASE)
 
@@ -49,6 +58,24 @@ _ONLY_DATE = re.compile(rf"^(?:(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)|{_STAMP_WOR
                         re.IGNORECASE)
 
 _FULL_MONTH = re.compile(rf"{_MONTH}", re.IGNORECASE)
+
+# where a byline's links and notes start: "Email the author", "Follow on X", "View all posts",
+# "12 comments"; a handle ("@janedoe") goes wherever it stands
+_LINKS_START = re.compile(r"\s+(?:(?:e-?mail|follow|contact|message)\s+(?:the\s+)?"
+                          r"(?:author|reporter|writer|me|him|her|us|on)\b|follow\b|"
+                          r"view\s+(?:all\s+|full\s+)?(?:posts|articles|stories|profile|bio)\b|"
+                          r"read\s+(?:more|(?:full\s+)?bio)\b|"
+                          r"(?:more|all)\s+(?:posts|articles|stories)\b|\d+\s+comments?\b)",
+                          re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+# where a bio or a credit to another outlet starts: "Jane Doe is a staff writer at ...",
+# "Jane Doe, special to The Times" (English verbs in lower case: names are capitalised)
+_BIO_START = re.compile(r"\s+(?:(?:is|was)\s+(?:a|an|the)\s|(?:covers|writes|reports)\s)"
+                        r"|,?\s+(?:[Ff]or|[Ss]pecial\s+[Tt]o)(?:\s+(?=(?:[Tt]he\s+)?[A-Z])|$)"
+                        # a job title after a dash: "Jo Reed — Correspondent in Paris"
+                        rf"|\s+[–—-]\s+(?=(?i:{_ROLE})\b)")
+# a short note in brackets after the name: "(Reuters)", "(she/her)"
+_TRAILING_NOTE = re.compile(r"\s*\((?:[^()\s]+(?:\s+[^()\s]+)?)\)$")
 
 
 def _drop_cut_date(text: str) -> str:
@@ -73,10 +100,15 @@ def clean_author(value: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\S+@\S+|https?://[^\s)]+|www\.[^\s)]+", " ", text)
+    text = _HANDLE.sub(" ", text)
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text).strip()
     text = re.split(r"\s+(?:\||•)\s+", text)[0]
+    text = _BIO_START.split(_LINKS_START.split(text)[0])[0]
+    text = _TRAILING_NOTE.sub("", text)
     text = _DATE_START.split(_DATE_GLUED.split(text)[0])[0]
     text = _LEAD_IN.sub("", text.strip(" ,;:-–—|"))
+    if _ONLY_NOISE.fullmatch(text):  # "Senior Reporter": nothing is a name
+        return None
     text = _LEADING_ROLE.sub("", text)
     for _ in range(3):
         stripped = _TRAILING_NOISE.sub("", text).strip(" ,;:-–—|")
@@ -84,7 +116,13 @@ def clean_author(value: str | None) -> str | None:
             break
         text = stripped
     text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
+    # the word that led to a date cut off ("Jo Reed on", "Jo Reed at")
+    text = re.sub(r"\s+(?:on|at|am|le|el|il)$", "", text)
     text = _drop_cut_date(text)
+    # the name twice: the byline and the bio under it ("Jo Reed Jo Reed")
+    half = text.split()
+    if len(half) >= 4 and len(half) % 2 == 0 and half[:len(half) // 2] == half[len(half) // 2:]:
+        text = " ".join(half[:len(half) // 2])
     if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
             _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
         return None
@@ -161,6 +199,20 @@ _NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s
                              r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")
 
 
+def cut_outlet_title(byline: str, variants: Sequence[str]) -> str:
+    """Cut the outlet's name and the job title after it off a byline.
+
+    "Jo Reed Harbour News Staff": the title would go first and take "News" with it, leaving
+    "Harbour" beside the name.
+    """
+    compact = {v.replace(" ", "") for v in variants if len(v) >= 3}
+    words = byline.split()
+    cut = next((start for start in range(2, len(words) - 1) for size in (3, 2, 1)
+                if fold(" ".join(words[start:start + size])).replace(" ", "") in compact
+                and _ONLY_NOISE.fullmatch(" ".join(words[start + size:]))), None)
+    return " ".join(words[:cut]) if cut else byline
+
+
 def strip_outlet(name: str, variants: Sequence[str]) -> str:
     """Remove the outlet's name (and a job title beside it) from the ends of a byline.
 
@@ -194,16 +246,26 @@ def join_names(names: Iterable[str], variants: Sequence[str] = ()) -> list[str]:
     """Return the distinct cleaned names of the given bylines, a list split into its names."""
     found: dict[str, str] = {}
     for byline in names:
-        cleaned = clean_author(byline)
+        cleaned = clean_author(cut_outlet_title(byline, variants) if variants else byline)
         parts = _NAME_SEPARATOR.split(cleaned) if cleaned else []
         # a comma list of one-word parts is one name written "Last, First"
         if len(parts) == 2 and "," in cleaned and all(" " not in p for p in parts):
             parts = [cleaned]
+        names = []
         for part in parts:
+            if _PICTURE_CREDIT.match(part):
+                continue
             name = clean_author(part)
             name = strip_outlet(name, variants) if name and variants else name
-            if name and name.casefold() not in found:
-                found[name.casefold()] = name
+            if name:
+                names.append(name)
+        # beside a person's full name, a one-word part is an agency, an outlet or a leftover
+        # of a job title ("Jo Reed, dpa", "Jo Reed, Times Staff Writer"), and a part naming
+        # a wire service is the agency ("Jo Reed, The Associated Press"), not a second writer
+        if any(" " in name and not _WIRE.search(name) for name in names):
+            names = [name for name in names if " " in name and not _WIRE.search(name)]
+        for name in names:
+            found.setdefault(name.casefold(), name)
     return list(found.values())
 
 
