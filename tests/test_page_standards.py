@@ -163,3 +163,36 @@ def test_bylines_that_are_names_stay_whole():
     assert authors_of("Ada Byron, M.D.") == ["Ada Byron, M.D."]
     # with no full name beside them, one-word parts are all there is
     assert authors_of("Reuters; dpa") == ["Reuters", "dpa"]
+
+
+def test_time_under_the_headline_as_the_page_shows_it():
+    head = "<title>Council passes budget</title>"
+    body = ("<nav><time datetime='2020-01-01'>Older story</time></nav>"
+            "<h1>Council passes budget</h1>")
+    # a UTC time the page shows as the evening before: the page's day
+    html = page(head, body + "<time datetime='2021-03-05T04:30:00Z'>March 4, 2021 11:30 PM"
+                "</time>")
+    article = extract_article(html)
+    assert article.date == "2021-03-04"
+    assert article.provenance["date"].startswith("<time> under the headline")
+    # a time with its offset keeps the day it states
+    html = page(head, body + "<time datetime='2021-03-04T23:30:00-05:00'>Thursday</time>")
+    assert extract_article(html).date == "2021-03-04"
+    # the URL's day comes before it
+    assert extract_article(html, "https://harbour.example/2021/03/03/budget").date == \
+        "2021-03-03"
+
+
+def test_byline_marked_in_a_data_attribute():
+    html = page("<title>Council passes budget</title>",
+                "<h1>Council passes budget</h1><div data-testid='story-byline'><span>By</span>"
+                "<a href='/team/ada-byron'>Ada Byron</a><span>Updated 4:30 PM</span></div>")
+    article = extract_article(html)
+    assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "data-* byline")
+
+
+def test_highwire_citation_authors():
+    html = page("<title>Council passes budget</title>"
+                '<meta name="citation_author" content="Byron, Ada">'
+                '<meta name="citation_author" content="Ink, Tom">')
+    assert extract_article(html).authors == ["Byron, Ada", "Ink, Tom"]

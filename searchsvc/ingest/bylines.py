@@ -132,7 +132,10 @@ def clean_author(value: str | None) -> str | None:
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
                 "sailthru.author", "parsely-author", "cxenseparse:author",
                 # the other spellings of OpenGraph's author and a plain "byline"
-                "og:article:author", "og:author", "article:author_name", "byline")
+                "og:article:author", "og:author", "article:author_name", "byline",
+                # the names trafilatura reads too: Highwire's, Dublin Core's other spellings
+                "citation_author", "dc:creator", "dc.creator.aut", "dcterms.creator.aut",
+                "shareaholic:article_author_name", "dcsext.author", "rbauthors", "authors")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
@@ -192,6 +195,21 @@ def linked_authors(tree: HtmlElement) -> list[str]:
         if text and len(text.split()) <= 4 and text not in names:
             names.append(text)
     return names
+
+
+def marked_byline(tree: HtmlElement) -> str | None:
+    """Return the text of the first short element a data attribute marks as the byline.
+
+    Component frameworks name their parts in ``data-testid`` / ``data-component`` and the
+    like rather than in classes (``<div data-testid="prism-byline">By ...``).
+    """
+    for element in tree.xpath("//body//*[@*[starts-with(name(), 'data-') and contains("
+                              "translate(., 'BYLINE', 'byline'), 'byline')]]"):
+        # its parts are often set apart by CSS alone ("<span>By</span><a>Jo Reed</a>")
+        text = clean(" ".join(element.itertext()))
+        if text and len(text) <= 200:
+            return text
+    return None
 
 
 # a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")

@@ -18,9 +18,9 @@ from ..outlets import OutletRegistry
 from .body import (fallback_body, has_content_text, lift_header_intro, run_trafilatura,
                    strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
-                      microdata_authors, names_site, visible_byline)
+                      marked_byline, microdata_authors, names_site, visible_byline)
 from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_day_before,
-                        htmldate_guess, local_day_unknown, normalise_date, one_day_apart,
+                        headline_time, htmldate_guess, local_day_unknown, normalise_date, one_day_apart,
                         stated_dates, url_date)
 from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
                        ld_first, ld_names, ld_site_name, meta_tags, parse_tree,
@@ -82,16 +82,18 @@ def _web_url(value: object) -> str | None:
 
 def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                urls: list[str]) -> None:
-    """Set the publication day: as stated, else the URL's day, else htmldate's estimate.
+    """Set the publication day: as stated, else the URL's day, else the <time> under the
+    headline, else htmldate's estimate.
 
     A numeric date such as 04/03/2021 is read as the page's language writes dates.
     """
     from_url = next((day for day in map(url_date, urls) if day), None)
     dayfirst = day_first(page.language)
-    for value, source in stated_dates(meta, ld, tree):
+
+    def day_of(value: object, source: str) -> tuple[str, str] | None:
         date = normalise_date(value, dayfirst=dayfirst)
         if not date:
-            continue
+            return None
         shown = displayed_day(tree, value)
         if shown:
             # the page's own display of that moment decides its day
@@ -109,10 +111,20 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
             earlier = headline_day_before(tree, date, page.title)
             if earlier:
                 date, source = earlier, f"day under the headline (before {source})"
-        page.date, page.provenance["date"] = date, source
-        return
+        return date, source
+
+    for value, source in stated_dates(meta, ld, tree):
+        found = day_of(value, source)
+        if found:
+            page.date, page.provenance["date"] = found
+            return
     if from_url:
         page.date, page.provenance["date"] = from_url, "url"
+        return
+    # the article's own <time>, read with its datetime's zone as the page shows it
+    found = day_of(headline_time(tree, page.title), "<time> under the headline")
+    if found:
+        page.date, page.provenance["date"] = found
         return
     guessed = htmldate_guess(tree, urls[0] if urls else None)
     if guessed:
@@ -134,6 +146,7 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
               (ld_names(parsely.get("authors") or parsely.get("author"), []),
                "meta parsely-page"),
               (re.split(r"\s*;\s*", byline or ""), "trafilatura byline"),
+              ([marked_byline(tree)], "data-* byline"),
               (microdata_authors(tree), "microdata author")]
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]

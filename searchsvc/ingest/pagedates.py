@@ -262,20 +262,33 @@ _DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|
 _DOTTED_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
 
 
-def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
-    """Return the day the article shows under its headline: its first <time> or date line.
+def _after_headline(tree: HtmlElement, headline: str | None) -> list[HtmlElement]:
+    """Return the <time> elements and leaves after the <h1> holding ``headline``.
 
-    Looked for after the <h1> that holds ``headline`` (else the first <h1>, else from the
-    top), as pages list other articles' dates in their navigation and some set their logo
-    in an <h1> above it.
+    After the first <h1> when none holds it, from the top when there is none: pages list
+    other articles' dates in their navigation and some set their logo in an <h1> above.
     """
     headings = tree.xpath("//h1")
     folded = fold(headline)
     start = next((h for h in headings if folded and folded in fold(h.text_content())),
                  headings[0] if headings else None)
-    found = start.xpath("following::*[self::time or not(*)][position() <= 400]") \
+    return start.xpath("following::*[self::time or not(*)][position() <= 400]") \
         if start is not None else tree.xpath("//body//*[self::time or not(*)][position() <= 400]")
-    for element in found:
+
+
+def headline_time(tree: HtmlElement, headline: str | None = None) -> str | None:
+    """Return the first <time> after the headline as written: its datetime, else its text."""
+    for element in _after_headline(tree, headline):
+        if element.tag == "time":
+            value = clean(element.get("datetime")) or clean(element.text_content())
+            if value:
+                return value
+    return None
+
+
+def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
+    """Return the day the article shows under its headline: its first <time> or date line."""
+    for element in _after_headline(tree, headline):
         if element.tag in ("script", "style") or not isinstance(element.tag, str):
             continue
         text = clean(element.text_content()) or ""
