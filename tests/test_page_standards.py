@@ -188,7 +188,7 @@ def test_byline_marked_in_a_data_attribute():
                 "<h1>Council passes budget</h1><div data-testid='story-byline'><span>By</span>"
                 "<a href='/team/ada-byron'>Ada Byron</a><span>Updated 4:30 PM</span></div>")
     article = extract_article(html)
-    assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "data-* byline")
+    assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "marked byline")
 
 
 def test_highwire_citation_authors():
@@ -196,3 +196,25 @@ def test_highwire_citation_authors():
                 '<meta name="citation_author" content="Byron, Ada">'
                 '<meta name="citation_author" content="Ink, Tom">')
     assert extract_article(html).authors == ["Byron, Ada", "Ink, Tom"]
+
+
+def test_byline_marked_by_the_word_for_author_in_other_languages():
+    for body in ("<div class='autor'><h6>Ada Byron | Publicado hace 3 horas</h6></div>",
+                 "<span id='auteur-principal'>Par Ada Byron</span>",
+                 "<p>Auteur : Ada Byron </p><p>Edition : T. Ink</p>",
+                 "<p>Autorin: Ada Byron</p>"):
+        html = page("<title>Council passes budget</title>",
+                    "<h1>Council passes budget</h1>" + body, lang="fr")
+        assert extract_article(html).authors == ["Ada Byron"], body
+
+
+def test_a_byline_giving_the_site_domain_is_the_site():
+    html = page('<meta name="author" content="Harbour Times (www.harbour.example)">'
+                "<title>Council passes budget</title>",
+                "<h1>Council passes budget</h1><p>Author: Ada Byron</p>")
+    url = "https://www.harbour.example/budget"
+    assert extract_article(html, url).authors == ["Ada Byron"]
+    # an e-mail address at the site's domain is a person's
+    html = page('<meta name="author" content="Tom Ink (tom.ink@harbour.example)">'
+                "<title>Council passes budget</title>")
+    assert extract_article(html, url).authors == ["Tom Ink"]

@@ -146,16 +146,20 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
               (ld_names(parsely.get("authors") or parsely.get("author"), []),
                "meta parsely-page"),
               (re.split(r"\s*;\s*", byline or ""), "trafilatura byline"),
-              ([marked_byline(tree)], "data-* byline"),
               (microdata_authors(tree), "microdata author")]
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
-    if not people:
-        # last, as sidebars link other writers' pages too: the byline's links to author pages
-        names = join_names((n for n in linked_authors(tree) if not names_site(n, variants)),
+    # then, searched only when needed (each search costs a pass over the page): bylines
+    # marked in ways trafilatura does not read; last, as sidebars link other writers' pages
+    # too, the byline's links to author pages
+    for search, source in ((lambda: [marked_byline(tree)], "marked byline"),
+                           (lambda: linked_authors(tree), "byline author links")):
+        if people:
+            break
+        names = join_names((n for n in search() if n and not names_site(n, variants)),
                            variants)
-        people = [(names, "byline author links")] if names else []
+        people = [(names, source)] if names else []
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
