@@ -218,3 +218,18 @@ def test_a_byline_giving_the_site_domain_is_the_site():
     html = page('<meta name="author" content="Tom Ink (tom.ink@harbour.example)">'
                 "<title>Council passes budget</title>")
     assert extract_article(html, url).authors == ["Tom Ink"]
+
+
+def test_kicker_named_by_its_class_is_not_the_headline():
+    for kicker in ("<span class='overline'>Harbour politics</span>",
+                   "<span class='article-kicker'>Harbour politics:</span> ",
+                   "<em class='dachzeile'>Harbour politics</em>"):
+        html = page("<title>Harbour politics - Council passes budget</title>",
+                    f"<h1>{kicker}Council passes budget</h1>")
+        article = extract_article(html)
+        assert (article.title, article.provenance["title"]) == \
+            ("Council passes budget", "<h1>"), kicker
+    # a first element of another class is part of the headline
+    html = page("<title>Ada Byron: Council passes budget</title>",
+                "<h1><span class='name'>Ada Byron</span>: Council passes budget</h1>")
+    assert extract_article(html).title == "Ada Byron: Council passes budget"

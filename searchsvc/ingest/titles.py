@@ -123,6 +123,11 @@ def _visible_text(element: HtmlElement) -> str | None:
     return clean(element.text_content())
 
 
+# the class names the conventions give a kicker, the line set above a headline
+_KICKER_CLASS = re.compile(r"kicker|overline|eyebrow|dachzeile|topline|roofline|supertitle|"
+                           r"pretitle|spitzmarke|surtitre|antetitulo|sobretitulo", re.IGNORECASE)
+
+
 def _heading_text(element: HtmlElement) -> str | None:
     """Return an <h1>'s headline, without a kicker set in its own element before it.
 
@@ -132,6 +137,14 @@ def _heading_text(element: HtmlElement) -> str | None:
     full = _visible_text(element)
     if not full or re.search(r"\w", element.text or ""):
         return full
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if first is not None and _KICKER_CLASS.search(f"{first.get('class') or ''} "
+                                                  f"{first.get('id') or ''}"):
+        # a kicker its markup names as such ("<span class=overline>Topic</span>Headline")
+        rest = clean(full[len(_visible_text(first) or ""):] if full.startswith(
+            _visible_text(first) or "") else None)
+        if rest and len(rest.split()) >= 2:
+            return rest.strip(" :–—-|")
     parts = [text for text in (_visible_text(child) for child in element
                                if isinstance(child.tag, str)) if text and re.search(r"\w", text)]
     if any(re.search(r"\w", child.tail or "") for child in element):
