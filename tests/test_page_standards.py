@@ -233,3 +233,22 @@ def test_kicker_named_by_its_class_is_not_the_headline():
     html = page("<title>Ada Byron: Council passes budget</title>",
                 "<h1><span class='name'>Ada Byron</span>: Council passes budget</h1>")
     assert extract_article(html).title == "Ada Byron: Council passes budget"
+
+
+def test_site_name_around_the_headline_goes():
+    site = '<meta property="og:site_name" content="Harbour News">'
+    url = "https://www.harbournews.example/politics/budget"
+    for title in ("Harbour News: Council passes budget for the harbour",
+                  "Council passes budget for the harbour (Harbour News)",
+                  "Council passes budget for the harbour—Harbour News",
+                  "Council passes budget for the harbour | Politics | Harbour News",
+                  "Council passes budget for the harbour - City Hall - Harbour News"):
+        article = extract_article(page(f"{site}<title>{title}</title>"), url)
+        assert article.title == "Council passes budget for the harbour", title
+    # what does not name the site stays
+    for title in ("Budget: Council passes it for the harbour | Harbour News",
+                  "Council passes budget—finally",
+                  "Council passes budget (again)",
+                  "Council passes budget | Harbour politics in a long segment | Harbour News"):
+        expected = title.removesuffix(" | Harbour News")
+        assert extract_article(page(f"{site}<title>{title}</title>"), url).title == expected

@@ -9,10 +9,10 @@ from lxml.html import HtmlElement
 
 from .pagetree import clean, fold
 
-# " | ", " - ", " :: ", "|" and "_" anywhere; full-width "｜" and "："; a dash touching CJK text
+# " | ", " - ", " :: ", "|", "_" and an em dash anywhere; full-width "｜" and "："; a dash touching CJK text
 # ("英雄的城！-新华网"), where titles set no spaces
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
-_SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：]\s*|\s+::\s+"
+_SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：—]\s*|\s+::\s+"
                          rf"|(?<=[{_CJK}])\s*[-–—]\s*|\s*[-–—]\s*(?=[{_CJK}])")
 
 
@@ -70,12 +70,27 @@ def strip_site(title: str, site: str | None,
     variants = site_variants(site, urls)
     if not variants and not names:
         return title
+    # the site's name in brackets after the headline: "Headline (Harbour News)"
+    bracketed = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", title)
+    if bracketed and is_site(bracketed.group(2), variants, names):
+        return bracketed.group(1)
     parts = _SEPARATORS.split(title)
     separators = _SEPARATORS.findall(title)
+    # the site's name as a label before the headline: "Harbour News: Headline"
+    labelled = re.match(r"([^:]{2,60}):\s+(?=\S)", parts[0])
+    if labelled and is_site(labelled.group(1), variants, names):
+        parts[0] = parts[0][labelled.end():]
     if len(parts) < 2:
-        return title
+        return parts[0]
     # trailing segments first, then leading ones, keeping at least one segment
+    trailing = False
     while len(parts) > 1 and is_site(parts[-1], variants, names):
+        parts.pop()
+        trailing = separators.pop()
+    # between the headline and the site's name, a section set off the same way:
+    # "Headline | Politics | Harbour News" (a word or two, shorter than the headline)
+    while trailing and len(parts) > 1 and separators[-1] == trailing and \
+            len(parts[-1].split()) <= 2 and len(parts[-1]) < len(parts[0]):
         parts.pop()
         separators.pop()
     while len(parts) > 1 and is_site(parts[0], variants, names):
