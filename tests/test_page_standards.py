@@ -252,3 +252,14 @@ def test_site_name_around_the_headline_goes():
                   "Council passes budget | Harbour politics in a long segment | Harbour News"):
         expected = title.removesuffix(" | Harbour News")
         assert extract_article(page(f"{site}<title>{title}</title>"), url).title == expected
+
+
+def test_malformed_urls_and_odd_json_ld_values_give_what_can_be_read():
+    html = page("<link rel='canonical' href='http://[harbour/2021/03/04/budget'>"
+                + ld({"@type": ["NewsArticle", 5], "headline": ["Council passes budget"],
+                      "author": {"givenName": ["Ada"], "familyName": {"x": 1}},
+                      "mainEntity": "https://harbour.example/", "datePublished": {"x": 1},
+                      "url": 5, "mainEntityOfPage": {"name": "no id"}}))
+    article = extract_article(html, "https://[::1/2021/mar/04/budget")
+    assert article.title == "Council passes budget"
+    assert article.authors == []

@@ -228,7 +228,10 @@ def url_date(url: str | None) -> str | None:
     """Return the day a URL's path names (/2021/03/04/ and the like), if it names one."""
     if not url or "//" not in url:
         return None
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # a malformed address ("http://[x")
+        return None
     match = _URL_DATE_RE.search(path)
     if not match:
         return None

@@ -28,7 +28,8 @@ def site_variants(site: str | None, urls: str | Sequence[str | None] | None = ()
     if site:
         variants.append(fold(site))
     for url in [urls] if isinstance(urls, str) else urls or ():
-        host = urlsplit(url).hostname if url and "//" in url else None
+        parts = _split(url) if url and "//" in url else None
+        host = parts.hostname if parts else None
         if not host:
             continue
         host = host.removeprefix("www.")
