@@ -263,3 +263,17 @@ def test_malformed_urls_and_odd_json_ld_values_give_what_can_be_read():
     article = extract_article(html, "https://[::1/2021/mar/04/budget")
     assert article.title == "Council passes budget"
     assert article.authors == []
+
+
+def test_a_stated_title_that_is_only_the_site_name_gives_way():
+    site = '<meta property="og:site_name" content="Harbour News">'
+    url = "https://www.harbournews.example/politics/budget"
+    for stated in ('<meta property="og:title" content="Harbour News">',
+                   ld({"@type": "NewsArticle", "headline": "Harbour News"})):
+        html = page(site + stated + "<title>Council passes budget - Harbour News</title>")
+        article = extract_article(html, url)
+        assert (article.title, article.provenance["title"]) == \
+            ("Council passes budget", "<title>"), stated
+    # the site's name is all there is: it stays (a navigation <h1> is no better)
+    html = page(site + "<title>Harbour News</title>", "<h1>Sections</h1>")
+    assert extract_article(html, url).title == "Harbour News"

@@ -227,6 +227,11 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
                              for title, source in stated if title])
     variants = site_variants(site, urls)
+    # a stated title that is only the site's name (a front page's og:title left on every
+    # page) is no headline while another stated title is; an <h1> alone does not outweigh
+    # it, as navigation headings ("Sections") are <h1>s too
+    cleaned = [(title, source) for title, source in cleaned
+               if not is_site(title, variants, names)] or cleaned
     for heading in headings:
         if is_site(heading, variants, names):
             continue
