@@ -277,3 +277,22 @@ def test_a_stated_title_that_is_only_the_site_name_gives_way():
     # the site's name is all there is: it stays (a navigation <h1> is no better)
     html = page(site + "<title>Harbour News</title>", "<h1>Sections</h1>")
     assert extract_article(html, url).title == "Harbour News"
+
+
+def test_site_names_from_publisher_metas_the_x_account_and_the_copyright_notice():
+    title = "<title>Council passes budget for the harbour | Harbour News</title>"
+    for head, foot in (('<meta name="twitter:site" content="@HarbourNews">', ""),
+                       ('<meta property="article:publisher" '
+                        'content="https://www.facebook.com/harbournews/">', ""),
+                       ('<meta name="DC.publisher" content="Harbour News">', ""),
+                       ("", "<footer><p>© 2021 Harbour News. All rights reserved.</p></footer>"),
+                       ("", "<footer>Copyright 2010-2021 Harbour News | Privacy</footer>")):
+        html = page(title + head, foot)
+        assert extract_article(html).title == "Council passes budget for the harbour", head + foot
+    # without any of them the segment may be the headline's: it stays
+    assert extract_article(page(title)).title == \
+        "Council passes budget for the harbour | Harbour News"
+    # a name only counts as a whole segment
+    html = page("<title>Harbour News workers strike | Politics</title>",
+                "<footer>© 2021 Harbour News</footer>")
+    assert extract_article(html).title == "Harbour News workers strike | Politics"

@@ -25,7 +25,8 @@ from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_da
 from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
                        ld_first, ld_names, ld_site_name, meta_tags, parse_tree,
                        parsely_page)
-from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
+from .titles import (choose_title, contains_words, home_link_names, page_headings,
+                     site_variants, stated_site_names)
 
 
 @dataclass
@@ -205,7 +206,7 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
 
     headings = page_headings(tree)
     # other names of the site, which titles append: its home link's, the registry's
-    site_names = home_link_names(tree, urls)
+    site_names = home_link_names(tree, urls) + stated_site_names(meta, tree)
     if registry is not None:
         site_names += [name for u in urls for name in registry.names_at(u)]
 

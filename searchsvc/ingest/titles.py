@@ -135,6 +135,34 @@ def home_link_names(tree: HtmlElement, urls: Sequence[str | None] = ()) -> list[
     return names
 
 
+# "© 2021 Harbour News. All rights reserved", "Copyright 2010-2021 Harbour News Ltd"
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
+                        r"[\s,]*([^\W\d][^.|,©\n]{1,38}?)\s*(?:[.|,]|all rights|$)",
+                        re.IGNORECASE)
+
+
+def stated_site_names(meta: dict[str, list[str]], tree: HtmlElement) -> list[str]:
+    """Return other names the page gives its site: publisher metas, its X (Twitter) account,
+    the holder of its copyright notice.
+
+    Titles append the site's name where og:site_name is missing; these are whole-segment
+    candidates only (see ``is_site``).
+    """
+    names = []
+    for key in ("publisher", "dc.publisher", "dcterms.publisher", "article:publisher",
+                "twitter:site", "copyright"):
+        for value in meta.get(key, ()):
+            if value.startswith(("http://", "https://")):
+                # a page of the site's elsewhere: https://www.facebook.com/harbournews
+                value = value.rstrip("/").rsplit("/", 1)[-1]
+            names.append(value.lstrip("@"))
+    for text in tree.xpath("//body//text()[contains(., '©') or contains(., 'opyright')]")[-3:]:
+        match = _COPYRIGHT.search(str(text))
+        if match:
+            names.append(match.group(1))
+    return [name for name in dict.fromkeys(clean(name) for name in names) if name]
+
+
 def _visible_text(element: HtmlElement) -> str | None:
     return clean(element.text_content())
 
