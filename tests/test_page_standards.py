@@ -296,3 +296,20 @@ def test_site_names_from_publisher_metas_the_x_account_and_the_copyright_notice(
     html = page("<title>Harbour News workers strike | Politics</title>",
                 "<footer>© 2021 Harbour News</footer>")
     assert extract_article(html).title == "Harbour News workers strike | Politics"
+
+
+def test_rdfa_dates_and_authors():
+    html = page("<title>Council passes budget</title>",
+                "<div vocab='https://schema.org/' typeof='NewsArticle'>"
+                "<h1 property='headline'>Council passes budget</h1>"
+                "<span property='author' typeof='Person'><span property='name'>Ada Byron</span>"
+                "</span><time property='datePublished' datetime='2021-03-04T23:30:00-05:00'>"
+                "4 March</time></div>")
+    article = extract_article(html)
+    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
+    assert article.provenance["date"] == "microdata datePublished"
+    html = page("<title>Council passes budget</title>",
+                "<p>By <span property='dc:creator'>Ada Byron</span> on "
+                "<span property='dcterms:issued' content='2021-03-04'>4 March</span></p>")
+    article = extract_article(html)
+    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")

@@ -166,10 +166,14 @@ def names_site(name: str, variants: list[str]) -> bool:
 
 
 def microdata_authors(tree: HtmlElement) -> list[str]:
-    """Return the names in itemprop=author elements (their itemprop=name if they have one)."""
+    """Return the names in itemprop=author elements (their itemprop=name if they have one),
+    and in RDFa's author and creator properties (property=schema:author, dc:creator)."""
     names = []
-    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]"):
-        inner = element.xpath(".//*[@itemprop='name']")
+    for element in tree.xpath("//*[@itemprop='author' or @property='author' or @property="
+                              "'schema:author' or @property='dc:creator' or @property="
+                              "'dcterms:creator'][not(self::meta)]"):
+        inner = element.xpath(".//*[@itemprop='name' or @property='name' or "
+                              "@property='schema:name']")
         value = (inner[0].get("content") or inner[0].text_content()) if inner else \
             element.get("content") or element.text_content()
         if clean(value):

@@ -250,8 +250,12 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
             yield value, f"meta {name}"
     yield ld_first(ld.get("dateCreated")), "JSON-LD dateCreated"
     yield parsely_page(meta).get("pub_date"), "meta parsely-page"
+    # microdata, the HTML5 draft's pubdate, RDFa (schema.org's and Dublin Core's terms)
     for element in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"
-                              "|//time[@pubdate]|//*[@property='rnews:datePublished']"):
+                              "|//time[@pubdate]|//*[@property][not(self::meta)][@property="
+                              "'rnews:datePublished' or @property='datePublished' or @property="
+                              "'schema:datePublished' or @property='dcterms:issued' or "
+                              "@property='dc:date' or @property='dcterms:date']"):
         yield element.get("datetime") or element.get("content") or element.text_content(), \
             "microdata datePublished"
 
