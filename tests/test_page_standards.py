@@ -313,3 +313,24 @@ def test_rdfa_dates_and_authors():
                 "<span property='dcterms:issued' content='2021-03-04'>4 March</span></p>")
     article = extract_article(html)
     assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
+
+
+def test_plain_text_byline_under_the_headline():
+    cases = {"<p>By Ada Byron</p>": ["Ada Byron"],
+             "<p>By Ada Byron | March 4, 2021</p>": ["Ada Byron"],
+             "<div>By <a href='/a'>Ada Byron</a> and <a href='/t'>Tom Ink</a></div>":
+                 ["Ada Byron", "Tom Ink"],
+             "<p><em>Von Ada Byron</em></p>": ["Ada Byron"],
+             "<p>Par Ada de la Byron</p>": ["Ada de la Byron"],
+             "<div class='meta'><span>By Ada Byron</span> WordPress No Comments</div>":
+                 ["Ada Byron"],
+             # sentences are not bylines
+             "<p>By the end of the year the council will have spent it.</p>": [],
+             "<p>By March the Council Will Have Spent It All Again This Year</p>": []}
+    for body, expected in cases.items():
+        html = page("<title>Council passes budget</title>",
+                    "<h1>Council passes budget</h1>" + body)
+        assert extract_article(html).authors == expected, body
+    # a byline before any headline is not looked for
+    html = page("<title>Council passes budget</title>", "<p>By Ada Byron</p>")
+    assert extract_article(html).authors == []

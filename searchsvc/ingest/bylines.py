@@ -66,7 +66,7 @@ _LINKS_START = re.compile(r"\s+(?:(?:e-?mail|follow|contact|message)\s+(?:the\s+
                           r"(?:author|reporter|writer|me|him|her|us|on)\b|follow\b|"
                           r"view\s+(?:all\s+|full\s+)?(?:posts|articles|stories|profile|bio)\b|"
                           r"read\s+(?:more|(?:full\s+)?bio)\b|"
-                          r"(?:more|all)\s+(?:posts|articles|stories)\b|\d+\s+comments?\b)",
+                          r"(?:more|all)\s+(?:posts|articles|stories)\b|(?:\d+|no)\s+comments?\b)",
                           re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 # where a bio or a credit to another outlet starts: "Jane Doe is a staff writer at ...",
@@ -232,6 +232,46 @@ def marked_byline(tree: HtmlElement) -> str | None:
             text = clean(" ".join(element.itertext()))
             if text and len(text) <= 200:
                 return text
+    return None
+
+
+# a byline written as plain text: "By Jo Reed", "Von Jo Reed", "Par Jo Reed | 4 mars"
+_PLAIN_BYLINE = re.compile(r"^(?:by|von|par|por|door|di|av|af)\s+(?=[^\W\d_])", re.IGNORECASE)
+# the small words of names ("Ludwig van Beethoven", "Maria de la Cruz")
+_NAME_PARTICLES = frozenset("de da del della der den di du la le van von zu bin al y e".split())
+
+
+def _reads_as_names(byline: str) -> bool:
+    """Tell whether every part of a byline is a name: capitalised words and particles."""
+    parts = _NAME_SEPARATOR.split(byline)
+    return all(1 <= len(part.split()) <= 5 and all(
+        word[:1].isupper() or word in _NAME_PARTICLES for word in part.split())
+        for part in parts)
+
+
+def plain_byline(tree: HtmlElement) -> str | None:
+    """Return a byline set as plain text under a headline ("<p>By Jo Reed</p>"), if any.
+
+    Looked for in the few elements after each of the first <h1>s, as bylines follow the
+    headline; the text must open with a lead-in ("By", "Von", "Par" ...) and what is left
+    of it read as names, not as a sentence ("By the end of the year ...").
+    """
+    for heading in tree.xpath("//h1")[:3]:
+        found = None
+        for element in heading.xpath("following::*[self::p or self::div or self::span or "
+                                     "self::address or self::li or self::strong or self::em "
+                                     "or self::b][position() <= 40]"):
+            if found is not None and found[0] not in element.iterancestors():
+                break
+            text = clean(" ".join(element.itertext()))
+            if not text or len(text) > 150 or not _PLAIN_BYLINE.match(text):
+                continue
+            cleaned = clean_author(text)
+            if cleaned and _reads_as_names(cleaned):
+                # the innermost such element: its container may hold links beside it
+                found = element, cleaned
+        if found:
+            return found[1]
     return None
 
 

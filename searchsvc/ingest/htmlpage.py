@@ -18,7 +18,8 @@ from ..outlets import OutletRegistry
 from .body import (fallback_body, has_content_text, lift_header_intro, run_trafilatura,
                    strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
-                      marked_byline, microdata_authors, names_site, visible_byline)
+                      marked_byline, microdata_authors, names_site, plain_byline,
+                      visible_byline)
 from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_day_before,
                         headline_time, htmldate_guess, local_day_unknown, normalise_date, one_day_apart,
                         stated_dates, url_date)
@@ -155,6 +156,7 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     # marked in ways trafilatura does not read; last, as sidebars link other writers' pages
     # too, the byline's links to author pages
     for search, source in ((lambda: [marked_byline(tree)], "marked byline"),
+                           (lambda: [plain_byline(tree)], "byline under the headline"),
                            (lambda: linked_authors(tree), "byline author links")):
         if people:
             break
