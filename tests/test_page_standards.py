@@ -334,3 +334,20 @@ def test_plain_text_byline_under_the_headline():
     # a byline before any headline is not looked for
     html = page("<title>Council passes budget</title>", "<p>By Ada Byron</p>")
     assert extract_article(html).authors == []
+
+
+def test_near_midnight_utc_date_takes_the_day_shown_under_the_headline():
+    stated = ld({"@type": "NewsArticle", "headline": "Council passes budget",
+                 "datePublished": "2021-03-05T04:30:00Z"})
+    for shown in ("<time>March 4, 2021</time>",
+                  "<p>Published: March 4, 2021</p>",
+                  # the <time>'s own UTC datetime is the day after the one it shows
+                  "<time datetime='2021-03-05T04:30:00Z'>March 4, 2021</time>"):
+        html = page(stated, "<h1>Council passes budget</h1>" + shown)
+        article = extract_article(html)
+        assert article.date == "2021-03-04", shown
+        assert article.provenance["date"].startswith("day under the headline"), shown
+    # a day the page does not show, or one further off, leaves the stated day
+    for shown in ("", "<time>March 1, 2021</time>"):
+        html = page(stated, "<h1>Council passes budget</h1>" + shown)
+        assert extract_article(html).date == "2021-03-05", shown

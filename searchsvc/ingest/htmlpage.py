@@ -20,9 +20,10 @@ from .body import (fallback_body, has_content_text, lift_header_intro, run_trafi
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       marked_byline, microdata_authors, names_site, plain_byline,
                       visible_byline)
-from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_day_before,
-                        headline_time, htmldate_guess, local_day_unknown, normalise_date, one_day_apart,
-                        stated_dates, url_date)
+from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_date,
+                        headline_day_before, headline_time, htmldate_guess,
+                        local_day_unknown, normalise_date, one_day_apart, stated_dates,
+                        url_date)
 from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
                        ld_first, ld_names, ld_site_name, meta_tags, parse_tree,
                        parsely_page)
@@ -102,9 +103,16 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
             if one_day_apart(date, shown):
                 date, source = shown, f"{source}, day as the page shows it"
         elif local_day_unknown(value):
-            # a UTC time near midnight does not give the newsroom's day; its URL may
-            guessed, where = (from_url, "url") if from_url else \
-                (htmldate_guess(tree, urls[0] if urls else None), "htmldate")
+            # a UTC time near midnight does not give the newsroom's day; its URL may, or
+            # the day the page shows under its headline
+            for guess, where in ((lambda: from_url, "url"),
+                                 (lambda: headline_date(tree, page.title),
+                                  "day under the headline"),
+                                 (lambda: htmldate_guess(tree, urls[0] if urls else None),
+                                  "htmldate")):
+                guessed = guess()
+                if guessed and len(guessed) == len(date):
+                    break
             if guessed and one_day_apart(date, guessed):
                 date, source = guessed, f"{where} (near-midnight UTC {source})"
         if source.removeprefix("meta ") in GENERIC_DATE_META:

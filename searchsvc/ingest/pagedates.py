@@ -301,11 +301,14 @@ def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
         text = clean(element.text_content()) or ""
         if element.tag != "time" and not _DATE_LINE_RE.match(text):
             continue
-        day = normalise_date(element.get("datetime")) if element.tag == "time" else None
+        stamp = element.get("datetime") if element.tag == "time" else None
+        # a UTC datetime near midnight may be the day after the one the <time> shows
+        day = normalise_date(stamp) if stamp and not local_day_unknown(stamp) else None
         if not day and len(text) <= 80:
             match = _DOTTED_DATE_RE.search(text)
             day = normalise_date("-".join(match.group(3, 2, 1))) if match else \
                 normalise_date(_DATE_LINE_RE.sub("", text).strip(" :"))
+        day = day or normalise_date(stamp)
         if day:
             return day
     return None
