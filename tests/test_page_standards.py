@@ -84,6 +84,10 @@ def test_numeric_dates_read_as_the_page_language_writes_them():
     # unambiguous either way
     meta = '<meta name="date" content="13/03/2021"><title>Council passes budget</title>'
     assert extract_article(page(meta, lang="en-US")).date == "2021-03-13"
+    # a date that opens with its year is year, month, day in any language
+    for value in ("2021/03/04", "2021.03.04", "2021/3/4 10:00"):
+        meta = f'<meta name="date" content="{value}"><title>Council passes budget</title>'
+        assert extract_article(page(meta, lang="fr")).date == "2021-03-04", value
 
 
 def test_dotted_dates_are_day_first_in_any_language():

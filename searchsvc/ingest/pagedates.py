@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_YEAR_FIRST_RE = re.compile(r"\d{4}\D")
 _EPOCH_RE = re.compile(r"\d{10}(\d{3})?")
 _PUBLISHED_META = ("article:published_time", "og:published_time", "article:published",
                    "published_time", "datepublished", "pubdate", "publishdate", "publish-date",
@@ -76,7 +77,10 @@ def normalise_date(value: object, today: dt.date | None = None,
         except ValueError:
             return None
     else:
-        found = _written_date(text, dayfirst or bool(_DOTTED_DATE_RE.search(text)))
+        # a date that opens with its year is year, month, day in every convention
+        # (dateutil would read 2021/03/04 day first as 3 April)
+        found = _written_date(text, not _YEAR_FIRST_RE.match(text) and (
+            dayfirst or bool(_DOTTED_DATE_RE.search(text))))
     if found is None or not (dt.date(1990, 1, 1) <= found <= today + dt.timedelta(days=1)):
         return None
     return found.isoformat()
