@@ -325,6 +325,7 @@ def test_plain_text_byline_under_the_headline():
              "<div>By <a href='/a'>Ada Byron</a> and <a href='/t'>Tom Ink</a></div>":
                  ["Ada Byron", "Tom Ink"],
              "<p><em>Von Ada Byron</em></p>": ["Ada Byron"],
+             "<p>Written by Ada Byron</p>": ["Ada Byron"],
              "<p>Par Ada de la Byron</p>": ["Ada de la Byron"],
              "<div class='meta'><span>By Ada Byron</span> WordPress No Comments</div>":
                  ["Ada Byron"],

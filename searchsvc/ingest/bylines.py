@@ -236,7 +236,8 @@ def marked_byline(tree: HtmlElement) -> str | None:
 
 
 # a byline written as plain text: "By Jo Reed", "Von Jo Reed", "Par Jo Reed | 4 mars"
-_PLAIN_BYLINE = re.compile(r"^(?:by|von|par|por|door|di|av|af)\s+(?=[^\W\d_])", re.IGNORECASE)
+_PLAIN_BYLINE = re.compile(r"^(?:(?:written|reported|posted|story|text|words)\s+)?"
+                           r"(?:by|von|par|por|door|di|av|af)\s+(?=[^\W\d_])", re.IGNORECASE)
 # the small words of names ("Ludwig van Beethoven", "Maria de la Cruz")
 _NAME_PARTICLES = frozenset("de da del della der den di du la le van von zu bin al y e".split())
 
