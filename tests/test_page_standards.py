@@ -34,7 +34,8 @@ def test_web_page_main_entity_is_the_article():
 
 
 def test_type_written_as_a_compact_or_full_iri():
-    for kind in ("schema:BlogPosting", "http://schema.org/BlogPosting", ["https://schema.org/NewsArticle"]):
+    for kind in ("schema:BlogPosting", "http://schema.org/BlogPosting",
+                 ["https://schema.org/NewsArticle"]):
         html = page(ld({"@type": kind, "headline": "Council passes budget",
                         "datePublished": "2021-03-04"}))
         article = extract_article(html)
@@ -138,7 +139,7 @@ def test_titles_and_authors_of_dublin_core_parsely_and_sailthru():
     assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
 
 
-def authors_of(byline: str, url: str = "https://harbournews.example/2021/03/04/budget") -> list[str]:
+def authors_of(byline: str, url: str = "https://harbournews.example/2021/03/04/x") -> list[str]:
     """Return the authors extracted from a page whose author meta holds ``byline``."""
     head = ('<meta property="og:site_name" content="Harbour News">'
             f'<meta name="author" content="{byline}"><title>Council passes budget</title>')
@@ -356,3 +357,17 @@ def test_near_midnight_utc_date_takes_the_day_shown_under_the_headline():
     for shown in ("", "<time>March 1, 2021</time>"):
         html = page(stated, "<h1>Council passes budget</h1>" + shown)
         assert extract_article(html).date == "2021-03-05", shown
+
+
+def test_an_organisation_as_json_ld_author_gives_way_to_a_person():
+    author = {"@type": "Organization", "name": "Wire Service International"}
+    html = page(ld({"@type": "NewsArticle", "headline": "Council passes budget",
+                    "author": [author]}),
+                "<h1>Council passes budget</h1><p>By Ada Byron</p>")
+    assert extract_article(html).authors == ["Ada Byron"]
+    # with no person named anywhere, the organisation is what the page gives
+    html = page(ld({"@type": "NewsArticle", "headline": "Council passes budget",
+                    "author": author}))
+    article = extract_article(html)
+    assert (article.authors, article.provenance["authors"]) == \
+        (["Wire Service International"], "JSON-LD author")

@@ -25,7 +25,7 @@ from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_da
                         local_day_unknown, normalise_date, one_day_apart, stated_dates,
                         url_date)
 from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
-                       ld_first, ld_names, ld_site_name, meta_tags, parse_tree,
+                       ld_first, ld_names, ld_site_name, ld_types, meta_tags, parse_tree,
                        parsely_page)
 from .titles import (choose_title, contains_words, home_link_names, page_headings,
                      site_variants, stated_site_names)
@@ -141,6 +141,10 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
         page.date, page.provenance["date"] = guessed, "htmldate"
 
 
+_ORG_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO",
+              "GovernmentOrganization", "EducationalOrganization"}
+
+
 def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                   objects: list[dict], urls: list[str]) -> None:
     """Set the authors: the first source naming people rather than the site, else any byline.
@@ -151,7 +155,13 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     variants = site_variants(page.site_name, urls)
     byline = visible_byline(tree)
     parsely = parsely_page(meta)
-    stated = [(ld_names(ld.get("author"), objects), "JSON-LD author"),
+    # an author typed as an organisation (a wire service, the outlet) is no person: it is
+    # kept only for when no source names one
+    authors = ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]
+    organisations = [author for author in authors
+                     if isinstance(author, dict) and set(ld_types(author)) & _ORG_TYPES]
+    stated = [(ld_names([a for a in authors if not any(a is o for o in organisations)],
+                        objects), "JSON-LD author"),
               ([v for name in AUTHOR_META for v in meta.get(name, ())], "meta author"),
               (ld_names(parsely.get("authors") or parsely.get("author"), []),
                "meta parsely-page"),
@@ -180,7 +190,7 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
         page.authors, page.provenance["authors"] = chosen
         return
     # nothing but the site or a placeholder: keep a site byline rather than nothing
-    for names, source in stated:
+    for names, source in [(ld_names(organisations, objects), "JSON-LD author"), *stated]:
         names = join_names(n for n in names if n and not PLACEHOLDER_AUTHOR.match(n))
         if names:
             page.authors, page.provenance["authors"] = names, source

@@ -9,8 +9,8 @@ from lxml.html import HtmlElement
 
 from .pagetree import clean, fold
 
-# " | ", " - ", " :: ", "|", "_" and an em dash anywhere; full-width "｜" and "："; a dash touching CJK text
-# ("英雄的城！-新华网"), where titles set no spaces
+# " | ", " - ", " :: ", "|", "_" and an em dash anywhere; full-width "｜" and "："; a dash
+# touching CJK text ("英雄的城！-新华网"), where titles set no spaces
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
 _SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：—]\s*|\s+::\s+"
                          rf"|(?<=[{_CJK}])\s*[-–—]\s*|\s*[-–—]\s*(?=[{_CJK}])")
