@@ -371,3 +371,14 @@ def test_an_organisation_as_json_ld_author_gives_way_to_a_person():
     article = extract_article(html)
     assert (article.authors, article.provenance["authors"]) == \
         (["Wire Service International"], "JSON-LD author")
+
+
+def test_microformat_published_dates():
+    for element in ("<abbr class='published' title='2021-03-04T23:30:00-05:00'>4 March</abbr>",
+                    "<time class='dt-published' datetime='2021-03-04'>4 March</time>"):
+        html = page("<title>Council passes budget</title>",
+                    f"<div class='hentry h-entry'><h1 class='entry-title'>Council passes budget"
+                    f"</h1>{element}</div>")
+        article = extract_article(html)
+        assert (article.date, article.provenance["date"]) == \
+            ("2021-03-04", "microformat published"), element

@@ -262,6 +262,12 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
                               "@property='dc:date' or @property='dcterms:date']"):
         yield element.get("datetime") or element.get("content") or element.text_content(), \
             "microdata datePublished"
+    # microformats: hAtom's class=published (its machine date in title=) and h-entry's
+    # dt-published, when they carry a machine-readable date
+    for element in tree.xpath("//*[@datetime or @title][contains(concat(' ', normalize-space("
+                              "@class), ' '), ' published ') or contains(concat(' ', "
+                              "normalize-space(@class), ' '), ' dt-published ')]"):
+        yield element.get("datetime") or element.get("title"), "microformat published"
 
 
 # names that say a page has a date, not which: CMSs often fill them with when the page was built
