@@ -382,3 +382,11 @@ def test_microformat_published_dates():
         article = extract_article(html)
         assert (article.date, article.provenance["date"]) == \
             ("2021-03-04", "microformat published"), element
+
+
+def test_hatom_entry_title_before_the_title_element():
+    html = page("<title>Harbour blog</title>",
+                "<div class='hentry'><h2 class='entry-title'>Council passes budget</h2></div>")
+    article = extract_article(html)
+    assert (article.title, article.provenance["title"]) == \
+        ("Council passes budget", "microformat entry-title")

@@ -83,6 +83,17 @@ def _web_url(value: object) -> str | None:
     return text if text and text.startswith(("http://", "https://")) else None
 
 
+def _entry_title(tree: HtmlElement) -> str | None:
+    """Return the text of the first hAtom entry-title or h-entry p-name heading."""
+    for element in tree.xpath("//*[self::h1 or self::h2][contains(concat(' ', normalize-space("
+                              "@class), ' '), ' entry-title ') or contains(concat(' ', "
+                              "normalize-space(@class), ' '), ' p-name ')]"):
+        text = clean(element.text_content())
+        if text:
+            return text
+    return None
+
+
 def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                urls: list[str]) -> None:
     """Set the publication day: as stated, else the URL's day, else the <time> under the
@@ -252,6 +263,8 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
                           (first_meta(meta, "og:title")[0], "meta og:title"),
                           (first_meta(meta, "twitter:title")[0], "meta twitter:title"),
                           (itemprop(tree, "headline"), "microdata headline"),
+                          # hAtom's entry title, h-entry's name
+                          (_entry_title(tree), "microformat entry-title"),
                           (first_meta(meta, "headline", "title", "dc.title", "dcterms.title",
                                       "parsely-title", "sailthru.title")[0], "meta title"),
                           (parsely_page(meta).get("title"), "meta parsely-page"),
