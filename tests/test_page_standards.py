@@ -211,6 +211,10 @@ def test_byline_marked_by_the_word_for_author_in_other_languages():
         html = page("<title>Council passes budget</title>",
                     "<h1>Council passes budget</h1>" + body, lang="fr")
         assert extract_article(html).authors == ["Ada Byron"], body
+    # the word inside another one is not it
+    html = page("<title>Council passes budget</title>",
+                "<h1>Council passes budget</h1><div class='autoresize'>Comment Here</div>")
+    assert extract_article(html).authors == []
 
 
 def test_a_byline_giving_the_site_domain_is_the_site():

@@ -215,8 +215,9 @@ def linked_authors(tree: HtmlElement) -> list[str]:
 _MARKED_BYLINE = (
     "//body//*[@*[starts-with(name(), 'data-') and contains(translate(., 'BYLINE', 'byline'),"
     " 'byline')]]",
-    "//body//*[contains(@class, 'autor') or contains(@class, 'auteur') or contains(@id, 'autor')"
-    " or contains(@id, 'auteur')]",
+    # as a word of the name: not "autoresize", "autorefresh"
+    "//body//*[re:test(concat(@class, ' ', @id), '(^|[^a-z])(autor|auteur)(e?s|en|in|a)?"
+    "([^a-z]|$)', 'i')]",
     "//body//*[self::p or self::span or self::div or self::li][not(*)][re:test(normalize-space(),"
     " '^(author|auteur|autor|autorin|verfasser|verfasserin)\\s*:', 'i')]",
 )
