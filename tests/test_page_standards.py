@@ -190,7 +190,8 @@ def test_time_under_the_headline_as_the_page_shows_it():
 
 def test_byline_marked_in_a_data_attribute():
     html = page("<title>Council passes budget</title>",
-                "<h1>Council passes budget</h1><div data-testid='story-byline'><span>By</span>"
+                "<h1>Council passes budget</h1><div data-module='byline-share'>Share</div>"
+                "<div data-testid='story-byline'><span>By</span>"
                 "<a href='/team/ada-byron'>Ada Byron</a><span>Updated 4:30 PM</span></div>")
     article = extract_article(html)
     assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "marked byline")

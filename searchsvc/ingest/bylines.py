@@ -231,7 +231,7 @@ def marked_byline(tree: HtmlElement) -> str | None:
         for element in tree.xpath(path, namespaces=_REGEXP_NS):
             # its parts are often set apart by CSS alone ("<span>By</span><a>Jo Reed</a>")
             text = clean(" ".join(element.itertext()))
-            if text and len(text) <= 200:
+            if text and len(text) <= 200 and clean_author(text):
                 return text
     return None
 
