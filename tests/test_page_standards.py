@@ -252,7 +252,8 @@ def test_site_name_around_the_headline_goes():
                   "Council passes budget for the harbour (Harbour News)",
                   "Council passes budget for the harbour—Harbour News",
                   "Council passes budget for the harbour | Politics | Harbour News",
-                  "Council passes budget for the harbour - City Hall - Harbour News"):
+                  "Council passes budget for the harbour - City Hall - Harbour News",
+                  "Harbour News | Politics | Council passes budget for the harbour"):
         article = extract_article(page(f"{site}<title>{title}</title>"), url)
         assert article.title == "Council passes budget for the harbour", title
     # what does not name the site stays

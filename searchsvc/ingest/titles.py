@@ -94,7 +94,13 @@ def strip_site(title: str, site: str | None,
             len(parts[-1].split()) <= 2 and len(parts[-1]) < len(parts[0]):
         parts.pop()
         separators.pop()
+    leading = False
     while len(parts) > 1 and is_site(parts[0], variants, names):
+        parts.pop(0)
+        leading = separators.pop(0)
+    # the same after a leading site name: "Harbour News | Politics | Headline"
+    while leading and len(parts) > 1 and separators[0] == leading and \
+            len(parts[0].split()) <= 2 and len(parts[0]) < len(parts[-1]):
         parts.pop(0)
         separators.pop(0)
     rebuilt = parts[0]
