@@ -396,3 +396,9 @@ def test_hatom_entry_title_before_the_title_element():
     article = extract_article(html)
     assert (article.title, article.provenance["title"]) == \
         ("Council passes budget", "microformat entry-title")
+
+
+def test_no_time_taken_from_a_page_without_a_headline():
+    html = page("<title>Council passes budget</title>",
+                "<ul><li><time datetime='2020-01-01'>Older story</time></li></ul>")
+    assert extract_article(html).provenance.get("date") != "<time> under the headline"

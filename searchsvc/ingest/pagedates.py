@@ -294,7 +294,12 @@ def _after_headline(tree: HtmlElement, headline: str | None) -> list[HtmlElement
 
 
 def headline_time(tree: HtmlElement, headline: str | None = None) -> str | None:
-    """Return the first <time> after the headline as written: its datetime, else its text."""
+    """Return the first <time> after the headline as written: its datetime, else its text.
+
+    None on a page without an <h1>: its first <time> may be anywhere (a list of stories).
+    """
+    if tree.find(".//h1") is None:
+        return None
     for element in _after_headline(tree, headline):
         if element.tag == "time":
             value = clean(element.get("datetime")) or clean(element.text_content())
