@@ -402,3 +402,15 @@ def test_no_time_taken_from_a_page_without_a_headline():
     html = page("<title>Council passes budget</title>",
                 "<ul><li><time datetime='2020-01-01'>Older story</time></li></ul>")
     assert extract_article(html).provenance.get("date") != "<time> under the headline"
+
+
+def test_a_headline_cut_inside_a_word_gives_way_to_the_whole_one():
+    whole = ("Flint flake tool partially covered by birch tar adds to evidence of the complex "
+             "thinking of the harbour's early settlers")
+    html = page(ld({"@type": "NewsArticle", "headline": whole[:110]})
+                + f'<meta property="og:title" content="{whole}">')
+    assert extract_article(html).title == whole
+    # one ending on a whole word may be the headline, the other a longer sharing title
+    html = page(ld({"@type": "NewsArticle", "headline": "Council passes budget"})
+                + '<meta property="og:title" content="Council passes budget, at last">')
+    assert extract_article(html).title == "Council passes budget"

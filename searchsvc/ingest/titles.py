@@ -229,7 +229,7 @@ _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
 
 def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Drop titles cut short with an ellipsis when another title states them whole.
+    """Drop titles cut short when another title states them whole.
 
     Sharing titles are often cut to a length ("...should be essential reading for Hong Kong
     leader..."); a headline may also end in an ellipsis, so one goes only when a longer
@@ -241,6 +241,12 @@ def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if _CUT_SHORT.search(title) and any(
                 len(fold(other)) > len(stem) and fold(other).startswith(stem)
                 for other, _ in titles if not _CUT_SHORT.search(other)):
+            continue
+        # cut inside a word with no ellipsis: a length limit (JSON-LD headlines are often
+        # cut at 110 characters) where another title goes on with the same word
+        if title[-1:].isalnum() and any(
+                other.startswith(title) and other[len(title):][:1].isalnum()
+                for other, _ in titles):
             continue
         kept.append((title, source))
     return kept or titles
