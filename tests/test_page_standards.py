@@ -414,3 +414,9 @@ def test_a_headline_cut_inside_a_word_gives_way_to_the_whole_one():
     html = page(ld({"@type": "NewsArticle", "headline": "Council passes budget"})
                 + '<meta property="og:title" content="Council passes budget, at last">')
     assert extract_article(html).title == "Council passes budget"
+
+
+def test_the_date_line_under_the_headline_in_the_page_language():
+    html = page('<meta name="date" content="2021-03-09"><title>Le conseil vote le budget</title>',
+                "<h1>Le conseil vote le budget</h1><p>Publié le 04/03/2021</p>", lang="fr")
+    assert extract_article(html).date == "2021-03-04"

@@ -117,7 +117,7 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
             # a UTC time near midnight does not give the newsroom's day; its URL may, or
             # the day the page shows under its headline
             for guess, where in ((lambda: from_url, "url"),
-                                 (lambda: headline_date(tree, page.title),
+                                 (lambda: headline_date(tree, page.title, dayfirst),
                                   "day under the headline"),
                                  (lambda: htmldate_guess(tree, urls[0] if urls else None),
                                   "htmldate")):
@@ -129,7 +129,7 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
         if source.removeprefix("meta ") in GENERIC_DATE_META:
             # a page's date, often when it was built: an earlier day shown under the
             # headline is the article's
-            earlier = headline_day_before(tree, date, page.title)
+            earlier = headline_day_before(tree, date, page.title, dayfirst)
             if earlier:
                 date, source = earlier, f"day under the headline (before {source})"
         return date, source

@@ -308,8 +308,12 @@ def headline_time(tree: HtmlElement, headline: str | None = None) -> str | None:
     return None
 
 
-def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
-    """Return the day the article shows under its headline: its first <time> or date line."""
+def headline_date(tree: HtmlElement, headline: str | None = None,
+                  dayfirst: bool = False) -> str | None:
+    """Return the day the article shows under its headline: its first <time> or date line.
+
+    ``dayfirst`` reads a numeric date as the page's language writes it (see day_first).
+    """
     for element in _after_headline(tree, headline):
         if element.tag in ("script", "style") or not isinstance(element.tag, str):
             continue
@@ -322,20 +326,21 @@ def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
         if not day and len(text) <= 80:
             match = _DOTTED_DATE_RE.search(text)
             day = normalise_date("-".join(match.group(3, 2, 1))) if match else \
-                normalise_date(_DATE_LINE_RE.sub("", text).strip(" :"))
+                normalise_date(re.sub(r"^(?:on|am|le|el|il)\s+", "", _DATE_LINE_RE.sub(
+                    "", text).strip(" :"), flags=re.IGNORECASE), dayfirst=dayfirst)
         day = day or normalise_date(stamp)
         if day:
             return day
     return None
 
 
-def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None
-                        ) -> str | None:
+def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None,
+                        dayfirst: bool = False) -> str | None:
     """Return the day shown under the headline if it is up to a week before ``date``.
 
     Further back it is more likely another article's date than the publication day.
     """
-    shown = headline_date(tree, headline)
+    shown = headline_date(tree, headline, dayfirst)
     if not shown or len(shown) != len(date) or not shown < date:
         return None
     try:
