@@ -85,12 +85,11 @@ def _web_url(value: object) -> str | None:
 
 def _entry_title(tree: HtmlElement) -> str | None:
     """Return the text of the first hAtom entry-title or h-entry p-name heading."""
-    for element in tree.xpath("//*[self::h1 or self::h2][contains(concat(' ', normalize-space("
-                              "@class), ' '), ' entry-title ') or contains(concat(' ', "
-                              "normalize-space(@class), ' '), ' p-name ')]"):
-        text = clean(element.text_content())
-        if text:
-            return text
+    for element in tree.iter("h1", "h2"):
+        if {"entry-title", "p-name"} & set((element.get("class") or "").split()):
+            text = clean(element.text_content())
+            if text:
+                return text
     return None
 
 
