@@ -27,7 +27,8 @@ a git revision (``--before REV``, default main) loaded from that revision's html
 ``htmldate`` (dates only); and the reference ``union``: trafilatura's value, else the naive
 BeautifulSoup one (og:title or <title>, og:site_name, article:published_time or the first
 <time datetime>, meta name=author; body from trafilatura, else the <p> paragraphs).
-Times are the median and mean ms per page of each system in this run.
+Times are the median and mean ms per page of each system in this run; ``--paired`` runs only
+ours and before, one after the other on each page, so both meet the same load.
 
 The title convention is the headline as the article states it, without the site name; the sets
 label titles by different conventions (some keep the site name), so both strict and lenient
@@ -49,6 +50,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import timeit
 import types
 import warnings
 from collections import Counter
@@ -432,11 +434,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="git revision whose extractor is the 'before' system (default main)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     parser.add_argument("-v", "--verbose", action="store_true", help="list strict misses")
+    parser.add_argument("--paired", action="store_true", help="time ours and before page by page")
     args = parser.parse_args(argv)
     data = Path(args.data)
     global _BEFORE
-    if "before" in args.systems.split(","):
+    if "before" in args.systems.split(",") or args.paired:
         _BEFORE = load_before(args.before)
+    if args.paired:
+        return paired(data, args.sets.split(","))
     # warm up: the first call of each system loads its modules and dateparser's locales
     warm = "<html><head><title>A</title></head><body><p>On 4 March 2021.</p></body></html>"
     for system_name in args.systems.split(","):
@@ -468,6 +473,20 @@ def main(argv: list[str] | None = None) -> None:
             ratio = (statistics.median(all_times["ours"])
                      / statistics.median(all_times["trafilatura"]))
             print(f"ours / trafilatura, median: {ratio:.2f}x")
+
+
+def paired(data: Path, sets: list[str], runs: int = 2) -> None:
+    """Print ours' and before's median ms/page, each page run by both in turn (fastest kept)."""
+    cases = [case for name in sets if (data / name).is_dir() for case in SETS[name](data / name)]
+    times: dict[str, list[float]] = {"before": [], "ours": []}
+    for case in cases:
+        for name, seconds in times.items():
+            SYSTEMS[name](case.html, case.url)  # warms this page's caches
+            seconds.append(min(timeit.repeat(lambda: SYSTEMS[name](case.html, case.url),
+                                             number=1, repeat=runs)))
+    ratios = [o / b for o, b in zip(times["ours"], times["before"]) if b]
+    print(f"{len(cases)} pages, median ms/page: before {ms(times['before'])}; ours "
+          f"{ms(times['ours'])}; median page ours / before {statistics.median(ratios):.3f}x")
 
 
 def ms(seconds: list[float]) -> str:

@@ -11,19 +11,28 @@ from .pagetree import clean, fold
 
 logger = logging.getLogger(__name__)
 
-_LEAD_IN = re.compile(r"^(?:(?:written|reported|posted|story|text|words|photos?)\s+)?"
-                      r"(?:by|von|par|por|di|door|de|from|av|af)\s+", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:(?:(?:written|reported|posted|story|text|words|photos?)\s+)?"
+                      r"(?:by|von|par|por|di|door|de|from|av|af)\s+|"
+                      # a label: "Text: Jo Reed", "Author: Jo Reed", "About the author Jo Reed"
+                      r"(?:text|words|story|reporting|authors?|auteur|autor(?:in)?|"
+                      r"verfasser(?:in)?)\s*:\s*|"
+                      r"about(?:\s+the\s+authors?)?\s*:?\s+)", re.IGNORECASE)
+_WIRE = re.compile(r"\b(?:press|presse|news|agency|agencia|agentur|wires?)\b", re.IGNORECASE)
+# a credit for pictures beside the writer's: "Photos: Tom Ink", "Video by Tom Ink"
+_PICTURE_CREDIT = re.compile(r"^(?:photos?|photography|pictures?|images?|videos?|"
+                             r"illustrations?|graphics?)\s*(?:by\b|:)", re.IGNORECASE)
 # what a byline shows beside a name: a job title, contact links, follow buttons
 _ROLE = (r"(?:(?:senior|chief|staff|contributing|special|deputy|managing|associate|assistant|"
          r"executive|political|foreign|national|international|business|health|science|tech|"
          r"technology|sports?|investigative|economics|white house|news|digital|web|guest|"
          r"freelance|local|metro|features?|opinion|data|global|lead|regional)\s+)*"
          r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|producer|"
-         r"analyst|photographer|critic|intern|staff|author|"
+         r"analyst|photographer|critic|intern|staff|author|editor-in-chief|(?:bureau\s+)?chief|"
          # the same in the other languages of the dev sets
          r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|expert(?:e|in)|reporter(?:in)?|"
          r"journaliste|rédact(?:eur|rice)|corresponsal|periodista|redactor(?:a)?)s?")
-_CONTACT = r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more)"
+_CONTACT = (r"(?:rss|e-?mail|twitter|x|facebook|linkedin|instagram|follow|bio|contact|more|"
+            r"share|newsletter)")
 _TRAILING_NOISE = re.compile(rf"(?:\s*[|,/–—-]\s*|\s+)(?:{_ROLE}|{_CONTACT})$", re.IGNORECASE)
 _ONLY_NOISE = re.compile(rf"(?:(?:{_ROLE}|{_CONTACT})\b\W*)+", re.IGNORECASE)
 _LEADING_ROLE = re.compile(rf"^{_ROLE}\s*[:,]?\s+(?=[A-Z])", re.IGNORECASE)
@@ -41,7 +50,8 @@ _STAMP = rf"(?:updated|published|posted|last (?:updated|modified)|{_STAMP_WORD}(
 _DATE_START = re.compile(rf"\s+(?:{_STAMP}|"
                          rf"{_MONTH}\s+\d|{_WEEKDAY}\s+(?:\d|{_MONTH})|\d{{1,2}}[./ ]|"
                          rf"\d{{1,2}}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|\d+\s+(?:min|hour|day)s?\b|"
-                         rf"(?:yesterday|today)\b)", re.IGNORECASE)
+                         rf"(?:yesterday|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)",
+                         re.IGNORECASE)
 # a date glued to the name by markup that sets no space: "Lucas Nolan22 Dec 2016"
 _DATE_GLUED = re.compile(rf"(?<=[^\W\d_])(?=\d{{1,2}}\s*{_MONTH}\s)", re.IGNORECASE)
 
@@ -49,6 +59,24 @@ _ONLY_DATE = re.compile(rf"^(?:(?:{_WEEKDAY}\s*)?{_MONTH}(?:\s+\d|$)|{_STAMP_WOR
                         re.IGNORECASE)
 
 _FULL_MONTH = re.compile(rf"{_MONTH}", re.IGNORECASE)
+
+# where a byline's links and notes start: "Email the author", "Follow on X", "View all posts",
+# "12 comments"; a handle ("@janedoe") goes wherever it stands
+_LINKS_START = re.compile(r"\s+(?:(?:e-?mail|follow|contact|message)\s+(?:the\s+)?"
+                          r"(?:author|reporter|writer|me|him|her|us|on)\b|follow\b|"
+                          r"view\s+(?:all\s+|full\s+)?(?:posts|articles|stories|profile|bio)\b|"
+                          r"read\s+(?:more|(?:full\s+)?bio)\b|"
+                          r"(?:more|all)\s+(?:posts|articles|stories)\b|(?:\d+|no)\s+comments?\b)",
+                          re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+# where a bio or a credit to another outlet starts: "Jane Doe is a staff writer at ...",
+# "Jane Doe, special to The Times" (English verbs in lower case: names are capitalised)
+_BIO_START = re.compile(r"\s+(?:(?:is|was)\s+(?:a|an|the)\s|(?:covers|writes|reports)\s)"
+                        r"|,?\s+(?:[Ff]or|[Ss]pecial\s+[Tt]o)(?:\s+(?=(?:[Tt]he\s+)?[A-Z])|$)"
+                        # a job title after a dash: "Jo Reed — Correspondent in Paris"
+                        rf"|\s+[–—-]\s+(?=(?i:{_ROLE})\b)")
+# a short note in brackets after the name: "(Reuters)", "(she/her)"
+_TRAILING_NOTE = re.compile(r"\s*\((?:[^()\s]+(?:\s+[^()\s]+)?)\)$")
 
 
 def _drop_cut_date(text: str) -> str:
@@ -73,10 +101,15 @@ def clean_author(value: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\S+@\S+|https?://[^\s)]+|www\.[^\s)]+", " ", text)
+    text = _HANDLE.sub(" ", text)
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text).strip()
     text = re.split(r"\s+(?:\||•)\s+", text)[0]
+    text = _BIO_START.split(_LINKS_START.split(text)[0])[0]
+    text = _TRAILING_NOTE.sub("", text)
     text = _DATE_START.split(_DATE_GLUED.split(text)[0])[0]
     text = _LEAD_IN.sub("", text.strip(" ,;:-–—|"))
+    if _ONLY_NOISE.fullmatch(text):  # "Senior Reporter": nothing is a name
+        return None
     text = _LEADING_ROLE.sub("", text)
     for _ in range(3):
         stripped = _TRAILING_NOISE.sub("", text).strip(" ,;:-–—|")
@@ -84,7 +117,13 @@ def clean_author(value: str | None) -> str | None:
             break
         text = stripped
     text = _LEAD_IN.sub("", text).strip(" ,;:-–—|")
+    # the word that led to a date cut off ("Jo Reed on", "Jo Reed at")
+    text = re.sub(r"\s+(?:on|at|am|le|el|il)$", "", text)
     text = _drop_cut_date(text)
+    # the name twice: the byline and the bio under it ("Jo Reed Jo Reed")
+    half = text.split()
+    if len(half) >= 4 and len(half) % 2 == 0 and half[:len(half) // 2] == half[len(half) // 2:]:
+        text = " ".join(half[:len(half) // 2])
     if not text or len(text) > 120 or not re.search(r"[^\W\d_]", text) or \
             _ONLY_DATE.match(text) or _ONLY_NOISE.fullmatch(text):
         return None
@@ -94,7 +133,10 @@ def clean_author(value: str | None) -> str | None:
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator",
                 "sailthru.author", "parsely-author", "cxenseparse:author",
                 # the other spellings of OpenGraph's author and a plain "byline"
-                "og:article:author", "og:author", "article:author_name", "byline")
+                "og:article:author", "og:author", "article:author_name", "byline",
+                # the names trafilatura reads too: Highwire's, Dublin Core's other spellings
+                "citation_author", "dc:creator", "dc.creator.aut", "dcterms.creator.aut",
+                "shareaholic:article_author_name", "dcsext.author", "rbauthors", "authors")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|admin|administrator|anonymous|staff|"
                                 r"redaktion|redacción|rédaction|editor|editors|the editors|"
                                 r"username|user|guest|newsroom|news ?desk|web ?desk|desk|"
@@ -111,6 +153,12 @@ def names_site(name: str, variants: list[str]) -> bool:
     if not cleaned or PLACEHOLDER_AUTHOR.match(cleaned) or \
             PLACEHOLDER_AUTHOR.match(_LEAD_IN.sub("", clean(name) or "")):
         return True
+    # a byline giving the site's own domain names the site: "Deutsche Welle (www.dw.com)"
+    # (an e-mail address at the domain is a person's)
+    for domain in re.findall(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)",
+                             re.sub(r"\S+@\S+", " ", name)):
+        if fold(domain) in variants:
+            return True
     compact = fold(cleaned).replace(" ", "")
     return any(compact == variant.replace(" ", "") or (
         len(variant) >= 3 and variant.replace(" ", "") in compact
@@ -118,10 +166,14 @@ def names_site(name: str, variants: list[str]) -> bool:
 
 
 def microdata_authors(tree: HtmlElement) -> list[str]:
-    """Return the names in itemprop=author elements (their itemprop=name if they have one)."""
+    """Return the names in itemprop=author elements (their itemprop=name if they have one),
+    and in RDFa's author and creator properties (property=schema:author, dc:creator)."""
     names = []
-    for element in tree.xpath("//*[@itemprop='author'][not(self::meta)]"):
-        inner = element.xpath(".//*[@itemprop='name']")
+    for element in tree.xpath("//*[@itemprop='author' or @property='author' or @property="
+                              "'schema:author' or @property='dc:creator' or @property="
+                              "'dcterms:creator'][not(self::meta)]"):
+        inner = element.xpath(".//*[@itemprop='name' or @property='name' or "
+                              "@property='schema:name']")
         value = (inner[0].get("content") or inner[0].text_content()) if inner else \
             element.get("content") or element.text_content()
         if clean(value):
@@ -156,9 +208,92 @@ def linked_authors(tree: HtmlElement) -> list[str]:
     return names
 
 
+# where a byline is marked, beyond the classes trafilatura's byline search knows: a data-*
+# attribute (component frameworks name their parts there: data-testid="prism-byline"), the
+# word for author in the other languages (class="autor", id="auteur"), a labelled line
+# ("Auteur : Jo Reed", "Autor: Jo Reed")
+_MARKED_BYLINE = (
+    "//body//*[@*[starts-with(name(), 'data-') and contains(translate(., 'BYLINE', 'byline'),"
+    " 'byline')]]",
+    # as a word of the name: not "autoresize", "autorefresh"
+    "//body//*[re:test(concat(@class, ' ', @id), '(^|[^a-z])(autor|auteur)(e?s|en|in|a)?"
+    "([^a-z]|$)', 'i')]",
+    "//body//*[self::p or self::span or self::div or self::li][not(*)][re:test(normalize-space(),"
+    " '^(author|auteur|autor|autorin|verfasser|verfasserin)\\s*:', 'i')]",
+)
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+
+
+def marked_byline(tree: HtmlElement) -> str | None:
+    """Return the text of the first short element marked as the byline in a way trafilatura's
+    byline search does not read (see _MARKED_BYLINE)."""
+    for path in _MARKED_BYLINE:
+        for element in tree.xpath(path, namespaces=_REGEXP_NS):
+            # its parts are often set apart by CSS alone ("<span>By</span><a>Jo Reed</a>")
+            text = clean(" ".join(element.itertext()))
+            if text and len(text) <= 200 and clean_author(text):
+                return text
+    return None
+
+
+# a byline written as plain text: "By Jo Reed", "Von Jo Reed", "Par Jo Reed | 4 mars"
+_PLAIN_BYLINE = re.compile(r"^(?:(?:written|reported|posted|story|text|words)\s+)?"
+                           r"(?:by|von|par|por|door|di|av|af)\s+(?=[^\W\d_])", re.IGNORECASE)
+# the small words of names ("Ludwig van Beethoven", "Maria de la Cruz")
+_NAME_PARTICLES = frozenset("de da del della der den di du la le van von zu bin al y e".split())
+
+
+def _reads_as_names(byline: str) -> bool:
+    """Tell whether every part of a byline is a name: capitalised words and particles."""
+    parts = _NAME_SEPARATOR.split(byline)
+    return all(1 <= len(part.split()) <= 5 and all(
+        word[:1].isupper() or word in _NAME_PARTICLES for word in part.split())
+        for part in parts)
+
+
+def plain_byline(tree: HtmlElement) -> str | None:
+    """Return a byline set as plain text under a headline ("<p>By Jo Reed</p>"), if any.
+
+    Looked for in the few elements after each of the first <h1>s, as bylines follow the
+    headline; the text must open with a lead-in ("By", "Von", "Par" ...) and what is left
+    of it read as names, not as a sentence ("By the end of the year ...").
+    """
+    for heading in tree.xpath("//h1")[:3]:
+        found = None
+        for element in heading.xpath("following::*[self::p or self::div or self::span or "
+                                     "self::address or self::li or self::strong or self::em "
+                                     "or self::b][position() <= 40]"):
+            if found is not None and found[0] not in element.iterancestors():
+                break
+            text = clean(" ".join(element.itertext()))
+            if not text or len(text) > 150 or not _PLAIN_BYLINE.match(text):
+                continue
+            cleaned = clean_author(text)
+            if cleaned and _reads_as_names(cleaned):
+                # the innermost such element: its container may hold links beside it
+                found = element, cleaned
+        if found:
+            return found[1]
+    return None
+
+
 # a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")
 _NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s*(?:[A-Z]{2,4}|"
                              r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")
+
+
+def cut_outlet_title(byline: str, variants: Sequence[str]) -> str:
+    """Cut the outlet's name and the job title after it off a byline.
+
+    "Jo Reed Harbour News Staff": the title would go first and take "News" with it, leaving
+    "Harbour" beside the name.
+    """
+    compact = {v.replace(" ", "") for v in variants if len(v) >= 3}
+    words = byline.split()
+    cut = next((start for start in range(2, len(words) - 1) for size in (3, 2, 1)
+                if fold(" ".join(words[start:start + size])).replace(" ", "") in compact
+                and _ONLY_NOISE.fullmatch(" ".join(words[start + size:]))), None)
+    return " ".join(words[:cut]) if cut else byline
 
 
 def strip_outlet(name: str, variants: Sequence[str]) -> str:
@@ -194,16 +329,26 @@ def join_names(names: Iterable[str], variants: Sequence[str] = ()) -> list[str]:
     """Return the distinct cleaned names of the given bylines, a list split into its names."""
     found: dict[str, str] = {}
     for byline in names:
-        cleaned = clean_author(byline)
+        cleaned = clean_author(cut_outlet_title(byline, variants) if variants else byline)
         parts = _NAME_SEPARATOR.split(cleaned) if cleaned else []
         # a comma list of one-word parts is one name written "Last, First"
         if len(parts) == 2 and "," in cleaned and all(" " not in p for p in parts):
             parts = [cleaned]
+        names = []
         for part in parts:
+            if _PICTURE_CREDIT.match(part):
+                continue
             name = clean_author(part)
             name = strip_outlet(name, variants) if name and variants else name
-            if name and name.casefold() not in found:
-                found[name.casefold()] = name
+            if name:
+                names.append(name)
+        # beside a person's full name, a one-word part is an agency, an outlet or a leftover
+        # of a job title ("Jo Reed, dpa", "Jo Reed, Times Staff Writer"), and a part naming
+        # a wire service is the agency ("Jo Reed, The Associated Press"), not a second writer
+        if any(" " in name and not _WIRE.search(name) for name in names):
+            names = [name for name in names if " " in name and not _WIRE.search(name)]
+        for name in names:
+            found.setdefault(name.casefold(), name)
     return list(found.values())
 
 

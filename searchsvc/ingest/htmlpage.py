@@ -18,12 +18,17 @@ from ..outlets import OutletRegistry
 from .body import (fallback_body, has_content_text, lift_header_intro, run_trafilatura,
                    strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
-                      microdata_authors, names_site, visible_byline)
-from .pagedates import (GENERIC_DATE_META, displayed_day, headline_day_before, htmldate_guess,
-                        local_day_unknown, normalise_date, one_day_apart, stated_dates, url_date)
-from .pagetree import (article_ld, clean, first_meta, itemprop, json_ld_objects, ld_names,
-                       ld_site_name, meta_tags, parse_tree)
-from .titles import choose_title, contains_words, home_link_names, page_headings, site_variants
+                      marked_byline, microdata_authors, names_site, plain_byline,
+                      visible_byline)
+from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_date,
+                        headline_day_before, headline_time, htmldate_guess,
+                        local_day_unknown, normalise_date, one_day_apart, stated_dates,
+                        url_date)
+from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
+                       ld_first, ld_names, ld_site_name, ld_types, meta_tags, parse_tree,
+                       parsely_page)
+from .titles import (choose_title, contains_words, home_link_names, page_headings,
+                     site_variants, stated_site_names)
 
 
 @dataclass
@@ -78,39 +83,76 @@ def _web_url(value: object) -> str | None:
     return text if text and text.startswith(("http://", "https://")) else None
 
 
+def _entry_title(tree: HtmlElement) -> str | None:
+    """Return the text of the first hAtom entry-title or h-entry p-name heading."""
+    for element in tree.iter("h1", "h2"):
+        if {"entry-title", "p-name"} & set((element.get("class") or "").split()):
+            text = clean(element.text_content())
+            if text:
+                return text
+    return None
+
+
 def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                urls: list[str]) -> None:
-    """Set the publication day: as stated, else the URL's day, else htmldate's estimate."""
+    """Set the publication day: as stated, else the URL's day, else the <time> under the
+    headline, else htmldate's estimate.
+
+    A numeric date such as 04/03/2021 is read as the page's language writes dates.
+    """
     from_url = next((day for day in map(url_date, urls) if day), None)
-    for value, source in stated_dates(meta, ld, tree):
-        date = normalise_date(value)
+    dayfirst = day_first(page.language)
+
+    def day_of(value: object, source: str) -> tuple[str, str] | None:
+        date = normalise_date(value, dayfirst=dayfirst)
         if not date:
-            continue
+            return None
         shown = displayed_day(tree, value)
         if shown:
             # the page's own display of that moment decides its day
             if one_day_apart(date, shown):
                 date, source = shown, f"{source}, day as the page shows it"
         elif local_day_unknown(value):
-            # a UTC time near midnight does not give the newsroom's day; its URL may
-            guessed, where = (from_url, "url") if from_url else \
-                (htmldate_guess(tree, urls[0] if urls else None), "htmldate")
+            # a UTC time near midnight does not give the newsroom's day; its URL may, or
+            # the day the page shows under its headline
+            for guess, where in ((lambda: from_url, "url"),
+                                 (lambda: headline_date(tree, page.title, dayfirst),
+                                  "day under the headline"),
+                                 (lambda: htmldate_guess(tree, urls[0] if urls else None),
+                                  "htmldate")):
+                guessed = guess()
+                if guessed and len(guessed) == len(date):
+                    break
             if guessed and one_day_apart(date, guessed):
                 date, source = guessed, f"{where} (near-midnight UTC {source})"
         if source.removeprefix("meta ") in GENERIC_DATE_META:
             # a page's date, often when it was built: an earlier day shown under the
             # headline is the article's
-            earlier = headline_day_before(tree, date, page.title)
+            earlier = headline_day_before(tree, date, page.title, dayfirst)
             if earlier:
                 date, source = earlier, f"day under the headline (before {source})"
-        page.date, page.provenance["date"] = date, source
-        return
+        return date, source
+
+    for value, source in stated_dates(meta, ld, tree):
+        found = day_of(value, source)
+        if found:
+            page.date, page.provenance["date"] = found
+            return
     if from_url:
         page.date, page.provenance["date"] = from_url, "url"
+        return
+    # the article's own <time>, read with its datetime's zone as the page shows it
+    found = day_of(headline_time(tree, page.title), "<time> under the headline")
+    if found:
+        page.date, page.provenance["date"] = found
         return
     guessed = htmldate_guess(tree, urls[0] if urls else None)
     if guessed:
         page.date, page.provenance["date"] = guessed, "htmldate"
+
+
+_ORG_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO",
+              "GovernmentOrganization", "EducationalOrganization"}
 
 
 def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
@@ -122,18 +164,33 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     """
     variants = site_variants(page.site_name, urls)
     byline = visible_byline(tree)
-    stated = [(ld_names(ld.get("author"), objects), "JSON-LD author"),
+    parsely = parsely_page(meta)
+    # an author typed as an organisation (a wire service, the outlet) is no person: it is
+    # kept only for when no source names one
+    authors = ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]
+    organisations = [author for author in authors
+                     if isinstance(author, dict) and set(ld_types(author)) & _ORG_TYPES]
+    stated = [(ld_names([a for a in authors if not any(a is o for o in organisations)],
+                        objects), "JSON-LD author"),
               ([v for name in AUTHOR_META for v in meta.get(name, ())], "meta author"),
+              (ld_names(parsely.get("authors") or parsely.get("author"), []),
+               "meta parsely-page"),
               (re.split(r"\s*;\s*", byline or ""), "trafilatura byline"),
               (microdata_authors(tree), "microdata author")]
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
-    if not people:
-        # last, as sidebars link other writers' pages too: the byline's links to author pages
-        names = join_names((n for n in linked_authors(tree) if not names_site(n, variants)),
+    # then, searched only when needed (each search costs a pass over the page): bylines
+    # marked in ways trafilatura does not read; last, as sidebars link other writers' pages
+    # too, the byline's links to author pages
+    for search, source in ((lambda: [marked_byline(tree)], "marked byline"),
+                           (lambda: [plain_byline(tree)], "byline under the headline"),
+                           (lambda: linked_authors(tree), "byline author links")):
+        if people:
+            break
+        names = join_names((n for n in search() if n and not names_site(n, variants)),
                            variants)
-        people = [(names, "byline author links")] if names else []
+        people = [(names, source)] if names else []
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
@@ -143,7 +200,7 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
         page.authors, page.provenance["authors"] = chosen
         return
     # nothing but the site or a placeholder: keep a site byline rather than nothing
-    for names, source in stated:
+    for names, source in [(ld_names(organisations, objects), "JSON-LD author"), *stated]:
         names = join_names(n for n in names if n and not PLACEHOLDER_AUTHOR.match(n))
         if names:
             page.authors, page.provenance["authors"] = names, source
@@ -166,20 +223,20 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     take = _Picker(page).offer
     meta = meta_tags(tree)
     objects = json_ld_objects(tree)
-    ld = article_ld(objects)
 
-    # url first: it helps recognise the site name in titles
+    # url first: it helps recognise the site name in titles, and the article's JSON-LD
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     take("url", _web_url(canonical[0]) if canonical else None, "link rel=canonical")
     value, source = first_meta(meta, "og:url", "twitter:url")
     take("url", _web_url(value), source)
+    ld = article_ld(objects, [u for u in (page.url, _web_url(value), _web_url(url)) if u])
     take("url", _web_url(ld.get("url")), "JSON-LD url")
     take("url", _web_url(url), "given")
     urls = list(dict.fromkeys(u for u in (page.url, _web_url(url)) if u))
 
     headings = page_headings(tree)
     # other names of the site, which titles append: its home link's, the registry's
-    site_names = home_link_names(tree, urls)
+    site_names = home_link_names(tree, urls) + stated_site_names(meta, tree)
     if registry is not None:
         site_names += [name for u in urls for name in registry.names_at(u)]
 
@@ -199,11 +256,17 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
 
     # title
     stated = []
-    for value, source in ((ld.get("headline"), "JSON-LD headline"),
+    for value, source in ((ld_first(ld.get("headline")), "JSON-LD headline"),
+                          # an article's name is its headline (not a WebPage's: often the site's)
+                          (ld_first(ld.get("name")) if is_article(ld) else None, "JSON-LD name"),
                           (first_meta(meta, "og:title")[0], "meta og:title"),
                           (first_meta(meta, "twitter:title")[0], "meta twitter:title"),
                           (itemprop(tree, "headline"), "microdata headline"),
-                          (first_meta(meta, "headline", "title", "dc.title")[0], "meta title"),
+                          # hAtom's entry title, h-entry's name
+                          (_entry_title(tree), "microformat entry-title"),
+                          (first_meta(meta, "headline", "title", "dc.title", "dcterms.title",
+                                      "parsely-title", "sailthru.title")[0], "meta title"),
+                          (parsely_page(meta).get("title"), "meta parsely-page"),
                           (clean(tree.findtext(".//title")), "<title>")):
         value = clean(value)
         if value:
@@ -211,10 +274,10 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     title, source = choose_title(stated, headings, page.site_name, urls, site_names)
     take("title", title, source)
 
-    _pick_date(page, tree, meta, ld, urls)
-
     language, source = _lang(tree, meta, ld)
     take("language", language, source)
+    _pick_date(page, tree, meta, ld, urls)
+
     take("description", *first_meta(meta, "og:description", "description"))
 
     strip_teaser_cards(tree)

@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, fold, load_json
+from .pagetree import SPACE_RE, clean, fold, ld_first, parsely_page
 
 logger = logging.getLogger(__name__)
 
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_YEAR_FIRST_RE = re.compile(r"\d{4}\D")
 _EPOCH_RE = re.compile(r"\d{10}(\d{3})?")
 _PUBLISHED_META = ("article:published_time", "og:published_time", "article:published",
                    "published_time", "datepublished", "pubdate", "publishdate", "publish-date",
@@ -23,11 +24,34 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "article:publi
                    "article_date_original", "original-publish-date", "sailthru.date",
                    "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dcterms.created",
                    "dc.date.created", "rnews:datepublished", "cxenseparse:recs:publishtime",
-                   "date", "dc.date", "citation_publication_date", "citation_date")
+                   # the other names htmldate and newspaper read, Open Graph's and Dublin
+                   # Core's spellings among them
+                   "og:article:published_time", "article:published_date", "article:post_date",
+                   "og:pubdate", "og:publish_date", "og:datepublished", "publication_date",
+                   "published_date", "publish_time", "dateposted", "dc.date.publication",
+                   "dcsext.articlefirstpublished", "originalpublicationdate",
+                   "shareaholic:article_published_time", "displaydate",
+                   "date", "dc.date", "dcterms.date", "citation_publication_date",
+                   "citation_date")
 
 
-def normalise_date(value: object, today: dt.date | None = None) -> str | None:
-    """Return YYYY-MM-DD (or YYYY-MM) for a date in ISO, epoch or common written form."""
+# languages whose pages write a numeric date month first (3/4/2021 is March 4): US English,
+# and English without a region, which US sites mostly declare; the others write the day first
+_MONTH_FIRST = ("", "en", "en-us", "en-ca", "en-ph")
+
+
+def day_first(language: str | None) -> bool:
+    """Tell whether a page in ``language`` writes numeric dates day first (4/3/2021)."""
+    return (language or "").casefold().replace("_", "-") not in _MONTH_FIRST
+
+
+def normalise_date(value: object, today: dt.date | None = None,
+                   dayfirst: bool = False) -> str | None:
+    """Return YYYY-MM-DD (or YYYY-MM) for a date in ISO, epoch or common written form.
+
+    ``dayfirst`` reads an ambiguous numeric date (04/03/2021) as 4 March; a dotted one
+    (04.03.2021) is read day first in any case, as no convention writes it month first.
+    """
     text = clean(value if isinstance(value, str) else str(value) if isinstance(value, int)
                   else None)
     if not text or len(text) > 100:
@@ -53,20 +77,23 @@ def normalise_date(value: object, today: dt.date | None = None) -> str | None:
         except ValueError:
             return None
     else:
-        found = _written_date(text)
+        # a date that opens with its year is year, month, day in every convention
+        # (dateutil would read 2021/03/04 day first as 3 April)
+        found = _written_date(text, not _YEAR_FIRST_RE.match(text) and (
+            dayfirst or bool(_DOTTED_DATE_RE.search(text))))
     if found is None or not (dt.date(1990, 1, 1) <= found <= today + dt.timedelta(days=1)):
         return None
     return found.isoformat()
 
 
-def _written_date(text: str) -> dt.date | None:
+def _written_date(text: str, dayfirst: bool = False) -> dt.date | None:
     """Parse a date written in words or with slashes (e.g. 'Sun Nov 23 16:00:00 EDT 2014')."""
     if not re.search(r"\d", text) or not re.search(r"(?:19|20)\d{2}", text):
         return None
     from dateutil import parser as date_parser  # installed with htmldate
 
     try:
-        return date_parser.parse(text, ignoretz=True, fuzzy=False).date()
+        return date_parser.parse(text, ignoretz=True, fuzzy=False, dayfirst=dayfirst).date()
     except (ValueError, OverflowError, TypeError):
         return None
 
@@ -192,39 +219,59 @@ def htmldate_guess(tree: HtmlElement, url: str | None) -> str | None:
         return None
 
 
-# /2021/03/04/, /2021-03-04/, /20210304/ in a URL's path: the day the newsroom filed it
-_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+# /2021/03/04/, /2021-03-04/, /20210304/, /2021/mar/04/ in a URL's path: the day the
+# newsroom filed it
+_URL_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+               "dec")
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2]|(?<=/)(?:%s)[a-z]*(?=/))"
+                          r"[/_-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)" % "|".join(_URL_MONTHS),
+                          re.IGNORECASE)
 
 
 def url_date(url: str | None) -> str | None:
     """Return the day a URL's path names (/2021/03/04/ and the like), if it names one."""
     if not url or "//" not in url:
         return None
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # a malformed address ("http://[x")
+        return None
     match = _URL_DATE_RE.search(path)
-    return normalise_date("-".join(match.groups())) if match else None
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if not month.isdigit():
+        month = str(_URL_MONTHS.index(month[:3].casefold()) + 1)
+    return normalise_date(f"{year}-{month}-{day}")
 
 
 def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
                 ) -> Iterator[tuple[object, str]]:
     """Yield the publication dates the page states, most explicit first."""
-    yield ld.get("datePublished"), "JSON-LD datePublished"
+    yield ld_first(ld.get("datePublished")), "JSON-LD datePublished"
     for name in _PUBLISHED_META:
         for value in meta.get(name, ()):
             yield value, f"meta {name}"
-    yield ld.get("dateCreated"), "JSON-LD dateCreated"
-    for value in meta.get("parsely-page", ()):
-        data = load_json(value)
-        if isinstance(data, dict):
-            yield data.get("pub_date"), "meta parsely-page"
+    yield ld_first(ld.get("dateCreated")), "JSON-LD dateCreated"
+    yield parsely_page(meta).get("pub_date"), "meta parsely-page"
+    # microdata, the HTML5 draft's pubdate, RDFa (schema.org's and Dublin Core's terms)
     for element in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"
-                              "|//time[@pubdate]|//*[@property='rnews:datePublished']"):
+                              "|//time[@pubdate]|//*[@property][not(self::meta)][@property="
+                              "'rnews:datePublished' or @property='datePublished' or @property="
+                              "'schema:datePublished' or @property='dcterms:issued' or "
+                              "@property='dc:date' or @property='dcterms:date']"):
         yield element.get("datetime") or element.get("content") or element.text_content(), \
             "microdata datePublished"
+    # microformats: hAtom's class=published (its machine date in title=) and h-entry's
+    # dt-published, when they carry a machine-readable date
+    for element in tree.xpath("//*[@datetime or @title][contains(concat(' ', normalize-space("
+                              "@class), ' '), ' published ') or contains(concat(' ', "
+                              "normalize-space(@class), ' '), ' dt-published ')]"):
+        yield element.get("datetime") or element.get("title"), "microformat published"
 
 
 # names that say a page has a date, not which: CMSs often fill them with when the page was built
-GENERIC_DATE_META = ("date", "dc.date")
+GENERIC_DATE_META = ("date", "dc.date", "dcterms.date")
 # a date line under a headline: "Published: 28.04.2020 18:00", "Stand: 28.04.2020", "Publié le"
 _DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|aktualisiert|"
                            r"publié|mis à jour|publicado|actualizado|pubblicato)\b",
@@ -232,42 +279,68 @@ _DATE_LINE_RE = re.compile(r"^(?:published|posted|updated|stand|veröffentlicht|
 _DOTTED_DATE_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})(?!\d)")
 
 
-def headline_date(tree: HtmlElement, headline: str | None = None) -> str | None:
-    """Return the day the article shows under its headline: its first <time> or date line.
+def _after_headline(tree: HtmlElement, headline: str | None) -> list[HtmlElement]:
+    """Return the <time> elements and leaves after the <h1> holding ``headline``.
 
-    Looked for after the <h1> that holds ``headline`` (else the first <h1>, else from the
-    top), as pages list other articles' dates in their navigation and some set their logo
-    in an <h1> above it.
+    After the first <h1> when none holds it, from the top when there is none: pages list
+    other articles' dates in their navigation and some set their logo in an <h1> above.
     """
     headings = tree.xpath("//h1")
     folded = fold(headline)
     start = next((h for h in headings if folded and folded in fold(h.text_content())),
                  headings[0] if headings else None)
-    found = start.xpath("following::*[self::time or not(*)][position() <= 400]") \
+    return start.xpath("following::*[self::time or not(*)][position() <= 400]") \
         if start is not None else tree.xpath("//body//*[self::time or not(*)][position() <= 400]")
-    for element in found:
+
+
+def headline_time(tree: HtmlElement, headline: str | None = None) -> str | None:
+    """Return the first <time> after the headline as written: its datetime, else its text.
+
+    None on a page without an <h1>: its first <time> may be anywhere (a list of stories).
+    """
+    if tree.find(".//h1") is None:
+        return None
+    for element in _after_headline(tree, headline):
+        if element.tag == "time":
+            value = clean(element.get("datetime")) or clean(element.text_content())
+            if value:
+                return value
+    return None
+
+
+def headline_date(tree: HtmlElement, headline: str | None = None,
+                  dayfirst: bool = False) -> str | None:
+    """Return the day the article shows under its headline: its first <time> or date line.
+
+    ``dayfirst`` reads a numeric date as the page's language writes it (see day_first).
+    """
+    for element in _after_headline(tree, headline):
         if element.tag in ("script", "style") or not isinstance(element.tag, str):
             continue
         text = clean(element.text_content()) or ""
         if element.tag != "time" and not _DATE_LINE_RE.match(text):
             continue
-        day = normalise_date(element.get("datetime")) if element.tag == "time" else None
+        stamp = element.get("datetime") if element.tag == "time" else None
+        # a UTC datetime near midnight may be the day after the one the <time> shows
+        day = normalise_date(stamp) if stamp and not local_day_unknown(stamp) else None
         if not day and len(text) <= 80:
             match = _DOTTED_DATE_RE.search(text)
             day = normalise_date("-".join(match.group(3, 2, 1))) if match else \
-                normalise_date(_DATE_LINE_RE.sub("", text).strip(" :"))
+                normalise_date(re.sub(r"^(?:on|am|le|el|il)\s+", "", _DATE_LINE_RE.sub(
+                    "", text).strip(" :"), flags=re.IGNORECASE), dayfirst=dayfirst)
+        day = day or normalise_date(stamp)
         if day:
             return day
     return None
 
 
-def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None
-                        ) -> str | None:
+def headline_day_before(tree: HtmlElement, date: str, headline: str | None = None,
+                        dayfirst: bool = False) -> str | None:
     """Return the day shown under the headline if it is up to a week before ``date``.
 
     Further back it is more likely another article's date than the publication day.
     """
-    shown = headline_date(tree, headline)
+    shown = headline_date(tree, headline, dayfirst)
     if not shown or len(shown) != len(date) or not shown < date:
         return None
     try:

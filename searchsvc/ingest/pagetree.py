@@ -121,6 +121,15 @@ def first_meta(meta: dict[str, list[str]], *names: str) -> tuple[str | None, str
     return None, None
 
 
+def parsely_page(meta: dict[str, list[str]]) -> dict:
+    """Return the JSON object of Parse.ly's ``parsely-page`` meta tag, or {}."""
+    for value in meta.get("parsely-page", ()):
+        data = load_json(value)
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
 def load_json(text: str) -> object:
     """Parse JSON-LD leniently: control characters, trailing commas, comments."""
     text = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "",
@@ -155,7 +164,11 @@ def _unescaped(value: object) -> object:
 
 
 def json_ld_objects(tree: HtmlElement) -> list[dict]:
-    """Return every JSON-LD object of the page, @graph members and nested lists flattened."""
+    """Return every JSON-LD object of the page, @graph members and nested lists flattened.
+
+    A WebPage's ``mainEntity`` is the article itself in schema.org's own examples, so it is
+    listed too (after the page); other nested objects (authors, related items) are not.
+    """
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
@@ -165,31 +178,79 @@ def json_ld_objects(tree: HtmlElement) -> list[dict]:
             item = stack.pop(0)
             if isinstance(item, dict):
                 objects.append(item)
-                if isinstance(item.get("@graph"), (list, dict)):
-                    stack.append(item["@graph"])
+                for key in ("@graph", "mainEntity"):
+                    if isinstance(item.get(key), (list, dict)):
+                        stack.append(item[key])
             elif isinstance(item, list):
                 stack.extend(item)
     return objects
 
 
 def ld_types(item: dict) -> list[str]:
+    """Return an object's @type names without a vocabulary prefix.
+
+    "schema:NewsArticle" and "http://schema.org/NewsArticle" are the same type as
+    "NewsArticle" (a compact IRI and a full one).
+    """
     kind = item.get("@type")
-    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+    return [re.split(r"[/#:]", k.strip())[-1] for k in (kind if isinstance(kind, list) else [kind])
+            if isinstance(k, str)]
 
 
 _ARTICLE_TYPES = re.compile(r"Article$|^(BlogPosting|Report|LiveBlogPosting|SocialMediaPosting|"
                             r"NewsArticle|Review|Recipe)$")
 
 
-def article_ld(objects: list[dict]) -> dict:
-    """Return the JSON-LD object describing the article (else the web page), if any."""
-    for item in objects:
-        if any(_ARTICLE_TYPES.search(kind) for kind in ld_types(item)):
-            return item
+def _page_key(url: object) -> str | None:
+    """Return a URL without scheme, www., query, fragment and trailing slash, for comparing."""
+    if not isinstance(url, str) or "//" not in url:
+        return None
+    rest = url.split("//", 1)[1].split("#", 1)[0].split("?", 1)[0]
+    return rest.removeprefix("www.").rstrip("/").casefold() or None
+
+
+def _ld_urls(item: dict) -> set[str]:
+    found = set()
+    for value in (item.get("url"), item.get("@id"), item.get("mainEntityOfPage")):
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        key = _page_key(value)
+        if key:
+            found.add(key)
+    return found
+
+
+def article_ld(objects: list[dict], urls: list[str] | tuple[str, ...] = ()) -> dict:
+    """Return the JSON-LD object describing the article (else the web page), if any.
+
+    Pages also describe other articles (related stories, a list of teasers): of several
+    article objects, the one whose url, @id or mainEntityOfPage is the page's own URL is
+    the page's article; without such a match, the first.
+    """
+    articles = [item for item in objects if is_article(item)]
+    if len(articles) > 1 and urls:
+        keys = {key for key in map(_page_key, urls) if key}
+        for item in articles:
+            if _ld_urls(item) & keys:
+                return item
+    if articles:
+        return articles[0]
     for item in objects:
         if any(kind in ("WebPage", "ItemPage") for kind in ld_types(item)):
             return item
     return {}
+
+
+def ld_first(value: object) -> object:
+    """Return a JSON-LD value, the first string of it when it is a list."""
+    if isinstance(value, list):
+        return next((item for item in value if isinstance(item, str)), None)
+    return value
+
+
+def is_article(item: dict) -> bool:
+    """Tell whether a JSON-LD object is an article (NewsArticle, BlogPosting and the like)."""
+    return any(_ARTICLE_TYPES.search(kind) for kind in ld_types(item))
 
 
 def ld_names(value: object, objects: list[dict], depth: int = 0) -> list[str]:
@@ -204,6 +265,10 @@ def ld_names(value: object, objects: list[dict], depth: int = 0) -> list[str]:
     if isinstance(value, dict):
         if "name" in value:
             return ld_names(value["name"], objects, depth + 1)
+        # a schema.org Person may give only its parts
+        parts = [clean(value.get(key)) for key in ("givenName", "familyName")]
+        if any(parts):
+            return [" ".join(part for part in parts if part)]
         ref = value.get("@id")
         for item in objects:
             if ref and item is not value and item.get("@id") == ref and "name" in item:

@@ -9,10 +9,10 @@ from lxml.html import HtmlElement
 
 from .pagetree import clean, fold
 
-# " | ", " - ", " :: ", "|" and "_" anywhere; full-width "｜" and "："; a dash touching CJK text
-# ("英雄的城！-新华网"), where titles set no spaces
+# " | ", " - ", " :: ", "|", "_" and an em dash anywhere; full-width "｜" and "："; a dash
+# touching CJK text ("英雄的城！-新华网"), where titles set no spaces
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
-_SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：]\s*|\s+::\s+"
+_SEPARATORS = re.compile(rf"\s+[|\-–—·:•»«/]{{1,2}}\s+|\s*[|｜_：—]\s*|\s+::\s+"
                          rf"|(?<=[{_CJK}])\s*[-–—]\s*|\s*[-–—]\s*(?=[{_CJK}])")
 
 
@@ -28,7 +28,8 @@ def site_variants(site: str | None, urls: str | Sequence[str | None] | None = ()
     if site:
         variants.append(fold(site))
     for url in [urls] if isinstance(urls, str) else urls or ():
-        host = urlsplit(url).hostname if url and "//" in url else None
+        parts = _split(url) if url and "//" in url else None
+        host = parts.hostname if parts else None
         if not host:
             continue
         host = host.removeprefix("www.")
@@ -70,15 +71,36 @@ def strip_site(title: str, site: str | None,
     variants = site_variants(site, urls)
     if not variants and not names:
         return title
+    # the site's name in brackets after the headline: "Headline (Harbour News)"
+    bracketed = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", title)
+    if bracketed and is_site(bracketed.group(2), variants, names):
+        return bracketed.group(1)
     parts = _SEPARATORS.split(title)
     separators = _SEPARATORS.findall(title)
+    # the site's name as a label before the headline: "Harbour News: Headline"
+    labelled = re.match(r"([^:]{2,60}):\s+(?=\S)", parts[0])
+    if labelled and is_site(labelled.group(1), variants, names):
+        parts[0] = parts[0][labelled.end():]
     if len(parts) < 2:
-        return title
+        return parts[0]
     # trailing segments first, then leading ones, keeping at least one segment
+    trailing = False
     while len(parts) > 1 and is_site(parts[-1], variants, names):
         parts.pop()
+        trailing = separators.pop()
+    # between the headline and the site's name, a section set off the same way:
+    # "Headline | Politics | Harbour News" (a word or two, shorter than the headline)
+    while trailing and len(parts) > 1 and separators[-1] == trailing and \
+            len(parts[-1].split()) <= 2 and len(parts[-1]) < len(parts[0]):
+        parts.pop()
         separators.pop()
+    leading = False
     while len(parts) > 1 and is_site(parts[0], variants, names):
+        parts.pop(0)
+        leading = separators.pop(0)
+    # the same after a leading site name: "Harbour News | Politics | Headline"
+    while leading and len(parts) > 1 and separators[0] == leading and \
+            len(parts[0].split()) <= 2 and len(parts[0]) < len(parts[-1]):
         parts.pop(0)
         separators.pop(0)
     rebuilt = parts[0]
@@ -119,8 +141,41 @@ def home_link_names(tree: HtmlElement, urls: Sequence[str | None] = ()) -> list[
     return names
 
 
+# "© 2021 Harbour News. All rights reserved", "Copyright 2010-2021 Harbour News Ltd"
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
+                        r"[\s,]*([^\W\d][^.|,©\n]{1,38}?)\s*(?:[.|,]|all rights|$)",
+                        re.IGNORECASE)
+
+
+def stated_site_names(meta: dict[str, list[str]], tree: HtmlElement) -> list[str]:
+    """Return other names the page gives its site: publisher metas, its X (Twitter) account,
+    the holder of its copyright notice.
+
+    Titles append the site's name where og:site_name is missing; these are whole-segment
+    candidates only (see ``is_site``).
+    """
+    names = []
+    for key in ("publisher", "dc.publisher", "dcterms.publisher", "article:publisher",
+                "twitter:site", "copyright"):
+        for value in meta.get(key, ()):
+            if value.startswith(("http://", "https://")):
+                # a page of the site's elsewhere: https://www.facebook.com/harbournews
+                value = value.rstrip("/").rsplit("/", 1)[-1]
+            names.append(value.lstrip("@"))
+    for text in tree.xpath("//body//text()[contains(., '©') or contains(., 'opyright')]")[-3:]:
+        match = _COPYRIGHT.search(str(text))
+        if match:
+            names.append(match.group(1))
+    return [name for name in dict.fromkeys(clean(name) for name in names) if name]
+
+
 def _visible_text(element: HtmlElement) -> str | None:
     return clean(element.text_content())
+
+
+# the class names the conventions give a kicker, the line set above a headline
+_KICKER_CLASS = re.compile(r"kicker|overline|eyebrow|dachzeile|topline|roofline|supertitle|"
+                           r"pretitle|spitzmarke|surtitre|antetitulo|sobretitulo", re.IGNORECASE)
 
 
 def _heading_text(element: HtmlElement) -> str | None:
@@ -132,6 +187,14 @@ def _heading_text(element: HtmlElement) -> str | None:
     full = _visible_text(element)
     if not full or re.search(r"\w", element.text or ""):
         return full
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if first is not None and _KICKER_CLASS.search(f"{first.get('class') or ''} "
+                                                  f"{first.get('id') or ''}"):
+        # a kicker its markup names as such ("<span class=overline>Topic</span>Headline")
+        rest = clean(full[len(_visible_text(first) or ""):] if full.startswith(
+            _visible_text(first) or "") else None)
+        if rest and len(rest.split()) >= 2:
+            return rest.strip(" :–—-|")
     parts = [text for text in (_visible_text(child) for child in element
                                if isinstance(child.tag, str)) if text and re.search(r"\w", text)]
     if any(re.search(r"\w", child.tail or "") for child in element):
@@ -166,7 +229,7 @@ _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
 
 def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Drop titles cut short with an ellipsis when another title states them whole.
+    """Drop titles cut short when another title states them whole.
 
     Sharing titles are often cut to a length ("...should be essential reading for Hong Kong
     leader..."); a headline may also end in an ellipsis, so one goes only when a longer
@@ -178,6 +241,12 @@ def _whole_titles(titles: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if _CUT_SHORT.search(title) and any(
                 len(fold(other)) > len(stem) and fold(other).startswith(stem)
                 for other, _ in titles if not _CUT_SHORT.search(other)):
+            continue
+        # cut inside a word with no ellipsis: a length limit (JSON-LD headlines are often
+        # cut at 110 characters) where another title goes on with the same word
+        if title[-1:].isalnum() and any(
+                other.startswith(title) and other[len(title):][:1].isalnum()
+                for other, _ in titles):
             continue
         kept.append((title, source))
     return kept or titles
@@ -198,6 +267,11 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
                              for title, source in stated if title])
     variants = site_variants(site, urls)
+    # a stated title that is only the site's name (a front page's og:title left on every
+    # page) is no headline while another stated title is; an <h1> alone does not outweigh
+    # it, as navigation headings ("Sections") are <h1>s too
+    cleaned = [(title, source) for title, source in cleaned
+               if not is_site(title, variants, names)] or cleaned
     for heading in headings:
         if is_site(heading, variants, names):
             continue
