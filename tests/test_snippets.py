@@ -140,6 +140,25 @@ def test_passages_skip_the_repeated_headline_and_page_furniture():
     assert passage_text(long_line, None) == long_line.strip()
 
 
+def test_furniture_lines_found_whatever_lowercasing_does_to_the_body():
+    # Lines are checked for noise phrases only where the lowercased body holds a cue; a
+    # body whose lowercasing would hide one or move the offsets is checked line by line.
+    from searchsvc.service.snippets import passage_text
+    text = "Dockers went back to work on Monday."
+    for furniture in ("SIGN UP for alerts", "\u017fign up for alerts",   # long s: IGNORECASE
+                      "Follow us on social media", "Get the Harbour Times app",
+                      "\u0130stanbul desk: subscribe now", "_" * 40,
+                      "More on this " + "\u2014 " * 15, "STORY CONTINUED BELOW"):
+        for body in (f"{text}\n{furniture}\nThey were paid.",
+                     f"{furniture}\n{text}\n\u0130zmir: they were paid."):
+            assert furniture not in passage_text(body, None).split("\n"), (furniture, body)
+    # A cue in one line does not make its neighbours noise.
+    assert passage_text(f"{text}\nSigned, the union.\nThey were paid.", None) == (
+        f"{text}\nSigned, the union.\nThey were paid.")
+    assert passage_text("Story continued below the fold, said the editor at length.", None) == (
+        "Story continued below the fold, said the editor at length.")
+
+
 def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registry):
     from builders import jsonl_service
     from searchsvc.service import SearchRequest

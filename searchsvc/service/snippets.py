@@ -324,11 +324,46 @@ _NOISE_PHRASE_RE = re.compile(
 NOISE_LINE_WORDS = 30          # a longer line is text, whatever it says
 
 
-def _is_noise(line: str) -> bool:
-    """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE)."""
+# What every match of _NOISE_PHRASE_RE holds, in lowercase: a line holding none of these
+# cannot match it. Found with str.find in the lowercased body, many times faster than
+# _NOISE_PHRASE_RE run on every line (or an alternation of the cues run once).
+_NOISE_CUES = ("sign", "newsletter", "subscribe ", "click here", "copyright", "©",
+               "all rights reserved", "follow ", "delivered to your inbox",
+               "continue reading", "get the ", "expressed", "contributed to this report",
+               "journalism")
+# A line _NOISE_LINE_RE matches that is longer than this either opens with a character
+# that is not a letter or digit, or with "more on this" (then only non-word characters).
+_NOISE_LINE_CHARS = len("story continued below")
+_ALNUM_RE = re.compile(r"[^\W_]")
+_MORE_ON_THIS_RE = re.compile(r"more on this", re.IGNORECASE)
+
+
+def _is_noise(line: str, cue: bool = True) -> bool:
+    """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE);
+    cue=False: the line holds none of _NOISE_CUES, so the phrases need no search."""
     line = line.strip()
-    return bool(_NOISE_LINE_RE.fullmatch(line)) or (
-        len(line.split()) <= NOISE_LINE_WORDS and bool(_NOISE_PHRASE_RE.search(line)))
+    if (len(line) <= _NOISE_LINE_CHARS or not _ALNUM_RE.match(line)
+            or _MORE_ON_THIS_RE.match(line)):
+        if _NOISE_LINE_RE.fullmatch(line):
+            return True
+    return cue and (len(line.split()) <= NOISE_LINE_WORDS
+                    and bool(_NOISE_PHRASE_RE.search(line)))
+
+
+def _noise_cues(body: str) -> list[int] | None:
+    """Return where _NOISE_CUES start in the body, sorted, or None when lowercasing could
+    hide one (a character that IGNORECASE matches to a cue's letter but lower() does not
+    turn into it, or one lower() turns into two, moving the offsets)."""
+    lowered = body.lower()
+    if len(lowered) != len(body) or any(special in body for special in _CASE_SPECIALS):
+        return None
+    cues = []
+    for cue in _NOISE_CUES:
+        index = lowered.find(cue)
+        while index >= 0:
+            cues.append(index)
+            index = lowered.find(cue, index + 1)
+    return sorted(cues)
 
 
 def passage_text(body: str, title: str | None = None) -> str:
@@ -343,10 +378,15 @@ def kept_ranges(body: str, title: str | None = None) -> list[tuple[int, int]]:
     lines but page furniture, the first one without the headline repeated at its start."""
     ranges = []
     start = 0
+    cues = _noise_cues(body)
     for line in body.split("\n"):
-        if not _is_noise(line):
-            ranges.append((start, start + len(line)))
-        start += len(line) + 1
+        end = start + len(line)
+        # A line holding a cue's first character may match a noise phrase (a cue may run
+        # on past the line's end, never start before it).
+        cue = cues is None or bisect_left(cues, start) < bisect_left(cues, end)
+        if not _is_noise(line, cue):
+            ranges.append((start, end))
+        start = end + 1
     words = WORD_RE.findall(title or "")
     first = next((i for i, (s, e) in enumerate(ranges) if body[s:e].strip()), None)
     if words and first is not None:
