@@ -334,7 +334,6 @@ _NOISE_CUES = ("sign", "newsletter", "subscribe ", "click here", "copyright", "Â
 # A line _NOISE_LINE_RE matches that is longer than this either opens with a character
 # that is not a letter or digit, or with "more on this" (then only non-word characters).
 _NOISE_LINE_CHARS = len("story continued below")
-_ALNUM_RE = re.compile(r"[^\W_]")
 _MORE_ON_THIS_RE = re.compile(r"more on this", re.IGNORECASE)
 
 
@@ -342,8 +341,11 @@ def _is_noise(line: str, cue: bool = True) -> bool:
     """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE);
     cue=False: the line holds none of _NOISE_CUES, so the phrases need no search."""
     line = line.strip()
-    if (len(line) <= _NOISE_LINE_CHARS or not _ALNUM_RE.match(line)
-            or _MORE_ON_THIS_RE.match(line)):
+    if not line:
+        return False
+    # Only these lines can match _NOISE_LINE_RE (str.isalnum is re's \w but "_").
+    if (len(line) <= _NOISE_LINE_CHARS or not line[0].isalnum()
+            or (line[0] in "mM" and _MORE_ON_THIS_RE.match(line))):
         if _NOISE_LINE_RE.fullmatch(line):
             return True
     return cue and (len(line.split()) <= NOISE_LINE_WORDS
@@ -379,11 +381,15 @@ def kept_ranges(body: str, title: str | None = None) -> list[tuple[int, int]]:
     ranges = []
     start = 0
     cues = _noise_cues(body)
+    every = cues is None           # no cues found: every line is searched for the phrases
+    cues = cues or []
+    at = 0
     for line in body.split("\n"):
         end = start + len(line)
-        # A line holding a cue's first character may match a noise phrase (a cue may run
-        # on past the line's end, never start before it).
-        cue = cues is None or bisect_left(cues, start) < bisect_left(cues, end)
+        # A line where a cue starts may match a noise phrase (no cue holds a line break).
+        cue = every
+        while at < len(cues) and cues[at] < end:
+            at, cue = at + 1, True
         if not _is_noise(line, cue):
             ranges.append((start, end))
         start = end + 1
