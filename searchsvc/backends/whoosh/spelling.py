@@ -16,6 +16,9 @@ import numpy as np
 from .analysis import TOKEN_PATTERN, analyze_word
 
 
+FREQUENCIES_KEPT = 50_000     # terms' article counts a lexicon remembers (~6 MB)
+
+
 class Lexicon:
     """A field's terms, bucketed by (first character, length), as code-point matrices."""
 
@@ -30,6 +33,9 @@ class Lexicon:
             if term:
                 buckets[(term[0], len(term))].append(term)
         self.buckets: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
+        # Articles holding each term, as looked up (a suggestion ranks a few hundred
+        # candidate stems by it, at about 40 µs a lookup), bounded.
+        self._frequencies: dict[str, int] = {}
         for (first, length), terms in buckets.items():
             codes = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32)
             self.buckets[(first, length)] = (terms, codes.reshape(len(terms), length))
@@ -57,6 +63,16 @@ class Lexicon:
             distances = _distances(rest, codes[:, 1:], transpositions)
             found.extend(terms[i] for i in np.flatnonzero(distances <= maxdist))
         return found
+
+    def doc_frequency(self, term: str) -> int:
+        """Return how many articles hold a term of this field (remembered)."""
+        frequency = self._frequencies.get(term)
+        if frequency is None:
+            if len(self._frequencies) >= FREQUENCIES_KEPT:
+                self._frequencies.clear()
+            frequency = self._frequencies[term] = self.reader.doc_frequency(self.fieldname,
+                                                                            term)
+        return frequency
 
     def suggest(self, word: str, maxdist: int) -> str | None:
         """Return Whoosh's ``ReaderCorrector.suggest(word, limit=1, maxdist, prefix=1)[0]``."""
@@ -165,7 +181,7 @@ def suggest_surface(searcher, lexicon: Lexicon, word: str, maxdist: int,
     """Return the written word nearest a typed word within maxdist edits (of equals, the one
     whose stem most articles use) among the candidates' forms; None when there is none."""
     fieldname, typed = lexicon.fieldname, word.lower()
-    frequency = {term: searcher.doc_frequency(fieldname, term)
+    frequency = {term: lexicon.doc_frequency(term)
                  for term in candidate_stems(lexicon, typed, maxdist)}
     stems = sorted(frequency, key=lambda term: (-frequency[term], term))
     near = []
