@@ -139,6 +139,9 @@ def search():
         "search.html", result=result, facets=facets, chart=_chart(result, facets, base),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
         chips=_chips(result, facets, base), dates=_date_inputs(result),
+        # the form's hidden inputs: the selected facet values (hundreds are listed)
+        selected=[(name, row["value"]) for name in ("outlet", "year", "author", "topic")
+                  for row in facets[name] if row["selected"]],
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
         back_url=_url("web.search", _params(args, drop=())),
