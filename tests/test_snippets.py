@@ -188,3 +188,17 @@ def test_passages_chosen_elsewhere_follow_the_snippet_rules():
     assert passage_snippets(body, title, [(0, len(title)), (body.index("Follow"),
                                                            body.index("Twitter"))], terms) == []
     assert passage_text(body, title) == "The storm flooded the town.\nA second storm followed."
+
+
+def test_passage_text_lowered_is_the_passage_text_in_lowercase():
+    from searchsvc.service.snippets import make_snippets, passage_text, passage_text_lowered
+    terms = QueryTerms(frozenset({"docker"}), analyze=analyze_word)
+    for body in ("\n  Port Strike Ends: DOCKERS went back.\nAdvertisement\n  Dockers paid.  \n",
+                 "Sign up for alerts\n\nDOCKERS WENT BACK. \u03a3 Dockers paid.",
+                 "\u0130zmir DOCKERS went back.\nAdvertisement\nDockers paid."):
+        text, lowered = passage_text_lowered(body, "Port strike ends")
+        assert text == passage_text(body, "Port strike ends")
+        # None when lowercasing changes the length (a dotted capital I is two characters)
+        assert lowered == (None if "\u0130" in body else text.lower())
+        assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
+        assert "<mark>DOCKERS</mark>" in make_snippets(text, terms)[0].html

@@ -79,18 +79,19 @@ _WORD_TAIL_RE = re.compile(r"\w*(?:\.?\w+)*")
 _CASE_SPECIALS = ("\u017f", "\u212a", "\u0131", "\u0130")
 
 
-def _candidate_words(text: str, found: _Candidates,
-                     limit: int | None = None) -> list[tuple[int, int, str]]:
+def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
+                     lowered: str | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, word) of every match of found.pattern in text, in order.
 
     Equivalent to ``found.pattern.finditer(text)``, but finds the ASCII prefixes with
     str.find in the lowercased text (fast), where lowercasing keeps every offset and
     matches exactly what the case-insensitive pattern matches; otherwise uses the pattern.
     With a limit, only words starting in text[:limit] are looked for (one straddling the
-    limit may be missed or cut).
+    limit may be missed or cut). lowered: text.lower() of the same length, if known.
     """
     head = text if limit is None else text[:limit]
-    lowered = head.lower()
+    lowered = (head.lower() if lowered is None
+               else lowered if limit is None else lowered[:limit])
     if (not found.ascii or len(lowered) != len(head)
             or any(special in head for special in _CASE_SPECIALS)):
         return [(m.start(), m.end(), m.group())
@@ -127,11 +128,11 @@ def _wanted(query_terms: QueryTerms) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def _term_spans(text: str, query_terms: QueryTerms,
-                limit: int | None = None) -> list[tuple[int, int, str]]:
+def _term_spans(text: str, query_terms: QueryTerms, limit: int | None = None,
+                lowered: str | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, term) of the words the query matches, in text order.
 
-    With a limit, only text[:limit] is read (see _candidate_words).
+    With a limit, only text[:limit] is read (see _candidate_words, and for lowered).
     """
     wanted = _wanted(query_terms)
     found = _candidate_regex(wanted)
@@ -139,7 +140,7 @@ def _term_spans(text: str, query_terms: QueryTerms,
         return []
     stems: dict[str, str] = {}
     hits = []
-    for start, end, word in _candidate_words(text, found, limit):
+    for start, end, word in _candidate_words(text, found, limit, lowered):
         stem = stems.get(word)
         if stem is None:
             stem = stems[word] = query_terms.analyze(word)
@@ -352,11 +353,10 @@ def _is_noise(line: str, cue: bool = True) -> bool:
                     and bool(_NOISE_PHRASE_RE.search(line)))
 
 
-def _noise_cues(body: str) -> list[int] | None:
-    """Return where _NOISE_CUES start in the body, sorted, or None when lowercasing could
-    hide one (a character that IGNORECASE matches to a cue's letter but lower() does not
-    turn into it, or one lower() turns into two, moving the offsets)."""
-    lowered = body.lower()
+def _noise_cues(body: str, lowered: str) -> list[int] | None:
+    """Return where _NOISE_CUES start in the body (lowered: body.lower()), sorted, or None
+    when lowercasing could hide one (a character that IGNORECASE matches to a cue's letter
+    but lower() does not turn into it, or one lower() turns into two, moving the offsets)."""
     if len(lowered) != len(body) or any(special in body for special in _CASE_SPECIALS):
         return None
     cues = []
@@ -372,15 +372,32 @@ def passage_text(body: str, title: str | None = None) -> str:
     """Return the text snippets are drawn from: the body without the headline repeated at
     its start (the whole first line, or its opening words) and without page furniture lines.
     """
-    return "\n".join(body[start:end] for start, end in kept_ranges(body, title)).strip()
+    return passage_text_lowered(body, title)[0]
 
 
-def kept_ranges(body: str, title: str | None = None) -> list[tuple[int, int]]:
+def passage_text_lowered(body: str, title: str | None = None) -> tuple[str, str | None]:
+    """Return passage_text and the same text lowercased (for make_snippets; lowering a long
+    text costs tens of µs), or None for it when lowercasing changes the text's length."""
+    lowered = body.lower()
+    ranges = kept_ranges(body, title, lowered)
+    text = "\n".join(body[start:end] for start, end in ranges)
+    stripped = text.strip()
+    if len(lowered) != len(body):
+        return stripped, None
+    # str.strip removes what str.isspace accepts, which lowercasing leaves as it is.
+    first = len(text) - len(text.lstrip())
+    return stripped, "\n".join(lowered[start:end] for start, end in ranges)[
+        first:first + len(stripped)]
+
+
+def kept_ranges(body: str, title: str | None = None,
+                lowered: str | None = None) -> list[tuple[int, int]]:
     """Return the (start, end) ranges of the body that snippets may show, in order: its
-    lines but page furniture, the first one without the headline repeated at its start."""
+    lines but page furniture, the first one without the headline repeated at its start
+    (lowered: body.lower(), when the caller has it)."""
     ranges = []
     start = 0
-    cues = _noise_cues(body)
+    cues = _noise_cues(body, body.lower() if lowered is None else lowered)
     every = cues is None           # no cues found: every line is searched for the phrases
     cues = cues or []
     at = 0
@@ -469,13 +486,14 @@ def _heading_end(line: str, words: list[str]) -> int | None:
     return _NON_WORD_RE.match(line, position).end()
 
 
-def make_snippets(text: str, query_terms: QueryTerms,
-                  max_passages: int = MAX_PASSAGES) -> list[Snippet]:
+def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PASSAGES,
+                  lowered: str | None = None) -> list[Snippet]:
     """Return up to max_passages best passages of text for the query; the opening if none match.
 
     A long text is read in growing parts (SCAN_CHARS, then four times more, ...) and
     reading stops once the part read holds max_passages passages that each contain every
-    term of the query, which nothing further on could beat.
+    term of the query, which nothing further on could beat. lowered: text.lower(), when
+    the caller has it (see passage_text_lowered).
     """
     if not text:
         return []
@@ -485,7 +503,7 @@ def make_snippets(text: str, query_terms: QueryTerms,
     limit = SCAN_CHARS
     while True:
         complete = limit >= len(text)
-        spans = _term_spans(text, query_terms, None if complete else limit)
+        spans = _term_spans(text, query_terms, None if complete else limit, lowered)
         windows = _best_windows(text, spans, max_passages) if spans else []
         if complete or (len(windows) == max_passages
                         and all(distinct == every_term for _, _, distinct in windows)):
