@@ -118,7 +118,7 @@ def test_passages_show_every_matched_word_before_repeating_one():
 
 
 def test_passages_skip_the_repeated_headline_and_page_furniture():
-    from searchsvc.service.snippets import passage_text
+    from searchsvc.service.passages import passage_text
     body = ("Port Strike Ends\n\nAdvertisement\nDockers went back to work on Monday.\n"
             "Sign up for Daily Newsletters Manage Newsletters\nREUTER\n___\n"
             "Copyright © 2019 The Harbour Times, LLC. Click here for reprint permission.\n"
@@ -143,7 +143,7 @@ def test_passages_skip_the_repeated_headline_and_page_furniture():
 def test_furniture_lines_found_whatever_lowercasing_does_to_the_body():
     # Lines are checked for noise phrases only where the lowercased body holds a cue; a
     # body whose lowercasing would hide one or move the offsets is checked line by line.
-    from searchsvc.service.snippets import passage_text
+    from searchsvc.service.passages import passage_text
     text = "Dockers went back to work on Monday."
     for furniture in ("SIGN UP for alerts", "\u017fign up for alerts",   # long s: IGNORECASE
                       "Follow us on social media", "Get the Harbour Times app",
@@ -171,7 +171,8 @@ def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registr
 
 
 def test_passages_chosen_elsewhere_follow_the_snippet_rules():
-    from searchsvc.service.snippets import passage_snippets, passage_text
+    from searchsvc.service.passages import passage_text
+    from searchsvc.service.snippets import passage_snippets
     title = "Storm hits the coast"
     body = ("Storm hits the coast\nAdvertisement\nThe storm flooded the town.\n"
             "Follow us on Twitter\nA second storm followed.")
@@ -191,7 +192,8 @@ def test_passages_chosen_elsewhere_follow_the_snippet_rules():
 
 
 def test_passage_text_lowered_is_the_passage_text_in_lowercase():
-    from searchsvc.service.snippets import make_snippets, passage_text, passage_text_lowered
+    from searchsvc.service.passages import passage_text, passage_text_lowered
+    from searchsvc.service.snippets import make_snippets
     terms = QueryTerms(frozenset({"docker"}), analyze=analyze_word)
     for body in ("\n  Port Strike Ends: DOCKERS went back.\nAdvertisement\n  Dockers paid.  \n",
                  "Sign up for alerts\n\nDOCKERS WENT BACK. \u03a3 Dockers paid.",

@@ -16,8 +16,8 @@ from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
-from .snippets import (highlight_all, make_snippets, passage_snippets,
-                       passage_text_lowered)
+from .passages import passage_text_lowered
+from .snippets import highlight_all, make_snippets, passage_snippets
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
