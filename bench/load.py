@@ -100,10 +100,18 @@ def parse_mix(text: str) -> dict[str, int]:
 
 def filter_values(base: str, queries: list[str]) -> list[list[tuple[str, str]]]:
     """Return filters drawn from the served index's facets: outlets, years, months."""
+    def facets_of(query: str) -> dict:
+        with urllib.request.urlopen(f"{base}/api/search?q={quote(query)}", timeout=60) as answer:
+            return json.load(answer)["facets"]
+    return filters_from(facets_of, queries)
+
+
+def filters_from(facets_of, queries: list[str]) -> list[list[tuple[str, str]]]:
+    """Return filters drawn from the facets of the first 20 queries (facets_of(query)):
+    the 20 outlets and 8 years with the most articles, and four months of each year."""
     outlets, years = {}, {}
     for query in queries[:20]:
-        with urllib.request.urlopen(f"{base}/api/search?q={quote(query)}", timeout=60) as answer:
-            facets = json.load(answer)["facets"]
+        facets = facets_of(query)
         for row in facets["outlet"]:
             outlets[row["value"]] = outlets.get(row["value"], 0) + row["count"]
         for row in facets["year"]:

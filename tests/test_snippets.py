@@ -118,7 +118,7 @@ def test_passages_show_every_matched_word_before_repeating_one():
 
 
 def test_passages_skip_the_repeated_headline_and_page_furniture():
-    from searchsvc.service.snippets import passage_text
+    from searchsvc.service.passages import passage_text
     body = ("Port Strike Ends\n\nAdvertisement\nDockers went back to work on Monday.\n"
             "Sign up for Daily Newsletters Manage Newsletters\nREUTER\n___\n"
             "Copyright © 2019 The Harbour Times, LLC. Click here for reprint permission.\n"
@@ -140,6 +140,25 @@ def test_passages_skip_the_repeated_headline_and_page_furniture():
     assert passage_text(long_line, None) == long_line.strip()
 
 
+def test_furniture_lines_found_whatever_lowercasing_does_to_the_body():
+    # Lines are checked for noise phrases only where the lowercased body holds a cue; a
+    # body whose lowercasing would hide one or move the offsets is checked line by line.
+    from searchsvc.service.passages import passage_text
+    text = "Dockers went back to work on Monday."
+    for furniture in ("SIGN UP for alerts", "\u017fign up for alerts",   # long s: IGNORECASE
+                      "Follow us on social media", "Get the Harbour Times app",
+                      "\u0130stanbul desk: subscribe now", "_" * 40,
+                      "More on this " + "\u2014 " * 15, "STORY CONTINUED BELOW"):
+        for body in (f"{text}\n{furniture}\nThey were paid.",
+                     f"{furniture}\n{text}\n\u0130zmir: they were paid."):
+            assert furniture not in passage_text(body, None).split("\n"), (furniture, body)
+    # A cue in one line does not make its neighbours noise.
+    assert passage_text(f"{text}\nSigned, the union.\nThey were paid.", None) == (
+        f"{text}\nSigned, the union.\nThey were paid.")
+    assert passage_text("Story continued below the fold, said the editor at length.", None) == (
+        "Story continued below the fold, said the editor at length.")
+
+
 def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registry):
     from builders import jsonl_service
     from searchsvc.service import SearchRequest
@@ -152,7 +171,8 @@ def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registr
 
 
 def test_passages_chosen_elsewhere_follow_the_snippet_rules():
-    from searchsvc.service.snippets import passage_snippets, passage_text
+    from searchsvc.service.passages import passage_text
+    from searchsvc.service.snippets import passage_snippets
     title = "Storm hits the coast"
     body = ("Storm hits the coast\nAdvertisement\nThe storm flooded the town.\n"
             "Follow us on Twitter\nA second storm followed.")
@@ -169,3 +189,18 @@ def test_passages_chosen_elsewhere_follow_the_snippet_rules():
     assert passage_snippets(body, title, [(0, len(title)), (body.index("Follow"),
                                                            body.index("Twitter"))], terms) == []
     assert passage_text(body, title) == "The storm flooded the town.\nA second storm followed."
+
+
+def test_passage_text_lowered_is_the_passage_text_in_lowercase():
+    from searchsvc.service.passages import passage_text, passage_text_lowered
+    from searchsvc.service.snippets import make_snippets
+    terms = QueryTerms(frozenset({"docker"}), analyze=analyze_word)
+    for body in ("\n  Port Strike Ends: DOCKERS went back.\nAdvertisement\n  Dockers paid.  \n",
+                 "Sign up for alerts\n\nDOCKERS WENT BACK. \u03a3 Dockers paid.",
+                 "\u0130zmir DOCKERS went back.\nAdvertisement\nDockers paid."):
+        text, lowered = passage_text_lowered(body, "Port strike ends")
+        assert text == passage_text(body, "Port strike ends")
+        # None when lowercasing changes the length (a dotted capital I is two characters)
+        assert lowered == (None if "\u0130" in body else text.lower())
+        assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
+        assert "<mark>DOCKERS</mark>" in make_snippets(text, terms)[0].html

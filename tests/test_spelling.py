@@ -75,3 +75,21 @@ def test_edit_distance_counts_a_swap_as_one():
     assert edit_distance("governmnet", "government") == 1
     assert edit_distance("goverment", "government") == 1 and edit_distance("ab", "ba") == 1
     assert edit_distance("", "ab") == 2 and edit_distance("same", "same") == 0
+
+
+def test_surface_forms_are_the_tokens_as_the_index_reads_them(tmp_path, registry):
+    from collections import Counter
+
+    from builders import jsonl_service
+    from searchsvc.backends.whoosh.spelling import surface_forms
+    from searchsvc.backends.whoosh.storedfields import stored_fields
+    # "U.Embassies" is one token (not a form of "embassi"); a dotted capital I changes the
+    # length of the lowercased text, and the forms are the same.
+    bodies = ["The Embassy and U.Embassies, the embassies.",
+              "\u0130zmir: EMBASSY staff at embassies.", "Embassy.Staff and the embassy."]
+    service = jsonl_service(tmp_path, registry, [
+        {"id": f"e{n}", "title": f"Report {n}", "body": body} for n, body in enumerate(bodies)])
+    searcher, _, _ = service.backend.handle.searcher()
+    forms = surface_forms(searcher, "body", "embassi",
+                          lambda docnum: stored_fields(searcher, docnum)["body"])
+    assert forms == Counter({"embassy": 3, "embassies": 2})

@@ -16,7 +16,8 @@ from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
-from .snippets import highlight_all, make_snippets, passage_snippets, passage_text
+from .passages import passage_text_lowered
+from .snippets import highlight_all, make_snippets, passage_snippets
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
 RARE_WORD_ARTICLES = 100      # a query word in fewer articles may be a misspelling
@@ -215,7 +216,8 @@ class SearchService:
         snippets = (passage_snippets(body, title, found.passages, terms)
                     if found.passages else [])
         if not snippets:
-            snippets = make_snippets(passage_text(body, title), terms)
+            text, lowered = passage_text_lowered(body, title)
+            snippets = make_snippets(text, terms, lowered=lowered)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,
                 "title_html": str(title_spans),

@@ -15,8 +15,8 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from ..backends.contract import QueryTerms
+from .passages import CASE_SPECIALS, WORD_RE, kept_ranges
 
-WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters bracketing matches while escaping
@@ -74,25 +74,23 @@ def _candidate_regex(stems: frozenset[str]) -> _Candidates | None:
 
 _WORD_CHAR_RE = re.compile(r"\w")
 _WORD_TAIL_RE = re.compile(r"\w*(?:\.?\w+)*")
-# Characters that IGNORECASE matches to an ASCII letter but str.lower() does not turn into
-# it (or turns into two characters): long s, Kelvin sign, dotless i, dotted capital I.
-_CASE_SPECIALS = ("\u017f", "\u212a", "\u0131", "\u0130")
 
 
-def _candidate_words(text: str, found: _Candidates,
-                     limit: int | None = None) -> list[tuple[int, int, str]]:
+def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
+                     lowered: str | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, word) of every match of found.pattern in text, in order.
 
     Equivalent to ``found.pattern.finditer(text)``, but finds the ASCII prefixes with
     str.find in the lowercased text (fast), where lowercasing keeps every offset and
     matches exactly what the case-insensitive pattern matches; otherwise uses the pattern.
     With a limit, only words starting in text[:limit] are looked for (one straddling the
-    limit may be missed or cut).
+    limit may be missed or cut). lowered: text.lower() of the same length, if known.
     """
     head = text if limit is None else text[:limit]
-    lowered = head.lower()
+    lowered = (head.lower() if lowered is None
+               else lowered if limit is None else lowered[:limit])
     if (not found.ascii or len(lowered) != len(head)
-            or any(special in head for special in _CASE_SPECIALS)):
+            or any(special in head for special in CASE_SPECIALS)):
         return [(m.start(), m.end(), m.group())
                 for m in found.pattern.finditer(text, 0, len(head))]
     # First prefix (in the pattern's order) matching at each word start.
@@ -127,11 +125,11 @@ def _wanted(query_terms: QueryTerms) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def _term_spans(text: str, query_terms: QueryTerms,
-                limit: int | None = None) -> list[tuple[int, int, str]]:
+def _term_spans(text: str, query_terms: QueryTerms, limit: int | None = None,
+                lowered: str | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, term) of the words the query matches, in text order.
 
-    With a limit, only text[:limit] is read (see _candidate_words).
+    With a limit, only text[:limit] is read (see _candidate_words, and for lowered).
     """
     wanted = _wanted(query_terms)
     found = _candidate_regex(wanted)
@@ -139,7 +137,7 @@ def _term_spans(text: str, query_terms: QueryTerms,
         return []
     stems: dict[str, str] = {}
     hits = []
-    for start, end, word in _candidate_words(text, found, limit):
+    for start, end, word in _candidate_words(text, found, limit, lowered):
         stem = stems.get(word)
         if stem is None:
             stem = stems[word] = query_terms.analyze(word)
@@ -309,55 +307,6 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     return sorted(chosen)
 
 
-# Lines that are the page around the article, not the article: a whole line of "Advertisement",
-# a wire's "Reuter", rules and ornaments; or a short line signing the reader up, asking to
-# follow or click, or stating copyright.
-_NOISE_LINE_RE = re.compile(
-    r"(?:advertisement:?|ad|reuters?|photo|close|story continued below|more on this\W*"
-    r"|read more:?|more:|\[pullquote\]|[\W_]+)", re.IGNORECASE)
-_NOISE_PHRASE_RE = re.compile(
-    r"\b(?:sign(?:ing)? up\b|signup\b|newsletters?\b|subscribe (?:to|now|here)\b"
-    r"|click here\b|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved"
-    r"|follow (?:us|@)|delivered to your inbox|continue reading\b|get the [\w ]{1,30} app\b"
-    r"|image copyright|opinions expressed|views expressed|contributed to this report"
-    r"|support [\w’' ]{1,30}journalism)", re.IGNORECASE)
-NOISE_LINE_WORDS = 30          # a longer line is text, whatever it says
-
-
-def _is_noise(line: str) -> bool:
-    """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE)."""
-    line = line.strip()
-    return bool(_NOISE_LINE_RE.fullmatch(line)) or (
-        len(line.split()) <= NOISE_LINE_WORDS and bool(_NOISE_PHRASE_RE.search(line)))
-
-
-def passage_text(body: str, title: str | None = None) -> str:
-    """Return the text snippets are drawn from: the body without the headline repeated at
-    its start (the whole first line, or its opening words) and without page furniture lines.
-    """
-    return "\n".join(body[start:end] for start, end in kept_ranges(body, title)).strip()
-
-
-def kept_ranges(body: str, title: str | None = None) -> list[tuple[int, int]]:
-    """Return the (start, end) ranges of the body that snippets may show, in order: its
-    lines but page furniture, the first one without the headline repeated at its start."""
-    ranges = []
-    start = 0
-    for line in body.split("\n"):
-        if not _is_noise(line):
-            ranges.append((start, start + len(line)))
-        start += len(line) + 1
-    words = WORD_RE.findall(title or "")
-    first = next((i for i, (s, e) in enumerate(ranges) if body[s:e].strip()), None)
-    if words and first is not None:
-        # The headline's words at the start of the first line, whatever lies between them.
-        line_start, line_end = ranges[first]
-        end = _heading_end(body[line_start:line_end], words)
-        if end:
-            ranges[first] = (line_start + end, line_end)
-    return ranges
-
-
 def passage_snippets(body: str, title: str | None, passages: list[tuple[int, int]],
                      query_terms: QueryTerms) -> list[Snippet]:
     """Render passages a backend's highlighter chose ((start, end) in the body) as snippets.
@@ -396,40 +345,14 @@ def _trailing_space(text: str, span: tuple[int, int]) -> int:
     return len(piece) - len(piece.rstrip())
 
 
-_NON_WORD_RE = re.compile(r"\W*")
-_WORD_CHAR_RE = re.compile(r"\w")
-
-
-def _heading_end(line: str, words: list[str]) -> int | None:
-    """Return where the headline's words, at the start of line, end (with the non-word
-    characters after them), whatever lies between them; None if the line does not open so.
-
-    The same as matching ``\\W*w1\\W+w2...wn(?!\\w)\\W*`` ignoring case, without compiling a
-    pattern per headline (that cost about a millisecond a hit, every title being new).
-    Each word starts and ends with a word character, so the separators cannot overlap them.
-    """
-    position = _NON_WORD_RE.match(line).end()
-    for number, word in enumerate(words):
-        if number:
-            separator = _NON_WORD_RE.match(line, position).end()
-            if separator == position:
-                return None
-            position = separator
-        if line[position:position + len(word)].lower() != word.lower():
-            return None
-        position += len(word)
-    if _WORD_CHAR_RE.match(line, position):
-        return None
-    return _NON_WORD_RE.match(line, position).end()
-
-
-def make_snippets(text: str, query_terms: QueryTerms,
-                  max_passages: int = MAX_PASSAGES) -> list[Snippet]:
+def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PASSAGES,
+                  lowered: str | None = None) -> list[Snippet]:
     """Return up to max_passages best passages of text for the query; the opening if none match.
 
     A long text is read in growing parts (SCAN_CHARS, then four times more, ...) and
     reading stops once the part read holds max_passages passages that each contain every
-    term of the query, which nothing further on could beat.
+    term of the query, which nothing further on could beat. lowered: text.lower(), when
+    the caller has it (see passage_text_lowered).
     """
     if not text:
         return []
@@ -439,7 +362,7 @@ def make_snippets(text: str, query_terms: QueryTerms,
     limit = SCAN_CHARS
     while True:
         complete = limit >= len(text)
-        spans = _term_spans(text, query_terms, None if complete else limit)
+        spans = _term_spans(text, query_terms, None if complete else limit, lowered)
         windows = _best_windows(text, spans, max_passages) if spans else []
         if complete or (len(windows) == max_passages
                         and all(distinct == every_term for _, _, distinct in windows)):

@@ -16,6 +16,9 @@ import numpy as np
 from .analysis import TOKEN_PATTERN, analyze_word
 
 
+FREQUENCIES_KEPT = 50_000     # terms' article counts a lexicon remembers (~6 MB)
+
+
 class Lexicon:
     """A field's terms, bucketed by (first character, length), as code-point matrices."""
 
@@ -30,12 +33,16 @@ class Lexicon:
             if term:
                 buckets[(term[0], len(term))].append(term)
         self.buckets: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
+        # Articles holding each term, as looked up (a suggestion ranks a few hundred
+        # candidate stems by it, at about 40 µs a lookup), bounded.
+        self._frequencies: dict[str, int] = {}
         for (first, length), terms in buckets.items():
             codes = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32)
             self.buckets[(first, length)] = (terms, codes.reshape(len(terms), length))
 
-    def within(self, word: str, maxdist: int) -> list[str]:
-        """Return the terms starting with word's first character within maxdist edits of it.
+    def within(self, word: str, maxdist: int, length: int | None = None) -> list[str]:
+        """Return the terms starting with word's first character within maxdist edits of it
+        (only those of the given length, if one is given).
 
         The distance is Levenshtein's (insert, delete, substitute), as Whoosh's automaton
         on a one-segment index; on several segments Whoosh compares term by term with
@@ -46,14 +53,26 @@ class Lexicon:
             return []
         rest = np.frombuffer(word[1:].encode("utf-32-le"), dtype=np.uint32)
         found: list[str] = []
-        for length in range(max(1, len(word) - maxdist), len(word) + maxdist + 1):
-            bucket = self.buckets.get((word[0], length))
+        lengths = (range(max(1, len(word) - maxdist), len(word) + maxdist + 1)
+                   if length is None else (length,))
+        for size in lengths:
+            bucket = self.buckets.get((word[0], size))
             if bucket is None:
                 continue
             terms, codes = bucket
             distances = _distances(rest, codes[:, 1:], transpositions)
             found.extend(terms[i] for i in np.flatnonzero(distances <= maxdist))
         return found
+
+    def doc_frequency(self, term: str) -> int:
+        """Return how many articles hold a term of this field (remembered)."""
+        frequency = self._frequencies.get(term)
+        if frequency is None:
+            if len(self._frequencies) >= FREQUENCIES_KEPT:
+                self._frequencies.clear()
+            frequency = self._frequencies[term] = self.reader.doc_frequency(self.fieldname,
+                                                                            term)
+        return frequency
 
     def suggest(self, word: str, maxdist: int) -> str | None:
         """Return Whoosh's ``ReaderCorrector.suggest(word, limit=1, maxdist, prefix=1)[0]``."""
@@ -126,22 +145,33 @@ def candidate_stems(lexicon: Lexicon, word: str, maxdist: int) -> set[str]:
     if stemmed and stemmed != word and " " not in stemmed:
         found.update(lexicon.within(stemmed, maxdist))
     for length in range(4, len(word)):         # "governmnet" begins like "govern"
-        found.update(term for term in lexicon.within(word[:length], maxdist)
-                     if len(term) == length)
+        found.update(lexicon.within(word[:length], maxdist, length))
     return found
 
 
 def surface_forms(searcher, fieldname: str, term: str, read_text) -> Counter:
     """Return how often each lowercased written form of a term occurs in a few articles."""
     forms: Counter = Counter()
-    matcher = searcher.postings(fieldname, term)
+    # The tokens (TOKEN_PATTERN) whose lowercase begins as the term does: in the lowercased
+    # text, a match of the pattern starting there, where no token goes on (after a word
+    # character, or a full stop that follows one). Lowercasing keeps tokens as they are
+    # unless it changes the text's length (dotted capital I), when every token is read.
+    starts = re.compile(r"(?<!\w)(?<!\w\.)" + re.escape(term[:2]) + r"\w*(?:\.?\w+)*")
+    # The reader's postings: the searcher's would set up a scorer first, unused here.
+    matcher = searcher.reader().postings(fieldname, term)
     for _ in range(SURFACE_DOCUMENTS):
         if not matcher.is_active():
             break
-        for token in _WORD_RE.findall(read_text(matcher.id())):
-            lowered = token.lower()
-            if lowered[:2] == term[:2] and analyze_word(lowered) == term:
-                forms[lowered] += 1
+        text = read_text(matcher.id())
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            tokens = starts.findall(lowered)
+        else:
+            tokens = [token.lower() for token in _WORD_RE.findall(text)
+                      if token.lower()[:2] == term[:2]]
+        for token in tokens:
+            if analyze_word(token) == term:
+                forms[token] += 1
         matcher.next()
     return forms
 
@@ -151,7 +181,7 @@ def suggest_surface(searcher, lexicon: Lexicon, word: str, maxdist: int,
     """Return the written word nearest a typed word within maxdist edits (of equals, the one
     whose stem most articles use) among the candidates' forms; None when there is none."""
     fieldname, typed = lexicon.fieldname, word.lower()
-    frequency = {term: searcher.doc_frequency(fieldname, term)
+    frequency = {term: lexicon.doc_frequency(term)
                  for term in candidate_stems(lexicon, typed, maxdist)}
     stems = sorted(frequency, key=lambda term: (-frequency[term], term))
     near = []

@@ -1,0 +1,150 @@
+"""The text snippets are drawn from: an article's body without page furniture lines
+("Advertisement", "Sign up for our newsletter", rules) and without the headline repeated
+at its start.
+"""
+from __future__ import annotations
+
+import re
+
+WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
+# Characters that IGNORECASE matches to an ASCII letter but str.lower() does not turn into
+# it (or turns into two characters): long s, Kelvin sign, dotless i, dotted capital I.
+CASE_SPECIALS = ("\u017f", "\u212a", "\u0131", "\u0130")
+
+
+# Lines that are the page around the article, not the article: a whole line of "Advertisement",
+# a wire's "Reuter", rules and ornaments; or a short line signing the reader up, asking to
+# follow or click, or stating copyright.
+_NOISE_LINE_RE = re.compile(
+    r"(?:advertisement:?|ad|reuters?|photo|close|story continued below|more on this\W*"
+    r"|read more:?|more:|\[pullquote\]|[\W_]+)", re.IGNORECASE)
+_NOISE_PHRASE_RE = re.compile(
+    r"\b(?:sign(?:ing)? up\b|signup\b|newsletters?\b|subscribe (?:to|now|here)\b"
+    r"|click here\b|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved"
+    r"|follow (?:us|@)|delivered to your inbox|continue reading\b|get the [\w ]{1,30} app\b"
+    r"|image copyright|opinions expressed|views expressed|contributed to this report"
+    r"|support [\w’' ]{1,30}journalism)", re.IGNORECASE)
+NOISE_LINE_WORDS = 30          # a longer line is text, whatever it says
+
+
+# What every match of _NOISE_PHRASE_RE holds, in lowercase: a line holding none of these
+# cannot match it. Found with str.find in the lowercased body, many times faster than
+# _NOISE_PHRASE_RE run on every line (or an alternation of the cues run once).
+_NOISE_CUES = ("sign", "newsletter", "subscribe ", "click here", "copyright", "©",
+               "all rights reserved", "follow ", "delivered to your inbox",
+               "continue reading", "get the ", "expressed", "contributed to this report",
+               "journalism")
+# A line _NOISE_LINE_RE matches that is longer than this either opens with a character
+# that is not a letter or digit, or with "more on this" (then only non-word characters).
+_NOISE_LINE_CHARS = len("story continued below")
+_MORE_ON_THIS_RE = re.compile(r"more on this", re.IGNORECASE)
+
+
+def _is_noise(line: str, cue: bool = True) -> bool:
+    """Tell whether a line is page furniture (see _NOISE_LINE_RE and _NOISE_PHRASE_RE);
+    cue=False: the line holds none of _NOISE_CUES, so the phrases need no search."""
+    line = line.strip()
+    if not line:
+        return False
+    # Only these lines can match _NOISE_LINE_RE (str.isalnum is re's \w but "_").
+    if (len(line) <= _NOISE_LINE_CHARS or not line[0].isalnum()
+            or (line[0] in "mM" and _MORE_ON_THIS_RE.match(line))):
+        if _NOISE_LINE_RE.fullmatch(line):
+            return True
+    return cue and (len(line.split()) <= NOISE_LINE_WORDS
+                    and bool(_NOISE_PHRASE_RE.search(line)))
+
+
+def _noise_cues(body: str, lowered: str) -> list[int] | None:
+    """Return where _NOISE_CUES start in the body (lowered: body.lower()), sorted, or None
+    when lowercasing could hide one (a character that IGNORECASE matches to a cue's letter
+    but lower() does not turn into it, or one lower() turns into two, moving the offsets)."""
+    if len(lowered) != len(body) or any(special in body for special in CASE_SPECIALS):
+        return None
+    cues = []
+    for cue in _NOISE_CUES:
+        index = lowered.find(cue)
+        while index >= 0:
+            cues.append(index)
+            index = lowered.find(cue, index + 1)
+    return sorted(cues)
+
+
+def passage_text(body: str, title: str | None = None) -> str:
+    """Return the text snippets are drawn from: the body without the headline repeated at
+    its start (the whole first line, or its opening words) and without page furniture lines.
+    """
+    return passage_text_lowered(body, title)[0]
+
+
+def passage_text_lowered(body: str, title: str | None = None) -> tuple[str, str | None]:
+    """Return passage_text and the same text lowercased (for make_snippets; lowering a long
+    text costs tens of µs), or None for it when lowercasing changes the text's length."""
+    lowered = body.lower()
+    ranges = kept_ranges(body, title, lowered)
+    text = "\n".join(body[start:end] for start, end in ranges)
+    stripped = text.strip()
+    if len(lowered) != len(body):
+        return stripped, None
+    # str.strip removes what str.isspace accepts, which lowercasing leaves as it is.
+    first = len(text) - len(text.lstrip())
+    return stripped, "\n".join(lowered[start:end] for start, end in ranges)[
+        first:first + len(stripped)]
+
+
+def kept_ranges(body: str, title: str | None = None,
+                lowered: str | None = None) -> list[tuple[int, int]]:
+    """Return the (start, end) ranges of the body that snippets may show, in order: its
+    lines but page furniture, the first one without the headline repeated at its start
+    (lowered: body.lower(), when the caller has it)."""
+    ranges = []
+    start = 0
+    cues = _noise_cues(body, body.lower() if lowered is None else lowered)
+    every = cues is None           # no cues found: every line is searched for the phrases
+    cues = cues or []
+    at = 0
+    for line in body.split("\n"):
+        end = start + len(line)
+        # A line where a cue starts may match a noise phrase (no cue holds a line break).
+        cue = every
+        while at < len(cues) and cues[at] < end:
+            at, cue = at + 1, True
+        if not _is_noise(line, cue):
+            ranges.append((start, end))
+        start = end + 1
+    words = WORD_RE.findall(title or "")
+    first = next((i for i, (s, e) in enumerate(ranges) if body[s:e].strip()), None)
+    if words and first is not None:
+        # The headline's words at the start of the first line, whatever lies between them.
+        line_start, line_end = ranges[first]
+        end = _heading_end(body[line_start:line_end], words)
+        if end:
+            ranges[first] = (line_start + end, line_end)
+    return ranges
+
+
+_NON_WORD_RE = re.compile(r"\W*")
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _heading_end(line: str, words: list[str]) -> int | None:
+    """Return where the headline's words, at the start of line, end (with the non-word
+    characters after them), whatever lies between them; None if the line does not open so.
+
+    The same as matching ``\\W*w1\\W+w2...wn(?!\\w)\\W*`` ignoring case, without compiling a
+    pattern per headline (that cost about a millisecond a hit, every title being new).
+    Each word starts and ends with a word character, so the separators cannot overlap them.
+    """
+    position = _NON_WORD_RE.match(line).end()
+    for number, word in enumerate(words):
+        if number:
+            separator = _NON_WORD_RE.match(line, position).end()
+            if separator == position:
+                return None
+            position = separator
+        if line[position:position + len(word)].lower() != word.lower():
+            return None
+        position += len(word)
+    if _WORD_CHAR_RE.match(line, position):
+        return None
+    return _NON_WORD_RE.match(line, position).end()
