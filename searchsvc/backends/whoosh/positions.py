@@ -100,10 +100,10 @@ def read_positions(searcher: Searcher, fieldname: str, text: str, docs: np.ndarr
             if keep.size:
                 doc_parts.append(ids[keep] + offset)
                 values.extend(block_values[i] for i in keep.tolist())
-    if doc_parts:
-        keys.append(decode_positions(values, np.concatenate(doc_parts)))
-    if not keys:
-        return np.empty(0, dtype=np.int64)
+    if not doc_parts:
+        # Segments come in docnum order and each segment's arrays in key order: sorted.
+        return np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+    keys.append(decode_positions(values, np.concatenate(doc_parts)))
     merged = np.concatenate(keys)
     merged.sort()
     return merged

@@ -151,22 +151,42 @@ class SegmentArrays:
         start, count, positions_at = span
         docs = self._docs[start:start + count]
         freqs = self._freqs[start:start + count].astype(np.int64)
-        chosen = np.flatnonzero(contains(wanted, docs))
-        firsts = positions_at + np.cumsum(freqs) - freqs
-        counts = freqs[chosen]
-        total = int(counts.sum())
-        if positions_at + int(freqs.sum()) > self._positions.size:
+        # The wanted documents are usually few: look them up in the long list, not it in them.
+        chosen = np.searchsorted(docs, wanted)
+        chosen = chosen[chosen < docs.size]
+        chosen = chosen[contains(wanted, docs[chosen])]
+        ends = positions_at + np.cumsum(freqs)
+        if count and int(ends[-1]) > self._positions.size:
             return None         # a torn or foreign file: read the old way
+        counts = freqs[chosen]
+        firsts = ends[chosen] - counts
+        total = int(counts.sum())
         # The positions of each chosen posting: firsts[i] .. firsts[i] + counts[i] - 1.
         steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        at = np.repeat(firsts[chosen], counts) + steps
+        at = np.repeat(firsts, counts) + steps
         return np.repeat(docs[chosen].astype(np.int64), counts), self._positions[at].astype(np.int64)
+
+
+# contains() marks values in a bitmap instead of binary searches when both arrays are long
+# and the values are dense (document numbers, not position keys): linear, and about ten times
+# faster than searching hundreds of thousands of values in as many.
+BITMAP_MIN_WANTED = 4096
+BITMAP_MAX_SPREAD = 16          # the largest value at most this many times the values held
 
 
 def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Return, for each wanted value, whether it is in sorted_values (a sorted array)."""
     if not sorted_values.size:
         return np.zeros(wanted.size, dtype=bool)
+    largest = int(sorted_values[-1])
+    if (wanted.size >= BITMAP_MIN_WANTED and sorted_values[0] >= 0
+            and largest <= BITMAP_MAX_SPREAD * (sorted_values.size + wanted.size)):
+        marked = np.zeros(largest + 1, dtype=bool)
+        marked[sorted_values] = True
+        found = np.zeros(wanted.size, dtype=bool)
+        inside = (wanted >= 0) & (wanted <= largest)
+        found[inside] = marked[wanted[inside]]
+        return found
     found = np.searchsorted(sorted_values, wanted)
     found[found == sorted_values.size] = 0
     return sorted_values[found] == wanted

@@ -41,7 +41,7 @@ from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, r
 
 # Bytes of decoded postings a worker keeps (16 a posting: docnum and score). Each serving
 # process has its own cache; a miss costs about a microsecond a posting.
-CACHE_BYTES = 160 * 2 ** 20
+CACHE_BYTES = 64 * 2 ** 20
 DENSE_OR_FRACTION = 16         # OR into a per-document array beyond 1/16 of the index
 
 
@@ -339,9 +339,10 @@ class QueryEvaluator:
         terms = [self.cache.term(self.searcher, fieldname, word) for word in words]
         if any(not term.docs.size for term in terms):
             return nothing
-        # Only documents holding every word can hold the phrase.
-        common = terms[0].docs
-        for term in terms[1:]:
+        # Only documents holding every word can hold the phrase (the rarest word first).
+        by_size = sorted(terms, key=lambda term: term.docs.size)
+        common = by_size[0].docs
+        for term in by_size[1:]:
             common = common[contains(term.docs, common)]
         if not common.size:
             return nothing
