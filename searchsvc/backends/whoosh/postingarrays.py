@@ -151,7 +151,9 @@ class SegmentArrays:
         start, count, positions_at = span
         docs = self._docs[start:start + count]
         freqs = self._freqs[start:start + count].astype(np.int64)
-        # The wanted documents are usually few: look them up in the long list, not it in them.
+        # The wanted documents are usually few: look them up in the long list, not it in them
+        # (as uint32, the list's own type: searchsorted would copy the list to another).
+        wanted = wanted.astype(np.uint32)
         chosen = np.searchsorted(docs, wanted)
         chosen = chosen[chosen < docs.size]
         chosen = chosen[contains(wanted, docs[chosen])]
