@@ -179,6 +179,18 @@ def test_segment_arrays_that_do_not_fit_together_are_not_used(tmp_path):
     assert SegmentArrays.open(tmp_path, "MAIN_missing") is None
 
 
+@pytest.mark.parametrize("spread", [3, 40, 2 ** 40], ids=["dense", "sparse", "position-keys"])
+def test_contains_agrees_with_isin_on_long_lists(spread):
+    # Long, dense lists take the bitmap; sparse ones and position keys the binary search.
+    rng = np.random.default_rng(spread)
+    values = np.unique(rng.integers(0, 20_000 * spread, 20_000))
+    edges = [values[0], values[-1], values[-1] + 1, -1]
+    wanted = np.concatenate([rng.choice(values, 3_000), edges,
+                             rng.integers(-5, 20_000 * spread + 5, 3_000)])
+    assert np.array_equal(contains(values, wanted), np.isin(wanted, values))
+    assert not contains(values[:0], wanted).any()
+
+
 def test_search_ranks_by_whoosh_scores_with_docnum_ties(generated_index, registry):
     handle, service = _services(generated_index, registry)
     searcher, _, generation = handle.searcher()
