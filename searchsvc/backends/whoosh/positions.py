@@ -70,7 +70,7 @@ def read_positions(searcher: Searcher, fieldname: str, text: str, docs: np.ndarr
     doc_parts: list[np.ndarray] = []
     values: list[bytes] = []
     keys: list[np.ndarray] = []
-    tbytes = None
+    tbytes = searcher.schema[fieldname].to_bytes(text) if arrays is not None else None
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         first, last = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
@@ -79,8 +79,6 @@ def read_positions(searcher: Searcher, fieldname: str, text: str, docs: np.ndarr
             continue
         segment_arrays = arrays(reader) if arrays is not None else None
         if segment_arrays is not None:
-            if tbytes is None:
-                tbytes = searcher.schema[fieldname].to_bytes(text)
             found = segment_arrays.positions(fieldname, tbytes, local)
             if found is not None:
                 keys.append(((found[0] + offset) << POSITION_BITS) | found[1])

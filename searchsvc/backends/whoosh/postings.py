@@ -93,14 +93,15 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
     doc_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
     values: list[bytes] = []
-    tbytes = None
+    if with_values:
+        arrays = None           # the arrays hold no Whoosh values
+    if arrays is not None:
+        field = searcher.schema[fieldname]
+        tbytes = field.to_bytes(text)
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        segment_arrays = arrays(reader) if arrays is not None and not with_values else None
+        segment_arrays = arrays(reader) if arrays is not None else None
         if segment_arrays is not None:
-            field = searcher.schema[fieldname]
-            if tbytes is None:
-                tbytes = field.to_bytes(text)
             found = segment_arrays.postings(fieldname, tbytes)
             if found is not None:
                 doc_parts.append(found[0].astype(np.int64) + offset)
