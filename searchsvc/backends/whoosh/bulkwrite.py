@@ -6,8 +6,10 @@ posting and hands postings to the codec one call at a time. For a fresh segment 
 one go none of that is needed: postings arrive in docnum order, so grouping them by term in
 memory leaves each posting list already sorted, and the codec's blocks can be filled a
 block (not a posting) at a time. Readers see the index SegmentWriter would write (the tests
-compare every term, statistic, posting and stored field); the bytes differ only in that small
-posting blocks are stored uncompressed and the others compressed at zlib level 1.
+compare every term, statistic, posting and stored field); the bytes differ in that small
+posting blocks are stored uncompressed and the others compressed at zlib level 1, and that
+in an index folder long posting lists are written only as posting arrays (ArrayCodec,
+arraycodec.py, gives Whoosh their postings from those).
 """
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ import zlib
 from array import array
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from .arraycodec import ArrayCodec, write_array_only_term
 from .postingarrays import SegmentArraysWriter
 
 # Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
@@ -50,7 +54,7 @@ class BulkSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix, **kwargs):
-        kwargs.setdefault("codec", W3Codec(compression=COMPRESSION_LEVEL))
+        kwargs.setdefault("codec", ArrayCodec(compression=COMPRESSION_LEVEL))
         super().__init__(ix, **kwargs)
         # fieldname -> {term bytes: (docnums, weights, encoded values)}
         self._terms: dict[str, dict[bytes, tuple[array, array, list]]] = {}
@@ -94,8 +98,7 @@ class BulkSegmentWriter(SegmentWriter):
                         positions = term_positions(value)
                         self.postings += len(positions)
                         length = _add_positions(terms, docnum, positions,
-                                                field.format.field_boost, boost,
-                                                field.encode_positions)
+                                                field.format.field_boost, boost)
                     else:
                         length = _add_postings(self, terms, docnum, field, value, boost)
                     if field.scorable:
@@ -138,14 +141,26 @@ class BulkSegmentWriter(SegmentWriter):
                 lengths.extend([0] * (self.docnum - len(lengths)))
             terms = self._terms.pop(fieldname)   # free each field's postings once written
             fieldwriter.start_field(fieldname, fieldobj)
+            # Lists the arrays hold with their positions need no W3 blocks (arraycodec.py)
+            # where the codec can give Whoosh their values back from the arrays.
+            arrays_only = (arrays is not None and fieldobj.scorable
+                           and isinstance(self.codec, ArrayCodec)
+                           and type(fieldobj.format) is Positions)
+            encode = getattr(fieldobj, "encode_positions", None)
             for tbytes in sorted(terms):
                 docnums, weights, values, positions = terms[tbytes]
+                held = (arrays is not None and fieldobj.scorable
+                        and arrays.add(fieldname, tbytes, docnums, weights,
+                                       fieldobj.format.field_boost, positions))
+                if held and arrays_only:
+                    write_array_only_term(fieldwriter, tbytes, docnums, weights, lengths,
+                                          self.codec._blocklimit)
+                    continue
+                if positions is not None:   # values kept as counts: encoded only now
+                    values = _encoded_values(values, positions, encode)
                 fieldwriter.start_term(tbytes)
                 _fill_postings(fieldwriter._postwriter, docnums, weights, values, lengths)
                 fieldwriter.finish_term()
-                if arrays is not None and fieldobj.scorable:
-                    arrays.add(fieldname, tbytes, docnums, weights,
-                               fieldobj.format.field_boost, positions)
             fieldwriter.finish_field()
         fieldwriter.close()
         if arrays is not None:
@@ -162,31 +177,45 @@ class BulkSegmentWriter(SegmentWriter):
 
 
 def _add_positions(terms: dict, docnum: int, positions: dict[bytes, list[int]],
-                   field_boost: float, boost: float, encode) -> int:
+                   field_boost: float, boost: float) -> int:
     """Add a document's postings from {term bytes: positions}; return the field's length.
 
-    The weight is computed in the order index() and _add_postings() compute it.
+    The weight is computed in the order index() and _add_postings() compute it. Each
+    posting's count of positions is kept instead of its encoded value: most postings
+    belong to long lists, which are written as arrays only, and the values of the others
+    are encoded at the flush (_encoded_values).
     """
     length = 0
-    single = _SINGLE_POSITION_VALUES.setdefault(encode, {})
     for tbytes, term_positions in positions.items():
         count = len(term_positions)
         length += count
         lists = terms.get(tbytes)
         if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), [], array("I"))
+            lists = terms[tbytes] = (array("I"), array("f"), array("I"), array("I"))
         lists[0].append(docnum)
         lists[1].append(count * field_boost * boost)
-        lists[3].extend(term_positions)     # for the posting arrays
-        # Most postings have one position, whose encodings repeat: made once and shared.
-        if count == 1:
-            value = single.get(term_positions[0])
-            if value is None:
-                value = single[term_positions[0]] = encode(term_positions)
-        else:
-            value = encode(term_positions)
-        lists[2].append(value)
+        lists[2].append(count)
+        lists[3].extend(term_positions)
     return length
+
+
+def _encoded_values(counts: array, positions: array, encode) -> list[bytes]:
+    """Return each posting's value, its positions encoded as the field's format does."""
+    values = []
+    single = _SINGLE_POSITION_VALUES.setdefault(encode, {})
+    at = 0
+    for count in counts:
+        if count == 1:
+            # Most postings have one position, whose encodings repeat: made once, shared.
+            position = positions[at]
+            value = single.get(position)
+            if value is None:
+                value = single[position] = encode([position])
+        else:
+            value = encode(positions[at:at + count].tolist())
+        values.append(value)
+        at += count
+    return values
 
 
 # encode function -> {position: encode([position])}

@@ -51,20 +51,22 @@ class SegmentArraysWriter:
         self._positions_written = 0
 
     def add(self, fieldname: str, tbytes: bytes, docnums: array, weights: array,
-            field_boost: float, positions: array | None = None) -> None:
+            field_boost: float, positions: array | None = None) -> bool:
         """Keep a term's postings if the list is long enough and its weights are its
-        frequencies times the field's boost; its positions (all postings', in turn) if given."""
+        frequencies times the field's boost; its positions (all postings', in turn) if given.
+
+        Return whether the postings and their positions were kept."""
         count = len(docnums)
         if count < self._min_postings or not tbytes or b"\0" in tbytes:
-            return
+            return False
         key = _key(fieldname, tbytes)
         if len(key) > MAX_KEY_BYTES:
-            return
+            return False
         weights = np.asarray(weights, dtype=np.float64)
         freqs = weights / field_boost
         if (freqs.max() > MAX_FREQ or not np.array_equal(freqs, np.floor(freqs))
                 or not np.array_equal(np.floor(freqs) * field_boost, weights)):
-            return
+            return False
         freqs = freqs.astype("<u2")
         docs_file, freqs_file, positions_file = self._files
         docs_file.write(np.asarray(docnums, dtype="<u4").tobytes())
@@ -77,6 +79,7 @@ class SegmentArraysWriter:
         self._keys.append(key)
         self._spans.append((self._written, count, positions_at))
         self._written += count
+        return positions_at >= 0
 
     def close(self) -> None:
         """Write the term table (last: readers take a segment's arrays only when it exists)."""
@@ -140,6 +143,20 @@ class SegmentArrays:
             return None
         start, count, _ = span
         return self._docs[start:start + count], self._freqs[start:start + count]
+
+    def term_postings(self, fieldname: str, tbytes: bytes
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Return a term's document numbers, frequencies and all its postings' positions
+        (in turn), or None if the arrays do not hold them."""
+        span = self._span(fieldname, tbytes)
+        if span is None or span[2] < 0:
+            return None
+        start, count, positions_at = span
+        freqs = self._freqs[start:start + count]
+        end = positions_at + int(freqs.sum(dtype=np.int64))
+        if end > self._positions.size:
+            return None
+        return self._docs[start:start + count], freqs, self._positions[positions_at:end]
 
     def positions(self, fieldname: str, tbytes: bytes, wanted: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray] | None:
