@@ -6,7 +6,7 @@ import shutil
 import pytest
 from whoosh import index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.writing import SegmentWriter
 
 from searchsvc.backends.whoosh.arraycodec import ARRAYS_ONLY, ArrayCodec
@@ -120,6 +120,26 @@ def test_every_term_reads_as_whoosh_wrote_it(built):
     # Deletions were applied, and the long lists were read (several blocks' worth).
     assert stock.doc_count() < stock.doc_count_all()
     assert max(len(value[-1]) for value in found.values()) > 128
+
+
+def test_blocks_hold_plain_python_numbers(built):
+    # Values compare equal to numpy scalars too; the pickled blocks must hold Python's own.
+    _, bulk, _ = built
+    kinds = set()
+    with bulk.searcher() as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            for term in reader.all_terms():
+                matcher = reader.postings(*term)
+                matcher = getattr(matcher, "child", matcher)     # deletions' filter
+                if isinstance(matcher, W3LeafMatcher):
+                    matcher._read_data()
+                    ids, weights, values = matcher._data
+                    kinds.update(map(type, ids))
+                    kinds.update(map(type, weights if isinstance(weights, tuple)
+                                     else [weights or 1.0]))
+                    kinds.update(map(type, values or ()))
+    assert kinds == {int, float, bytes}
 
 
 def _scored(ix, query, limit=None):

@@ -10,12 +10,13 @@ from whoosh.writing import SegmentWriter
 from whoosh.formats import Positions
 
 from searchsvc.backends.whoosh.analysis import (english_analyzer, english_term_byte_positions,
-                                                english_term_positions)
+                                                english_term_numbers, english_term_positions)
 from searchsvc.backends.whoosh.bulkwrite import BulkSegmentWriter, ParallelWriter
 from searchsvc.ingest.corpus import Article, CorpusReader
 from searchsvc.backends.whoosh.indexer import article_document, content_hash
 from searchsvc.outlets import OutletRegistry
 from searchsvc.backends.whoosh.schema import build_schema
+from searchsvc.backends.whoosh.textpostings import TextPostings
 
 TEXTS = [
     "",
@@ -54,6 +55,25 @@ def test_term_bytes_are_the_terms_encoded(text):
     expected = {term.encode("utf-8"): positions
                 for term, positions in reference_positions(text).items()}
     assert english_term_byte_positions(text) == expected
+
+
+def test_term_numbers_grouped_by_term_give_the_analyzers_postings():
+    held = TextPostings()
+    for docnum, text in enumerate(TEXTS):
+        assert held.add(docnum, english_term_numbers(text)) == sum(
+            map(len, english_term_byte_positions(text).values()))
+    expected = defaultdict(list)
+    for docnum, text in enumerate(TEXTS):
+        for tbytes, positions in english_term_byte_positions(text).items():
+            expected[tbytes].append((docnum, len(positions) * 2.0, positions))
+    grouped = {}
+    for tbytes, docnums, weights, counts, positions in held.terms(2.0):
+        positions = iter(positions.tolist())
+        grouped[tbytes] = [(docnum, weight, [next(positions) for _ in range(count)])
+                           for docnum, weight, count in zip(docnums, weights, counts.tolist())]
+        assert next(positions, None) is None
+    assert list(grouped) == sorted(expected)      # in term order, as the codec wants them
+    assert grouped == expected
 
 
 @pytest.mark.parametrize("positions", [[0], [7], [300], [70000], [0, 1], [3, 17, 18, 4000],

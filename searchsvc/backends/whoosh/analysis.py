@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
@@ -103,6 +104,31 @@ class _TermBytesCache(dict):
 
 
 _term_bytes_of = _TermBytesCache()
+
+
+class _TermNumberCache(dict):
+    """Raw token -> the number of its term's bytes in TERM_BYTES (0: stopped), on demand."""
+
+    def __missing__(self, token: str) -> int:
+        tbytes = _term_bytes_of[token]
+        number = _term_numbers.get(tbytes)
+        if number is None:
+            number = _term_numbers[tbytes] = len(TERM_BYTES)
+            TERM_BYTES.append(tbytes)
+        self[token] = number
+        return number
+
+
+# Every term this process has numbered, by number; 0 stands for a stop word. Numbers are
+# this process's own: a bulk writer turns them back into bytes before writing anything.
+TERM_BYTES: list[bytes] = [b""]
+_term_numbers: dict[bytes, int] = {b"": 0}
+_term_number_of = _TermNumberCache()
+
+
+def english_term_numbers(text: str) -> array:
+    """Return the number of each token's term (its bytes TERM_BYTES[n]; 0 if stopped), in order."""
+    return array("I", map(_term_number_of.__getitem__, _TOKEN_RE.findall(text)))
 
 
 def english_term_positions(text: str) -> dict[str, list[int]]:

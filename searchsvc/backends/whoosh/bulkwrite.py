@@ -30,6 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from .arraycodec import ArrayCodec, write_array_only_term
 from .postingarrays import SegmentArraysWriter
+from .textpostings import TextPostings
 
 # Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
 MIN_COMPRESSED_BYTES = 256
@@ -56,8 +57,9 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", ArrayCodec(compression=COMPRESSION_LEVEL))
         super().__init__(ix, **kwargs)
-        # fieldname -> {term bytes: (docnums, weights, encoded values)}
-        self._terms: dict[str, dict[bytes, tuple[array, array, list]]] = {}
+        # fieldname -> TextPostings (EnglishText) or {term bytes: (docnums, weights,
+        # encoded values, None)}
+        self._terms: dict[str, TextPostings | dict[bytes, tuple[array, array, list, None]]] = {}
         # fieldname -> field length of each docnum (0 where absent), for scorable fields
         self._lengths: dict[str, array] = {}
         # Postings held in memory, which is what a worker's memory grows with.
@@ -89,17 +91,17 @@ class BulkSegmentWriter(SegmentWriter):
                     if boost != 1.0:
                         self._unboosted = False
                     terms = self._terms.get(fieldname)
-                    if terms is None:
-                        terms = self._terms[fieldname] = {}
-                    # EnglishText gives its terms' positions directly, which saves a
-                    # generator and a tuple per posting (index() yields the same postings).
-                    term_positions = getattr(field, "term_positions", None)
-                    if term_positions is not None and isinstance(value, str):
-                        positions = term_positions(value)
-                        self.postings += len(positions)
-                        length = _add_positions(terms, docnum, positions,
-                                                field.format.field_boost, boost)
+                    # EnglishText numbers its tokens' terms directly; they are grouped by
+                    # term when the segment is written (index() yields the same postings).
+                    term_numbers = getattr(field, "term_numbers", None)
+                    if term_numbers is not None:
+                        if terms is None:
+                            terms = self._terms[fieldname] = TextPostings()
+                        length = terms.add(docnum, term_numbers(value), boost)
+                        self.postings += length     # tokens: at least its postings
                     else:
+                        if terms is None:
+                            terms = self._terms[fieldname] = {}
                         length = _add_postings(self, terms, docnum, field, value, boost)
                     if field.scorable:
                         lengths = self._lengths.get(fieldname)
@@ -147,8 +149,11 @@ class BulkSegmentWriter(SegmentWriter):
                            and isinstance(self.codec, ArrayCodec)
                            and type(fieldobj.format) is Positions)
             encode = getattr(fieldobj, "encode_positions", None)
-            for tbytes in sorted(terms):
-                docnums, weights, values, positions = terms[tbytes]
+            if isinstance(terms, TextPostings):
+                items = terms.terms(fieldobj.format.field_boost)
+            else:
+                items = ((tbytes, *terms[tbytes]) for tbytes in sorted(terms))
+            for tbytes, docnums, weights, values, positions in items:
                 held = (arrays is not None and fieldobj.scorable
                         and arrays.add(fieldname, tbytes, docnums, weights,
                                        fieldobj.format.field_boost, positions))
@@ -156,7 +161,7 @@ class BulkSegmentWriter(SegmentWriter):
                     write_array_only_term(fieldwriter, tbytes, docnums, weights, lengths,
                                           self.codec._blocklimit)
                     continue
-                if positions is not None:   # values kept as counts: encoded only now
+                if positions is not None:   # counts and positions: values encoded only now
                     values = _encoded_values(values, positions, encode)
                 fieldwriter.start_term(tbytes)
                 _fill_postings(fieldwriter._postwriter, docnums, weights, values, lengths)
@@ -176,31 +181,12 @@ class BulkSegmentWriter(SegmentWriter):
                                    min_postings=getattr(self.codec, "_blocklimit", 128) + 1)
 
 
-def _add_positions(terms: dict, docnum: int, positions: dict[bytes, list[int]],
-                   field_boost: float, boost: float) -> int:
-    """Add a document's postings from {term bytes: positions}; return the field's length.
+def _encoded_values(counts, positions, encode) -> list[bytes]:
+    """Return each posting's value, its positions encoded as the field's format does.
 
-    The weight is computed in the order index() and _add_postings() compute it. Each
-    posting's count of positions is kept instead of its encoded value: most postings
-    belong to long lists, which are written as arrays only, and the values of the others
-    are encoded at the flush (_encoded_values).
+    counts: each posting's number of positions; positions: all of them, posting after posting.
     """
-    length = 0
-    for tbytes, term_positions in positions.items():
-        count = len(term_positions)
-        length += count
-        lists = terms.get(tbytes)
-        if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), array("I"), array("I"))
-        lists[0].append(docnum)
-        lists[1].append(count * field_boost * boost)
-        lists[2].append(count)
-        lists[3].extend(term_positions)
-    return length
-
-
-def _encoded_values(counts: array, positions: array, encode) -> list[bytes]:
-    """Return each posting's value, its positions encoded as the field's format does."""
+    counts, positions = counts.tolist(), positions.tolist()
     values = []
     single = _SINGLE_POSITION_VALUES.setdefault(encode, {})
     at = 0
@@ -212,7 +198,7 @@ def _encoded_values(counts: array, positions: array, encode) -> list[bytes]:
             if value is None:
                 value = single[position] = encode([position])
         else:
-            value = encode(positions[at:at + count].tolist())
+            value = encode(positions[at:at + count])
         values.append(value)
         at += count
     return values

@@ -1,6 +1,7 @@
 """The Whoosh schema of an article index, defined once, by name."""
 from __future__ import annotations
 
+from array import array
 from operator import sub
 from pickle import dumps
 from typing import Callable
@@ -10,7 +11,8 @@ from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
-from .analysis import english_analyzer, english_term_byte_positions, name_analyzer
+from .analysis import (english_analyzer, english_term_byte_positions, english_term_numbers,
+                       name_analyzer)
 
 TITLE_BOOST = 2.0
 UNKNOWN_YEAR = 0          # the year column's value for an unknown date; shown as "unknown"
@@ -37,9 +39,9 @@ class EnglishText(TEXT):
             count = len(positions)
             yield term, count, count * boost, encode(positions)
 
-    def term_positions(self, value: str) -> dict[bytes, list[int]]:
-        """Return {term bytes: positions} of a string value, what index() encodes."""
-        return english_term_byte_positions(value)
+    def term_numbers(self, value: str) -> array:
+        """Return the term number of each token of a string value (analysis.TERM_BYTES)."""
+        return english_term_numbers(value)
 
     @property
     def encode_positions(self) -> Callable[[list[int]], bytes]:
