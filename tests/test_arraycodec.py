@@ -122,14 +122,21 @@ def test_every_term_reads_as_whoosh_wrote_it(built):
     assert max(len(value[-1]) for value in found.values()) > 128
 
 
-def test_blocks_hold_plain_python_numbers(built):
+def test_blocks_and_inlined_lists_hold_plain_python_numbers(built):
     # Values compare equal to numpy scalars too; the pickled blocks must hold Python's own.
     _, bulk, _ = built
     kinds = set()
+    inlined = 0
     with bulk.searcher() as searcher:
         for leaf, _ in searcher.leaf_searchers():
             reader = leaf.reader()
             for term in reader.all_terms():
+                info = reader.term_info(*term)
+                if info.is_inlined():       # short lists with positions: in the term table
+                    inlined += 1
+                    for part in info.inlined_postings():
+                        kinds.update(map(type, part))
+                    continue
                 matcher = reader.postings(*term)
                 matcher = getattr(matcher, "child", matcher)     # deletions' filter
                 if isinstance(matcher, W3LeafMatcher):
@@ -140,6 +147,7 @@ def test_blocks_hold_plain_python_numbers(built):
                                      else [weights or 1.0]))
                     kinds.update(map(type, values or ()))
     assert kinds == {int, float, bytes}
+    assert inlined >= 10
 
 
 def _scored(ix, query, limit=None):
