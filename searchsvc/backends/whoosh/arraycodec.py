@@ -17,8 +17,6 @@ an index, open with W3Codec as before.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo, W3TermsReader
 from whoosh.matching.mcore import ListMatcher
@@ -69,33 +67,56 @@ class ArrayTermsReader(W3TermsReader):
 
 
 class ArrayMatcher(ListMatcher):
-    """A ListMatcher over a term's posting arrays: ids, weights, values encoded on demand.
+    """A ListMatcher over a term's posting arrays, reading a posting only when asked for it.
 
-    The whole list is one block for Whoosh's quality checks (a bound no tighter than the
-    W3 blocks', so no fewer documents are scored); the largest weight is the term info's.
+    Nothing is decoded up front: a caller that reads a few postings of a list of a million
+    (did-you-mean reads the first documents of common words) pays for those few. Weights
+    are frequency x the field's boost, the float32 value W3 stores (the writer checked it).
+    The whole list is one block for Whoosh's quality checks (a bound no tighter than the W3
+    blocks', so no fewer documents are scored); its largest weight is the term info's.
     """
+
+    def __init__(self, docs: np.ndarray, freqs: np.ndarray, values, format_, scorer=None,
+                 term=None, terminfo=None, position: int = 0) -> None:
+        super().__init__(docs, None, values, format_, scorer=scorer, position=position,
+                         term=term, terminfo=terminfo)
+        self._freqs = freqs
+        self._boost = format_.field_boost
 
     @classmethod
     def from_arrays(cls, docs: np.ndarray, freqs: np.ndarray, positions: np.ndarray,
                     format_, scorer=None, term=None, terminfo=None) -> "ArrayMatcher":
-        """Return a matcher of the postings with weights frequency x the field's boost."""
-        weights = (freqs.astype(np.float64) * format_.field_boost).tolist()
-        values = EncodedPositions(freqs, positions, format_.encode)
-        return cls(docs.tolist(), weights, values, format_, scorer=scorer, term=term,
-                   terminfo=terminfo)
+        """Return a matcher of the postings, their values encoded as format_ encodes them."""
+        return cls(docs, freqs, EncodedPositions(freqs, positions, format_.encode), format_,
+                   scorer=scorer, term=term, terminfo=terminfo)
 
     def copy(self):
-        """Return a copy at the same place (ListMatcher's drops the term and term info)."""
-        return self.__class__(self._ids, self._weights, self._values, self._format,
-                              self._scorer, self._i, self._all_weights, self._term,
-                              self._terminfo)
+        """Return a copy at the same place."""
+        return self.__class__(self._ids, self._freqs, self._values, self._format,
+                              self._scorer, self._term, self._terminfo, self._i)
+
+    def id(self):
+        """Return the current document number."""
+        return int(self._ids[self._i])
+
+    def all_ids(self):
+        """Return an iterator of every document number, as ListMatcher does."""
+        return iter(self._ids.tolist())
+
+    def all_items(self):
+        """Return (document number, value) pairs of every posting."""
+        return zip(self._ids.tolist(), self._values)
+
+    def weight(self):
+        """Return the current posting's weight."""
+        return float(self._freqs[self._i]) * self._boost
 
     def skip_to(self, id):
         """Move to the first posting at or after document `id` (a binary search)."""
-        if self.is_active() and id > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id, self._i)
-        elif not self.is_active():
+        if not self.is_active():
             super().skip_to(id)     # raises ReadTooFar as Whoosh's matchers do
+        elif id > self._ids[self._i]:
+            self._i = int(np.searchsorted(self._ids, id))
 
     def block_max_weight(self):
         """Return the list's largest weight (the term info holds it: no scan per call)."""
