@@ -7,7 +7,7 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from searchsvc.query import tree as t
@@ -108,6 +108,8 @@ SYNTAX_TOKENS = st.sampled_from(['"', "(", ")", "[", "]", "{", "}", "*", "?", "~
                  st.lists(SYNTAX_TOKENS, max_size=40).map("".join),
                  st.lists(st.one_of(SYNTAX_TOKENS, st.text(max_size=5)),
                           max_size=30).map(" ".join)))
+@example("TITLE:()")     # a bracket after a field name (was an AttributeError)
+@example("title:(a OR b) x")
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_query_reader_reads_any_text_into_a_tree_or_nothing(text):
     reading = QueryReader(Synonyms([("myanmar", "burma")]), max_length=200).read(text)

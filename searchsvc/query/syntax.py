@@ -165,6 +165,8 @@ def _field_value(text: str, position: int, field: str, sign: str | None
         return Clause("word", match.group(2), field=field, sign=sign,
                       comparison=match.group(1)), match.end()
     match = _VALUE_RE.match(text, position)
+    if not match:       # a bracket right after 'field:' ("title:(a b)")
+        raise ReadError(f"a bracket after '{field}:'")
     return _word(match.group(0), field, sign), match.end()
 
 
