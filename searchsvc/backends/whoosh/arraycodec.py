@@ -13,7 +13,8 @@ writer would have written.
 
 Whoosh records a segment's codec in the index's table of contents (the pickled segment
 holds it), so indexes written before this codec, or segments Whoosh's own writer adds to
-an index, open with W3Codec as before.
+an index, open with W3Codec as before; and every index written since names this module and
+class: moving or renaming them would make those indexes fail to open.
 """
 from __future__ import annotations
 

@@ -10,10 +10,10 @@ it is and where its positions start. Readers map the files (the operating system
 pages among all serving processes and reads them on demand), find a term by binary search,
 and get its postings and positions as array slices without decoding anything.
 
-The arrays hold the same postings Whoosh's files hold; they are an addition, not a
-replacement: Whoosh still reads its own files for everything else (wildcards, other
-weightings), and a segment without arrays (written by Whoosh's own writer, by an older build,
-or with per-document boosts) is read the old way. A posting's weight is its frequency times
+A list kept here with its positions is not written to Whoosh's own files at all: the
+segment's codec (arraycodec.py) gives Whoosh's readers (wildcards, other weightings, merges)
+its postings from these arrays. A segment without arrays (written by Whoosh's own writer, by
+an older build, or with per-document boosts) is read the old way. A posting's weight is its frequency times
 the field's boost; a term whose weights are not that (or not whole counts below 65,536) is
 left out and read the old way too.
 """
