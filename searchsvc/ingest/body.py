@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .pagetree import clean
+from .pagetree import clean, fold, parse_tree
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,21 @@ def fallback_body(tree: HtmlElement) -> str:
 
 
 _SHARE_HINT = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social-(?:links|buttons|media|share)|newsletter-signup|"
-    r"related-(?:links|articles|stories|posts|content))(?:$|[\s_-])",
-    re.IGNORECASE)
+    r"\b(?:share|sharing|social (?:links|buttons|media|share)|newsletter signup|"
+    r"related (?:links|articles|stories|posts|content))\b")
+
+
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def class_words(element: HtmlElement) -> str:
+    """Return the words of an element's class and id, lowercased, one space apart.
+
+    Class names are written in kebab, snake or camel case ("related-stories",
+    "related_stories", "relatedStories"); all three name the same thing.
+    """
+    hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return " ".join(word.lower() for word in _CLASS_WORD.findall(hint))
 
 
 def strip_boilerplate_blocks(tree: HtmlElement) -> None:
@@ -63,8 +76,8 @@ def strip_boilerplate_blocks(tree: HtmlElement) -> None:
     for element in list(body.iter()):
         if not isinstance(element.tag, str) or element.tag in ("body", "article", "main"):
             continue
-        hint = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if (hint.strip() and _SHARE_HINT.search(hint) and element.getparent() is not None
+        hint = class_words(element)
+        if (hint and _SHARE_HINT.search(hint) and element.getparent() is not None
                 and len(element.text_content()) < 0.5 * total):
             element.drop_tree()
 
@@ -211,6 +224,48 @@ def lift_header_intro(tree: HtmlElement) -> None:
             else:
                 anchor.addnext(intro)
             anchor = intro
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """Return the text without a first line that is the article's headline.
+
+    The headline is the article's title, not its text; an extractor reading the article's
+    container takes the <h1> along, sometimes with the kicker or section label beside it.
+    """
+    first, _, rest = text.partition("\n")
+    line, headline = fold(first), fold(title)
+    if headline and rest.strip() and (line == headline or (
+            line.startswith(headline) or line.endswith(headline))
+            and len(line) <= len(headline) + 40):
+        return rest.lstrip()
+    return text
+
+
+def stated_body(value: object) -> str:
+    """Return the text of a JSON-LD articleBody, paragraphs kept (it may be written as HTML)."""
+    text = value if isinstance(value, str) else ""
+    if "<" not in text:
+        return "\n".join(line for line in map(clean, text.splitlines()) if line)
+    tree = parse_tree(f"<html><body>{text}</body></html>")
+    if tree is None:
+        return ""
+    blocks = [clean(block.text_content()) for block in
+              tree.iter("p", "li", "h2", "h3", "h4", "blockquote", "pre")]
+    return "\n".join(block for block in blocks if block) or clean(tree.text_content()) or ""
+
+
+def more_of_the_stated_body(text: str, stated: str) -> bool:
+    """Tell whether the article's stated text (JSON-LD articleBody) holds more of the article
+    than the extracted one: fifty words at least, of which the extracted text misses half.
+
+    A page that writes its text with a script shows a reader little in its markup; its
+    articleBody, the text the publisher states for the article, is then the better source.
+    """
+    stated_words = Counter(fold(stated).split())
+    if sum(stated_words.values()) < 50:
+        return False
+    found = stated_words & Counter(fold(text).split())
+    return sum(found.values()) < 0.5 * sum(stated_words.values())
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None):

@@ -1,0 +1,124 @@
+"""Body rules for unseen pages (issue 15), each on small hand-written pages."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from searchsvc.ingest import body as pagebody, htmlpage, pagetree
+
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {n} of the article explains the harbour council decision in detail, "
+    f"with quotes from residents and figures from the budget office.</p>" for n in range(6))
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{body}</body></html>"
+
+
+# --------------------------------------------------------------------------- class names
+
+@pytest.mark.parametrize("name", ["related-stories", "related_stories", "relatedStories",
+                                  "RelatedStories widget", "socialShare", "share_bar"])
+def test_boilerplate_named_in_any_case_convention_goes(name):
+    html = page("", f"<article><h1>Ferries stop</h1>{PARAGRAPHS}"
+                    f"<div class='{name}'><h3>You might also like</h3>"
+                    f"<a href='/a'>Other ferry story</a></div></article>")
+    body = htmlpage.extract(html).body
+    assert "Paragraph 5 of the article" in body
+    assert "You might also like" not in body and "Other ferry story" not in body
+
+
+@pytest.mark.parametrize("name", ["shareholders", "relatedness", "unrelated-stories-x"])
+def test_words_that_only_contain_a_boilerplate_name_stay(name):
+    tree = pagetree.parse_tree(page("", f"<div class='{name}'><p>Kept text.</p></div>"
+                                        f"<div>{PARAGRAPHS}</div>"))
+    pagebody.strip_boilerplate_blocks(tree)
+    assert "Kept text." in tree.text_content()
+
+
+def test_class_words_split_kebab_snake_and_camel_case():
+    element = pagetree.parse_tree(
+        page("", "<div class='relatedStories share_bar' id='RSS-Feed2'>x</div>")).find(".//div")
+    assert pagebody.class_words(element) == "related stories share bar rss feed 2"
+
+
+# --------------------------------------------------------------------------- the headline
+
+@pytest.mark.parametrize("first", ["Ferries stop for the winter", "FERRIES STOP FOR THE WINTER!",
+                                   "Harbour Ferries stop for the winter"],
+                         ids=["same", "case-and-punctuation", "with-a-kicker"])
+def test_headline_at_the_start_of_the_text_goes(first):
+    text = f"{first}\nThe ferry line stops running.\nBuses replace it."
+    got = pagebody.without_headline(text, "Ferries stop for the winter")
+    assert got == "The ferry line stops running.\nBuses replace it."
+
+
+@pytest.mark.parametrize("text", [
+    # a first paragraph that opens with the headline's words and goes on is text
+    "Ferries stop for the winter, the harbour council said on Monday after a long meeting "
+    "that ran late into the night.\nBuses replace them.",
+    # a text of one line is left whole
+    "Ferries stop for the winter",
+    # the headline further down is not the first line
+    "The ferry line stops running.\nFerries stop for the winter",
+])
+def test_text_that_is_not_a_leading_headline_stays(text):
+    assert pagebody.without_headline(text, "Ferries stop for the winter") == text
+
+
+def test_extracted_body_does_not_repeat_the_headline():
+    html = page("<title>Ferries stop for the winter</title>",
+                f"<article><h1>Ferries stop for the winter</h1>{PARAGRAPHS}</article>")
+    result = htmlpage.extract(html)
+    assert result.title == "Ferries stop for the winter"
+    assert result.body.startswith("Paragraph 0 of the article")
+
+
+# --------------------------------------------------------------------------- articleBody
+
+ARTICLE_TEXT = ("The ferry line between the two islands will stop running for the winter, the "
+                "harbour council said on Monday. Residents who rely on the crossing will be "
+                "offered a bus link instead, with timetables published next week. The council "
+                "said the ferry lost money on every winter crossing since the storm of 2019, "
+                "and that the boat needs repairs before the spring season begins in April.")
+
+
+def ld_page(article_body: str, markup: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle",
+            "headline": "Ferries stop", "articleBody": article_body}
+    return page(f"<script type='application/ld+json'>{json.dumps(data)}</script>", markup)
+
+
+@pytest.mark.parametrize("article_body", [
+    ARTICLE_TEXT,
+    "<p>" + ARTICLE_TEXT.replace(". ", ".</p><p>") + "</p>",
+], ids=["plain-text", "written-as-html"])
+def test_stated_article_body_replaces_a_page_drawn_by_script(article_body):
+    # the markup holds a subscription pitch; a script would draw the article's text
+    pitch = "".join(f"<p>Subscribe to read the harbour news every morning ({n}), with our "
+                    f"editors' picks, the tide tables and the weather for the islands.</p>"
+                    for n in range(4))
+    html = ld_page(article_body, f"<nav><a href='/'>Home</a></nav><h1>Ferries stop</h1>"
+                                 f"<div class='teaser'>{pitch}</div><div id='app'></div>")
+    result = htmlpage.extract(html)
+    assert result.provenance["body"] == "JSON-LD articleBody"
+    assert "offered a bus link instead" in result.body and "<p>" not in result.body
+    assert "Subscribe" not in result.body
+
+
+def test_stated_article_body_keeps_its_paragraphs():
+    text = pagebody.stated_body("<p>First <b>one</b>.</p><p>Second &amp; last.</p>")
+    assert text == "First one.\nSecond & last."
+
+
+@pytest.mark.parametrize("article_body", [
+    ARTICLE_TEXT,                          # the markup holds the same text: it stays the source
+    "The ferry line stops for the winter.",   # too short to judge by
+], ids=["markup-has-it", "short"])
+def test_markup_text_stays_when_it_holds_the_stated_body(article_body):
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE_TEXT.split(". "))
+    result = htmlpage.extract(ld_page(article_body, f"<article><h1>Ferries stop</h1>"
+                                                    f"{paragraphs}{PARAGRAPHS}</article>"))
+    assert result.provenance["body"] == "trafilatura"
+    assert "Paragraph 5 of the article" in result.body
