@@ -126,3 +126,27 @@ def test_markup_text_stays_when_it_holds_the_stated_body(article_body):
                                                     f"{paragraphs}{PARAGRAPHS}</article>"))
     assert result.provenance["body"] == "trafilatura"
     assert "Paragraph 5 of the article" in result.body
+
+
+# --------------------------------------------------------------------------- text-only blocks
+
+LEAD = ("HARBOUR CITY — The ferry line between the two islands stops for the winter, the harbour "
+        "council said on Monday after a long meeting.")
+
+
+def test_a_block_of_bare_text_before_the_paragraphs_is_body():
+    html = page("", f"<article><h1>Ferries stop</h1><div class='facts'>{LEAD}</div>"
+                    f"<div class='text'>{PARAGRAPHS}</div></article>")
+    body = htmlpage.extract(html).body
+    assert body.index("HARBOUR CITY") < body.index("Paragraph 0 of the article")
+
+
+def test_a_block_of_bare_text_after_the_paragraphs_stays_as_it_is():
+    # an about-the-author note or a notice closes the text; no paragraphs follow it
+    note = ("Ada Byron covers the harbour for the Times. She previously wrote about the "
+            "islands' schools for the Gazette and the Herald.")
+    tree = pagetree.parse_tree(page("", f"<article><div class='text'>{PARAGRAPHS}</div>"
+                                        f"<div class='note'>{note}</div></article>"))
+    pagebody.wrap_loose_text(tree)
+    assert tree.find(".//div[@class='note']/p") is None
+    assert tree.find(".//div[@class='note']").text.startswith("Ada Byron")

@@ -142,20 +142,30 @@ def strip_teaser_cards(tree: HtmlElement) -> None:
 _TEXT_CONTAINERS = ("div", "section", "article", "main", "td")
 
 
+def _opens_paragraphs(block: HtmlElement) -> bool:
+    """Tell whether paragraphs follow a block, beside it or beside its parent."""
+    return bool(block.xpath("following-sibling::*[descendant-or-self::p] | "
+                            "../following-sibling::*[descendant-or-self::p]"))
+
+
 def wrap_loose_text(tree: HtmlElement) -> None:
     """Put the loose text runs of a block that holds a paragraph's worth of them into <p>s.
 
     Some pages write their lead, or all their text, straight into a <div> between other
     elements; trafilatura reads paragraphs and drops such runs. Every run of such a block is
-    wrapped, short ones too, so the block's text stays in order and together.
+    wrapped, short ones too, so the block's text stays in order and together. A block of bare
+    text alone (no elements in it) counts only when paragraphs follow it: one after the text
+    is a closing note (about the author, a notice), not the article.
     """
     body = tree.find("body")
     if body is None:
         return
     for block in list(body.iter(*_TEXT_CONTAINERS)):
         children = [child for child in block if isinstance(child.tag, str)]
-        if not children or not any(len((run or "").strip()) >= 100 for run in
-                                   (block.text, *(child.tail for child in children))):
+        if not any(len((run or "").strip()) >= 100 for run in
+                   (block.text, *(child.tail for child in children))):
+            continue
+        if not children and not _opens_paragraphs(block):
             continue
         for child in children:
             if child.tail and _WORD.search(child.tail):
