@@ -54,7 +54,7 @@ def test_class_words_split_kebab_snake_and_camel_case():
                          ids=["same", "case-and-punctuation", "with-a-kicker"])
 def test_headline_at_the_start_of_the_text_goes(first):
     text = f"{first}\nThe ferry line stops running.\nBuses replace it."
-    got = pagebody.without_headline(text, "Ferries stop for the winter")
+    got = pagebody.without_headline(text, ["Ferries stop for the winter"])
     assert got == "The ferry line stops running.\nBuses replace it."
 
 
@@ -68,7 +68,7 @@ def test_headline_at_the_start_of_the_text_goes(first):
     "The ferry line stops running.\nFerries stop for the winter",
 ])
 def test_text_that_is_not_a_leading_headline_stays(text):
-    assert pagebody.without_headline(text, "Ferries stop for the winter") == text
+    assert pagebody.without_headline(text, ["Ferries stop for the winter"]) == text
 
 
 def test_extracted_body_does_not_repeat_the_headline():
@@ -76,6 +76,14 @@ def test_extracted_body_does_not_repeat_the_headline():
                 f"<article><h1>Ferries stop for the winter</h1>{PARAGRAPHS}</article>")
     result = htmlpage.extract(html)
     assert result.title == "Ferries stop for the winter"
+    assert result.body.startswith("Paragraph 0 of the article")
+
+
+def test_body_does_not_repeat_an_h1_the_title_differs_from():
+    html = page("<title>Island ferries: winter timetable</title>",
+                f"<article><h1>How to reach the islands this winter</h1>{PARAGRAPHS}</article>")
+    result = htmlpage.extract(html)
+    assert result.title == "Island ferries: winter timetable"
     assert result.body.startswith("Paragraph 0 of the article")
 
 

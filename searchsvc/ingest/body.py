@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -240,18 +241,21 @@ def lift_header_intro(tree: HtmlElement) -> None:
             anchor = intro
 
 
-def without_headline(text: str, title: str | None) -> str:
+def without_headline(text: str, headlines: Iterable[str | None]) -> str:
     """Return the text without a first line that is the article's headline.
 
     The headline is the article's title, not its text; an extractor reading the article's
     container takes the <h1> along, sometimes with the kicker or section label beside it.
+    ``headlines`` are the title chosen and the page's <h1>s (a page may title itself
+    otherwise than its <h1> does).
     """
     first, _, rest = text.partition("\n")
-    line, headline = fold(first), fold(title)
-    if headline and rest.strip() and (line == headline or (
-            line.startswith(headline) or line.endswith(headline))
-            and len(line) <= len(headline) + 40):
-        return rest.lstrip()
+    line = fold(first)
+    for headline in filter(None, map(fold, headlines)):
+        if rest.strip() and (line == headline or (
+                line.startswith(headline) or line.endswith(headline))
+                and len(line) <= len(headline) + 40):
+            return rest.lstrip()
     return text
 
 
