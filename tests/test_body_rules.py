@@ -154,3 +154,29 @@ def test_a_block_of_bare_text_after_the_paragraphs_stays_as_it_is():
     pagebody.wrap_loose_text(tree)
     assert tree.find(".//div[@class='note']/p") is None
     assert tree.find(".//div[@class='note']").text.startswith("Ada Byron")
+
+
+# --------------------------------------------------------------------------- date lines
+
+@pytest.mark.parametrize("line", ["08.04.2015 12:46", "Posted on April 21, 2015, at 11:29 a.m.",
+                                  "By Ada Byron, 4 March 2021", "Stand: 04.03.2021 18:00 Uhr",
+                                  "기사입력 2013-10-24 03:00:00"])
+def test_date_lines_above_the_text_go(line):
+    text = f"{line}\n{PARAGRAPHS[3:-4]}\nThe end, 4 March 2021."
+    assert pagebody.without_date_lines(text) == f"{PARAGRAPHS[3:-4]}\nThe end, 4 March 2021."
+
+
+@pytest.mark.parametrize("text", [
+    "2012 in review: the harbour\n" + PARAGRAPHS[3:-4],        # a heading with a year
+    "Open Monday to Friday, 9:00 to 17:30, at the harbour office on the quay, as the council "
+    "said in its statement on 4 March 2021 after a long meeting.",  # a long line is text
+    PARAGRAPHS[3:-4] + "\n4 March 2021",                          # below the first paragraph
+])
+def test_lines_that_are_not_a_dateline_stay(text):
+    assert pagebody.without_date_lines(text) == text
+
+
+def test_extracted_body_has_no_dateline():
+    html = page("", f"<article><h1>Ferries stop</h1><p>Posted on March 4, 2021, at 11:29</p>"
+                    f"{PARAGRAPHS}</article>")
+    assert htmlpage.extract(html).body.startswith("Paragraph 0 of the article")

@@ -259,6 +259,31 @@ def without_headline(text: str, headlines: Iterable[str | None]) -> str:
     return text
 
 
+_DATE_NUMBER = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b(?:19|20)\d{2}\b")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_NUMBER = re.compile(r"\d+")
+
+
+def without_date_lines(text: str) -> str:
+    """Return the text without the dateline and byline-with-date lines above its first paragraph.
+
+    Pages print when the article was published or updated ("08.04.2015 12:46", "Posted on
+    April 21, 2015", "By Ada Byron, 4 March 2021") between headline and text; that is the
+    date field, not the text. A line counts when it is short (under 80 characters), holds a
+    year or a time of day among two numbers at least (a date, not "2012 in review") and at
+    most eight words, and comes before the first line of 100 characters.
+    """
+    lines = text.split("\n")
+    kept = []
+    for number, line in enumerate(lines):
+        if len(line) >= 100:
+            return "\n".join(kept + lines[number:])
+        if not (len(line) < 80 and _DATE_NUMBER.search(line) and len(_NUMBER.findall(line)) >= 2
+                and len(_LETTER_WORD.findall(line)) <= 8):
+            kept.append(line)
+    return text
+
+
 def stated_body(value: object) -> str:
     """Return the text of a JSON-LD articleBody, paragraphs kept (it may be written as HTML)."""
     text = value if isinstance(value, str) else ""
