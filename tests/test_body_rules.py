@@ -180,3 +180,21 @@ def test_extracted_body_has_no_dateline():
     html = page("", f"<article><h1>Ferries stop</h1><p>Posted on March 4, 2021, at 11:29</p>"
                     f"{PARAGRAPHS}</article>")
     assert htmlpage.extract(html).body.startswith("Paragraph 0 of the article")
+
+
+# --------------------------------------------------------------------------- layout tables
+
+def test_a_layout_table_is_read_as_blocks():
+    html = page("", f"<table><tr><td class='nav'><a href='/'>Home</a> <a href='/sport'>Sport</a>"
+                    f"</td><td><h1>Ferries stop</h1>{PARAGRAPHS}</td></tr></table>")
+    body = htmlpage.extract(html).body
+    assert body.startswith("Paragraph 0 of the article") and "\nParagraph 1 of" in body
+    assert "Home" not in body and "|" not in body
+
+
+def test_a_data_table_stays_a_table():
+    table = ("<table><tr><th>Route</th><th>Buses a day</th></tr>"
+             "<tr><td>Harbour to station</td><td>24</td></tr></table>")
+    tree = pagetree.parse_tree(page("", f"<article>{PARAGRAPHS}{table}</article>"))
+    pagebody.unwrap_layout_tables(tree)
+    assert [cell.text for cell in tree.iter("td")] == ["Harbour to station", "24"]

@@ -179,6 +179,26 @@ def wrap_loose_text(tree: HtmlElement) -> None:
             block.insert(0, paragraph)
 
 
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn tables used for page layout into plain blocks.
+
+    A table whose cells hold paragraphs, headings or other tables lays the page out; it is
+    no data. trafilatura renders tables as rows of cells, which runs a whole page's text,
+    navigation included, into one line; as blocks, its paragraphs are read as such.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for table in list(body.iter("table")):
+        if table.xpath(".//td//*[self::p or self::h1 or self::h2 or self::h3 or self::table]"
+                       " | .//th//*[self::p or self::h1 or self::h2 or self::table]"):
+            for part in [table, *table.iter(*_TABLE_PARTS)]:
+                part.tag = "div"
+
+
 def _is_intro(block: HtmlElement) -> bool:
     """Tell whether a header's block is a sentence or two of text: 100 characters, mostly unlinked."""
     if block.xpath(".//*[self::p or self::div or self::ul or self::ol or self::table"

@@ -17,8 +17,8 @@ from lxml.html import HtmlElement
 from ..outlets import OutletRegistry
 from .body import (fallback_body, has_content_text, lift_header_intro,
                    more_of_the_stated_body, run_trafilatura, stated_body,
-                   strip_boilerplate_blocks, strip_teaser_cards, without_date_lines,
-                   without_headline, wrap_loose_text)
+                   strip_boilerplate_blocks, strip_teaser_cards, unwrap_layout_tables,
+                   without_date_lines, without_headline, wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       marked_byline, microdata_authors, names_site, plain_byline,
                       visible_byline)
@@ -282,6 +282,7 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
 
     take("description", *first_meta(meta, "og:description", "description"))
 
+    unwrap_layout_tables(tree)
     strip_teaser_cards(tree)
     lift_header_intro(tree)
     wrap_loose_text(tree)
