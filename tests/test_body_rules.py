@@ -198,3 +198,23 @@ def test_a_data_table_stays_a_table():
     tree = pagetree.parse_tree(page("", f"<article>{PARAGRAPHS}{table}</article>"))
     pagebody.unwrap_layout_tables(tree)
     assert [cell.text for cell in tree.iter("td")] == ["Harbour to station", "24"]
+
+
+@pytest.mark.parametrize("line, kept", [
+    ("By Ada Byron", False), ("Von Ada Byron und Tom Ink", False),
+    ("Ada Byron, Staff Writer", False),
+    ("Ada Byron said the council had no choice", True),    # a sentence naming the author
+], ids=["by", "two-authors", "job-title", "sentence"])
+def test_byline_lines_above_the_text_go(line, kept):
+    text = f"{line}\n{PARAGRAPHS[3:-4]}"
+    got = pagebody.without_date_lines(text, ["Ada Byron", "Tom Ink"])
+    assert got == (text if kept else PARAGRAPHS[3:-4])
+
+
+def test_extracted_body_has_no_byline_line():
+    html = page("<meta name='author' content='Ada Byron'>",
+                f"<main><article><h1>Ferries stop</h1><p>By Ada Byron</p></article>"
+                f"<article>{PARAGRAPHS}</article></main>")
+    result = htmlpage.extract(html)
+    assert result.authors == ["Ada Byron"]
+    assert result.body.startswith("Paragraph 0 of the article")

@@ -284,12 +284,23 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _NUMBER = re.compile(r"\d+")
 
 
-def without_date_lines(text: str) -> str:
-    """Return the text without the dateline and byline-with-date lines above its first paragraph.
+def _byline(line: str, authors: list[str]) -> bool:
+    """Tell whether a short line names one of the authors with at most four other words."""
+    words = fold(line).split()
+    for author in authors:
+        name = fold(author).split()
+        if name and len(words) <= len(name) + 4 and all(part in words for part in name):
+            return True
+    return False
+
+
+def without_date_lines(text: str, authors: list[str] = ()) -> str:
+    """Return the text without the dateline and byline lines above its first paragraph.
 
     Pages print when the article was published or updated ("08.04.2015 12:46", "Posted on
-    April 21, 2015", "By Ada Byron, 4 March 2021") between headline and text; that is the
-    date field, not the text. A line counts when it is short (under 80 characters), holds a
+    April 21, 2015", "By Ada Byron, 4 March 2021") and who wrote it between headline and
+    text; those are the date and author fields, not the text. A byline is a line naming one
+    of ``authors`` with at most four other words. A line counts when it is short (under 80 characters), holds a
     year or a time of day among two numbers at least (a date, not "2012 in review") and at
     most eight words, and comes before the first line of 100 characters.
     """
@@ -299,7 +310,7 @@ def without_date_lines(text: str) -> str:
         if len(line) >= 100:
             return "\n".join(kept + lines[number:])
         if not (len(line) < 80 and _DATE_NUMBER.search(line) and len(_NUMBER.findall(line)) >= 2
-                and len(_LETTER_WORD.findall(line)) <= 8):
+                and len(_LETTER_WORD.findall(line)) <= 8) and not _byline(line, authors):
             kept.append(line)
     return text
 

@@ -288,7 +288,8 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     wrap_loose_text(tree)
     document = run_trafilatura(tree, page.url)
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    text = without_date_lines(without_headline(text, [page.title, *headings]))
+    text = without_date_lines(without_headline(text, [page.title, *headings]),
+                              page.authors)
     stated_text = stated_body(ld.get("articleBody")) if is_article(ld) else ""
     # trafilatura falls back to any text it can find; a short result only counts if the page
     # has text outside navigation, forms and the like
