@@ -294,15 +294,15 @@ def _byline(line: str, authors: list[str]) -> bool:
     return False
 
 
-def without_date_lines(text: str, authors: list[str] = ()) -> str:
+def without_date_lines(text: str, authors: Iterable[str] = ()) -> str:
     """Return the text without the dateline and byline lines above its first paragraph.
 
     Pages print when the article was published or updated ("08.04.2015 12:46", "Posted on
     April 21, 2015", "By Ada Byron, 4 March 2021") and who wrote it between headline and
-    text; those are the date and author fields, not the text. A byline is a line naming one
-    of ``authors`` with at most four other words. A line counts when it is short (under 80 characters), holds a
-    year or a time of day among two numbers at least (a date, not "2012 in review") and at
-    most eight words, and comes before the first line of 100 characters.
+    text; those are the date and author fields, not the text. Only lines before the first
+    line of 100 characters count. A dateline is under 80 characters, holds a year or a time
+    of day among two numbers at least (a date, not "2012 in review") and at most eight
+    words; a byline names one of ``authors`` with at most four other words.
     """
     lines = text.split("\n")
     kept = []
