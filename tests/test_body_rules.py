@@ -21,7 +21,8 @@ def page(head: str = "", body: str = "") -> str:
 @pytest.mark.parametrize("name", ["related-stories", "related_stories", "relatedStories",
                                   "RelatedStories widget", "socialShare", "share_bar",
                                   "newsletter-promo", "newsletterSignup", "audio-player",
-                                  "c-video_player"])
+                                  "c-video_player", "comments", "comment-list", "discussion",
+                                  "disqus_thread"])
 def test_boilerplate_named_in_any_case_convention_goes(name):
     tree = pagetree.parse_tree(page("", f"<article><h1>Ferries stop</h1>{PARAGRAPHS}"
                                         f"<div class='{name}'><p>Listen to this article or sign "
@@ -33,7 +34,9 @@ def test_boilerplate_named_in_any_case_convention_goes(name):
 
 @pytest.mark.parametrize("name", ["shareholders", "relatedness", "unrelated-stories-x",
                                   # a site's call to its readers may be the article's text
-                                  "newsletter", "player-profile"])
+                                  "newsletter", "player-profile",
+                                  # an opinion section is named so too
+                                  "comment", "section-comment"])
 def test_words_that_only_contain_a_boilerplate_name_stay(name):
     tree = pagetree.parse_tree(page("", f"<div class='{name}'><p>Kept text.</p></div>"
                                         f"<div>{PARAGRAPHS}</div>"))

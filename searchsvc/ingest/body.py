@@ -47,13 +47,14 @@ def fallback_body(tree: HtmlElement) -> str:
     return "\n\n".join(paragraphs)
 
 
-# Share bars, related-link lists, newsletter sign-up boxes and media players' labels ("Listen
-# to this article"); "newsletter" alone is not enough: a site's own call to its readers may
-# be the article's text.
+# Share bars, related-link lists, newsletter sign-up boxes, media players' labels ("Listen
+# to this article") and readers' comments; "newsletter" alone is not enough: a site's own
+# call to its readers may be the article's text; nor is "comment", many sites' opinion section.
 _SHARE_HINT = re.compile(
     r"\b(?:share|sharing|social (?:links|buttons|media|share)|"
     r"newsletter (?:promo|signup|sign up|subscribe|subscription|cta|box|widget|form|module)|"
-    r"related (?:links|articles|stories|posts|content)|(?:audio|video|media) player)\b")
+    r"related (?:links|articles|stories|posts|content)|(?:audio|video|media) player|"
+    r"comments|comment (?:list|section|area|thread|form)|discussion|disqus)\b")
 
 
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
