@@ -221,3 +221,27 @@ def test_extracted_body_has_no_byline_line():
     result = htmlpage.extract(html)
     assert result.authors == ["Ada Byron"]
     assert result.body.startswith("Paragraph 0 of the article")
+
+
+# --------------------------------------------------------------------------- copyright notice
+
+@pytest.mark.parametrize("notice", ["© 2021 Harbour Times", "(c) 2021 Harbour Times",
+                                    "Copyright 2021 Harbour Times. All rights reserved."])
+def test_a_closing_copyright_notice_goes(notice):
+    text = f"{PARAGRAPHS[3:-4]}\n{notice}"
+    assert pagebody.without_copyright_notice(text) == PARAGRAPHS[3:-4]
+
+
+@pytest.mark.parametrize("text", [
+    "Copyright law changed in 2021.\nThe council said so.",    # not at the end
+    "The council owns the copyright to the timetable.",        # a sentence of the text
+    "© 2021 Harbour Times",                                     # nothing else: left whole
+])
+def test_text_that_is_no_closing_notice_stays(text):
+    assert pagebody.without_copyright_notice(text) == text
+
+
+def test_extracted_body_has_no_copyright_notice():
+    html = page("", f"<article><h1>Ferries stop</h1>{PARAGRAPHS}"
+                    f"<p>Copyright 2021 Harbour Times Corp. All rights reserved.</p></article>")
+    assert htmlpage.extract(html).body.endswith("from the budget office.")

@@ -316,6 +316,17 @@ def without_date_lines(text: str, authors: Iterable[str] = ()) -> str:
     return text
 
 
+_COPYRIGHT = re.compile(r"\s*(?:©|\(c\)\s*\d|copyright\b)", re.IGNORECASE)
+
+
+def without_copyright_notice(text: str) -> str:
+    """Return the text without the copyright notice closing it ("© 2019 Example Network")."""
+    lines = text.split("\n")
+    while len(lines) > 1 and len(lines[-1]) < 300 and _COPYRIGHT.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def stated_body(value: object) -> str:
     """Return the text of a JSON-LD articleBody, paragraphs kept (it may be written as HTML)."""
     text = value if isinstance(value, str) else ""

@@ -18,7 +18,8 @@ from ..outlets import OutletRegistry
 from .body import (fallback_body, has_content_text, lift_header_intro,
                    more_of_the_stated_body, run_trafilatura, stated_body,
                    strip_boilerplate_blocks, strip_teaser_cards, unwrap_layout_tables,
-                   without_date_lines, without_headline, wrap_loose_text)
+                   without_copyright_notice, without_date_lines, without_headline,
+                   wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       marked_byline, microdata_authors, names_site, plain_byline,
                       visible_byline)
@@ -288,8 +289,8 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
     wrap_loose_text(tree)
     document = run_trafilatura(tree, page.url)
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    text = without_date_lines(without_headline(text, [page.title, *headings]),
-                              page.authors)
+    text = without_copyright_notice(without_date_lines(
+        without_headline(text, [page.title, *headings]), page.authors))
     stated_text = stated_body(ld.get("articleBody")) if is_article(ld) else ""
     # trafilatura falls back to any text it can find; a short result only counts if the page
     # has text outside navigation, forms and the like
