@@ -118,7 +118,7 @@ def test_passages_show_every_matched_word_before_repeating_one():
 
 
 def test_passages_skip_the_repeated_headline_and_page_furniture():
-    from searchsvc.service.passages import passage_text
+    from searchsvc.passages import passage_text
     body = ("Port Strike Ends\n\nAdvertisement\nDockers went back to work on Monday.\n"
             "Sign up for Daily Newsletters Manage Newsletters\nREUTER\n___\n"
             "Copyright © 2019 The Harbour Times, LLC. Click here for reprint permission.\n"
@@ -143,7 +143,7 @@ def test_passages_skip_the_repeated_headline_and_page_furniture():
 def test_furniture_lines_found_whatever_lowercasing_does_to_the_body():
     # Lines are checked for noise phrases only where the lowercased body holds a cue; a
     # body whose lowercasing would hide one or move the offsets is checked line by line.
-    from searchsvc.service.passages import passage_text
+    from searchsvc.passages import passage_text
     text = "Dockers went back to work on Monday."
     for furniture in ("SIGN UP for alerts", "\u017fign up for alerts",   # long s: IGNORECASE
                       "Follow us on social media", "Get the Harbour Times app",
@@ -171,7 +171,7 @@ def test_search_snippets_come_from_the_text_after_the_headline(tmp_path, registr
 
 
 def test_passages_chosen_elsewhere_follow_the_snippet_rules():
-    from searchsvc.service.passages import passage_text
+    from searchsvc.passages import passage_text
     from searchsvc.service.snippets import passage_snippets
     title = "Storm hits the coast"
     body = ("Storm hits the coast\nAdvertisement\nThe storm flooded the town.\n"
@@ -192,7 +192,7 @@ def test_passages_chosen_elsewhere_follow_the_snippet_rules():
 
 
 def test_passage_text_lowered_is_the_passage_text_in_lowercase():
-    from searchsvc.service.passages import passage_text, passage_text_lowered
+    from searchsvc.passages import passage_text, passage_text_lowered
     from searchsvc.service.snippets import make_snippets
     terms = QueryTerms(frozenset({"docker"}), analyze=analyze_word)
     for body in ("\n  Port Strike Ends: DOCKERS went back.\nAdvertisement\n  Dockers paid.  \n",
@@ -204,3 +204,38 @@ def test_passage_text_lowered_is_the_passage_text_in_lowercase():
         assert lowered == (None if "\u0130" in body else text.lower())
         assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
         assert "<mark>DOCKERS</mark>" in make_snippets(text, terms)[0].html
+
+
+def test_passage_runs_give_the_passage_text():
+    from searchsvc.passages import passage_runs, passage_text, passage_text_lowered
+    title = "Port strike ends"
+    for body in ("Port Strike Ends: dockers went back.\nAdvertisement\n\nThey were paid.\n",
+                 "Advertisement\nPort strike ends\nDockers went back.\nSign up for alerts",
+                 "\n\nPORT STRIKE ENDS\n\u0130zmir dockers went back.", "", "Advertisement",
+                 "Dockers went back.\n" + "Follow us on social media\n" * 3 + "Paid."):
+        runs = passage_runs(body, title)
+        assert all(isinstance(offset, int) for offset in runs) and len(runs) % 2 == 0
+        assert "\n".join(body[s:e] for s, e in zip(runs[::2], runs[1::2])).strip() == (
+            passage_text(body, title))
+        assert passage_text_lowered(body, title, runs) == passage_text_lowered(body, title)
+    # neighbouring kept lines make one run; furniture lines and the headline split them
+    body = "Port strike ends: dockers went back.\nThey were paid.\nAdvertisement\nThe end."
+    assert passage_runs(body, title) == (18, 52, 67, 75)
+
+
+def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry):
+    from builders import jsonl_service
+    from searchsvc.backends.whoosh.generations import open_current
+    from searchsvc.passages import passage_runs
+    from searchsvc.service import SearchRequest
+    title = "Harbour strike ends"
+    body = ("Harbour strike ends: dockers went back.\nAdvertisement\n"
+            "Dockers ended the harbour strike on Monday.\nSign up for our harbour newsletter")
+    service = jsonl_service(tmp_path, registry, [{"id": "s1", "title": title, "body": body}])
+    ix, _ = open_current(tmp_path / "ix")
+    with ix.searcher() as searcher:
+        [stored] = list(searcher.all_stored_fields())
+    assert stored["passage_runs"] == passage_runs(body, title) == (21, 39, 54, 97)
+    hit = service.search(SearchRequest(q="harbour"))["hits"][0]
+    assert [s["text"] for s in hit["snippets"]] == [
+        "dockers went back. Dockers ended the harbour strike on Monday."]

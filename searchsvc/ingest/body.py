@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .pagetree import clean
+from .pagetree import clean, fold, parse_tree
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +47,27 @@ def fallback_body(tree: HtmlElement) -> str:
     return "\n\n".join(paragraphs)
 
 
+# Share bars, related-link lists, newsletter sign-up boxes, media players' labels ("Listen
+# to this article") and readers' comments; "newsletter" alone is not enough: a site's own
+# call to its readers may be the article's text; nor is "comment", many sites' opinion section.
 _SHARE_HINT = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social-(?:links|buttons|media|share)|newsletter-signup|"
-    r"related-(?:links|articles|stories|posts|content))(?:$|[\s_-])",
-    re.IGNORECASE)
+    r"\b(?:share|sharing|social (?:links|buttons|media|share)|"
+    r"newsletter (?:promo|signup|sign up|subscribe|subscription|cta|box|widget|form|module)|"
+    r"related (?:links|articles|stories|posts|content)|(?:audio|video|media) player|"
+    r"comments|comment (?:list|section|area|thread|form)|discussion|disqus)\b")
+
+
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def class_words(element: HtmlElement) -> str:
+    """Return the words of an element's class and id, lowercased, one space apart.
+
+    Class names are written in kebab, snake or camel case ("related-stories",
+    "related_stories", "relatedStories"); all three name the same thing.
+    """
+    hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return " ".join(word.lower() for word in _CLASS_WORD.findall(hint))
 
 
 def strip_boilerplate_blocks(tree: HtmlElement) -> None:
@@ -63,8 +82,8 @@ def strip_boilerplate_blocks(tree: HtmlElement) -> None:
     for element in list(body.iter()):
         if not isinstance(element.tag, str) or element.tag in ("body", "article", "main"):
             continue
-        hint = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if (hint.strip() and _SHARE_HINT.search(hint) and element.getparent() is not None
+        hint = class_words(element)
+        if (hint and _SHARE_HINT.search(hint) and element.getparent() is not None
                 and len(element.text_content()) < 0.5 * total):
             element.drop_tree()
 
@@ -125,20 +144,30 @@ def strip_teaser_cards(tree: HtmlElement) -> None:
 _TEXT_CONTAINERS = ("div", "section", "article", "main", "td")
 
 
+def _opens_paragraphs(block: HtmlElement) -> bool:
+    """Tell whether paragraphs follow a block, beside it or beside its parent."""
+    return bool(block.xpath("following-sibling::*[descendant-or-self::p] | "
+                            "../following-sibling::*[descendant-or-self::p]"))
+
+
 def wrap_loose_text(tree: HtmlElement) -> None:
     """Put the loose text runs of a block that holds a paragraph's worth of them into <p>s.
 
     Some pages write their lead, or all their text, straight into a <div> between other
     elements; trafilatura reads paragraphs and drops such runs. Every run of such a block is
-    wrapped, short ones too, so the block's text stays in order and together.
+    wrapped, short ones too, so the block's text stays in order and together. A block of bare
+    text alone (no elements in it) counts only when paragraphs follow it: one after the text
+    is a closing note (about the author, a notice), not the article.
     """
     body = tree.find("body")
     if body is None:
         return
     for block in list(body.iter(*_TEXT_CONTAINERS)):
         children = [child for child in block if isinstance(child.tag, str)]
-        if not children or not any(len((run or "").strip()) >= 100 for run in
-                                   (block.text, *(child.tail for child in children))):
+        if not any(len((run or "").strip()) >= 100 for run in
+                   (block.text, *(child.tail for child in children))):
+            continue
+        if not children and not _opens_paragraphs(block):
             continue
         for child in children:
             if child.tail and _WORD.search(child.tail):
@@ -149,6 +178,26 @@ def wrap_loose_text(tree: HtmlElement) -> None:
             paragraph = block.makeelement("p", {})
             paragraph.text, block.text = block.text, None
             block.insert(0, paragraph)
+
+
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn tables used for page layout into plain blocks.
+
+    A table whose cells hold paragraphs, headings or other tables lays the page out; it is
+    no data. trafilatura renders tables as rows of cells, which runs a whole page's text,
+    navigation included, into one line; as blocks, its paragraphs are read as such.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for table in list(body.iter("table")):
+        if table.xpath(".//td//*[self::p or self::h1 or self::h2 or self::h3 or self::table]"
+                       " | .//th//*[self::p or self::h1 or self::h2 or self::table]"):
+            for part in [table, *table.iter(*_TABLE_PARTS)]:
+                part.tag = "div"
 
 
 def _is_intro(block: HtmlElement) -> bool:
@@ -211,6 +260,98 @@ def lift_header_intro(tree: HtmlElement) -> None:
             else:
                 anchor.addnext(intro)
             anchor = intro
+
+
+def without_headline(text: str, headlines: Iterable[str | None]) -> str:
+    """Return the text without a first line that is the article's headline.
+
+    The headline is the article's title, not its text; an extractor reading the article's
+    container takes the <h1> along, sometimes with the kicker or section label beside it.
+    ``headlines`` are the title chosen and the page's <h1>s (a page may title itself
+    otherwise than its <h1> does).
+    """
+    first, _, rest = text.partition("\n")
+    line = fold(first)
+    for headline in filter(None, map(fold, headlines)):
+        if rest.strip() and (line == headline or (
+                line.startswith(headline) or line.endswith(headline))
+                and len(line) <= len(headline) + 40):
+            return rest.lstrip()
+    return text
+
+
+_DATE_NUMBER = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b(?:19|20)\d{2}\b")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_NUMBER = re.compile(r"\d+")
+
+
+def _byline(line: str, authors: list[str]) -> bool:
+    """Tell whether a short line names one of the authors with at most four other words."""
+    words = fold(line).split()
+    for author in authors:
+        name = fold(author).split()
+        if name and len(words) <= len(name) + 4 and all(part in words for part in name):
+            return True
+    return False
+
+
+def without_date_lines(text: str, authors: Iterable[str] = ()) -> str:
+    """Return the text without the dateline and byline lines above its first paragraph.
+
+    Pages print when the article was published or updated ("08.04.2015 12:46", "Posted on
+    April 21, 2015", "By Ada Byron, 4 March 2021") and who wrote it between headline and
+    text; those are the date and author fields, not the text. Only lines before the first
+    line of 100 characters count. A dateline is under 80 characters, holds a year or a time
+    of day among two numbers at least (a date, not "2012 in review") and at most eight
+    words; a byline names one of ``authors`` with at most four other words.
+    """
+    lines = text.split("\n")
+    kept = []
+    for number, line in enumerate(lines):
+        if len(line) >= 100:
+            return "\n".join(kept + lines[number:])
+        if not (len(line) < 80 and _DATE_NUMBER.search(line) and len(_NUMBER.findall(line)) >= 2
+                and len(_LETTER_WORD.findall(line)) <= 8) and not _byline(line, authors):
+            kept.append(line)
+    return text
+
+
+_COPYRIGHT = re.compile(r"\s*(?:©|\(c\)\s*\d|copyright\b)", re.IGNORECASE)
+
+
+def without_copyright_notice(text: str) -> str:
+    """Return the text without the copyright notice closing it ("© 2019 Example Network")."""
+    lines = text.split("\n")
+    while len(lines) > 1 and len(lines[-1]) < 300 and _COPYRIGHT.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def stated_body(value: object) -> str:
+    """Return the text of a JSON-LD articleBody, paragraphs kept (it may be written as HTML)."""
+    text = value if isinstance(value, str) else ""
+    if "<" not in text:
+        return "\n".join(line for line in map(clean, text.splitlines()) if line)
+    tree = parse_tree(f"<html><body>{text}</body></html>")
+    if tree is None:
+        return ""
+    blocks = [clean(block.text_content()) for block in
+              tree.iter("p", "li", "h2", "h3", "h4", "blockquote", "pre")]
+    return "\n".join(block for block in blocks if block) or clean(tree.text_content()) or ""
+
+
+def more_of_the_stated_body(text: str, stated: str) -> bool:
+    """Tell whether the article's stated text (JSON-LD articleBody) holds more of the article
+    than the extracted one: fifty words at least, of which the extracted text misses half.
+
+    A page that writes its text with a script shows a reader little in its markup; its
+    articleBody, the text the publisher states for the article, is then the better source.
+    """
+    stated_words = Counter(fold(stated).split())
+    if sum(stated_words.values()) < 50:
+        return False
+    found = stated_words & Counter(fold(text).split())
+    return sum(found.values()) < 0.5 * sum(stated_words.values())
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None):

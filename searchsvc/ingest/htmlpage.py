@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from ..outlets import OutletRegistry
-from .body import (fallback_body, has_content_text, lift_header_intro, run_trafilatura,
-                   strip_boilerplate_blocks, strip_teaser_cards, wrap_loose_text)
+from .body import (fallback_body, has_content_text, lift_header_intro,
+                   more_of_the_stated_body, run_trafilatura, stated_body,
+                   strip_boilerplate_blocks, strip_teaser_cards, unwrap_layout_tables,
+                   without_copyright_notice, without_date_lines, without_headline,
+                   wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
                       marked_byline, microdata_authors, names_site, plain_byline,
                       visible_byline)
@@ -280,14 +283,20 @@ def extract(html: str, url: str | None = None, registry: OutletRegistry | None =
 
     take("description", *first_meta(meta, "og:description", "description"))
 
+    unwrap_layout_tables(tree)
     strip_teaser_cards(tree)
     lift_header_intro(tree)
     wrap_loose_text(tree)
     document = run_trafilatura(tree, page.url)
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    text = without_copyright_notice(without_date_lines(
+        without_headline(text, [page.title, *headings]), page.authors))
+    stated_text = stated_body(ld.get("articleBody")) if is_article(ld) else ""
     # trafilatura falls back to any text it can find; a short result only counts if the page
     # has text outside navigation, forms and the like
-    if text and (len(text) >= 200 or has_content_text(tree)):
+    if stated_text and more_of_the_stated_body(text, stated_text):
+        page.body, page.provenance["body"] = stated_text, "JSON-LD articleBody"
+    elif text and (len(text) >= 200 or has_content_text(tree)):
         page.body, page.provenance["body"] = text, "trafilatura"
     elif not text:
         page.body = fallback_body(tree)

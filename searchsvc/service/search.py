@@ -16,7 +16,7 @@ from ..dates import PartialDate
 from ..query.bounds import YEAR_RE, day_past_month_end, parse_bound
 from ..query import tree as t
 from ..query.reader import PLAIN_WORD_RE, QueryReader, QueryReading, any_word_note
-from .passages import passage_text_lowered
+from ..passages import passage_text_lowered
 from .snippets import highlight_all, make_snippets, passage_snippets
 
 FEW_HITS = 3                  # below this many hits, offer a "did you mean"
@@ -216,7 +216,7 @@ class SearchService:
         snippets = (passage_snippets(body, title, found.passages, terms)
                     if found.passages else [])
         if not snippets:
-            text, lowered = passage_text_lowered(body, title)
+            text, lowered = passage_text_lowered(body, title, stored.get("passage_runs"))
             snippets = make_snippets(text, terms, lowered=lowered)
         title_spans = highlight_all(stored.get("title", ""), terms)
         return {**article_metadata(stored), "score": found.score,

@@ -15,7 +15,7 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from ..backends.contract import QueryTerms
-from .passages import CASE_SPECIALS, WORD_RE, kept_ranges
+from ..passages import CASE_SPECIALS, WORD_RE, kept_ranges
 
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")

@@ -227,7 +227,7 @@ def snippet_texts(hit):
 
 
 def test_snippets_are_the_unified_highlighters_passages(bundled, solr_urls):
-    from searchsvc.service.passages import passage_text
+    from searchsvc.passages import passage_text
     from searchsvc.service.snippets import make_snippets
     search = service("", backend="solr", solr_url=",".join(solr_urls),
                      solr_collection=bundled.alias)

@@ -35,6 +35,7 @@ from .clusterbuild import with_signature, write_clusters
 from .clusters import CLUSTERS_FILE
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
 from ...outlets import UNKNOWN, OutletRegistry
+from ...passages import passage_runs
 from ...ingest.metadata import split_names
 from .schema import UNKNOWN_YEAR, VALUE_SEPARATOR, build_schema
 
@@ -106,6 +107,7 @@ def article_document(article: Article, digest: str) -> dict:
         "date_iso": date.iso() if date else None,
         "url": article.url,
         "has_text": article.has_text,
+        "passage_runs": passage_runs(article.body, article.title),
         "language": article.language or "",
         "source": article.source,
         "source_file": article.source_file,

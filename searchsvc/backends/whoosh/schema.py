@@ -77,6 +77,7 @@ def build_schema() -> Schema:
         date_iso=STORED(),                           # "2011-07-13", "2011-07" or "2011"
         url=STORED(),
         has_text=STORED(),                           # False: headline and metadata only
+        passage_runs=STORED(),                       # passages.passage_runs of body and title
         language=ID(stored=True),
         source=STORED(),                             # file (and line) the article came from
         source_file=ID(stored=True),                 # unit of incremental updates

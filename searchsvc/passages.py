@@ -1,10 +1,15 @@
 """The text snippets are drawn from: an article's body without page furniture lines
 ("Advertisement", "Sign up for our newsletter", rules) and without the headline repeated
 at its start.
+
+The index build stores each article's passage_runs, so that a search reads the passage text
+as slices of the body instead of scanning every hit's body for furniture again (about
+half of the snippets' CPU); an index without them has them computed at search time.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 # Characters that IGNORECASE matches to an ASCII letter but str.lower() does not turn into
@@ -77,19 +82,27 @@ def passage_text(body: str, title: str | None = None) -> str:
     return passage_text_lowered(body, title)[0]
 
 
-def passage_text_lowered(body: str, title: str | None = None) -> tuple[str, str | None]:
+def passage_text_lowered(body: str, title: str | None = None,
+                         runs: tuple[int, ...] | None = None) -> tuple[str, str | None]:
     """Return passage_text and the same text lowercased (for make_snippets; lowering a long
-    text costs tens of µs), or None for it when lowercasing changes the text's length."""
-    lowered = body.lower()
-    ranges = kept_ranges(body, title, lowered)
+    text costs tens of µs), or None for it when lowercasing changes the text's length.
+    runs: passage_runs(body, title), when the index stored them."""
+    if runs is None:
+        runs = passage_runs(body, title)
+    ranges = list(zip(runs[::2], runs[1::2]))
     text = "\n".join(body[start:end] for start, end in ranges)
     stripped = text.strip()
-    if len(lowered) != len(body):
-        return stripped, None
-    # str.strip removes what str.isspace accepts, which lowercasing leaves as it is.
-    first = len(text) - len(text.lstrip())
-    return stripped, "\n".join(lowered[start:end] for start, end in ranges)[
-        first:first + len(stripped)]
+    lowered = stripped.lower()
+    # Lowercasing the kept text alone gives the same characters as slicing the lowered
+    # body, unless it changes a length (then offsets would not match: None).
+    return stripped, lowered if len(lowered) == len(stripped) else None
+
+
+def passage_runs(body: str, title: str | None = None) -> tuple[int, ...]:
+    """Return the body's ranges passage_text keeps, as (start, end, start, end, ...): its
+    lines but furniture, the headline cut off the first, neighbouring lines merged (joined
+    by line breaks they give the text), a tuple of ints because the index stores it."""
+    return tuple(offset for run in _kept_runs(body, title, body.lower()) for offset in run)
 
 
 def kept_ranges(body: str, title: str | None = None,
@@ -97,30 +110,72 @@ def kept_ranges(body: str, title: str | None = None,
     """Return the (start, end) ranges of the body that snippets may show, in order: its
     lines but page furniture, the first one without the headline repeated at its start
     (lowered: body.lower(), when the caller has it)."""
-    ranges = []
-    start = 0
+    lines, starts, noise, cut = _furniture(body, title, lowered)
+    ranges = [(start, start + len(line)) for number, (line, start)
+              in enumerate(zip(lines, starts)) if number not in noise]
+    if cut is not None:
+        number, end = cut
+        ranges = [(start + end, stop) if start == starts[number] else (start, stop)
+                  for start, stop in ranges]
+    return ranges
+
+
+def _kept_runs(body: str, title: str | None, lowered: str) -> list[tuple[int, int]]:
+    """Return kept_ranges with neighbouring lines merged: joined by line breaks, both give
+    the same text, and a body has far fewer runs than lines."""
+    lines, starts, noise, cut = _furniture(body, title, lowered)
+    runs = []
+    run_start = 0
+    for number in sorted(noise):
+        if starts[number] > run_start:
+            runs.append((run_start, starts[number] - 1))
+        run_start = starts[number] + len(lines[number]) + 1
+    if run_start <= len(body):
+        runs.append((run_start, len(body)))
+    if cut is not None:
+        number, end = cut
+        line_start = starts[number]
+        index = next(i for i, (start, stop) in enumerate(runs) if start <= line_start <= stop)
+        start, stop = runs[index]
+        runs[index:index + 1] = ([(start, line_start - 1)] if start < line_start else []) + [
+            (line_start + end, stop)]
+    return runs
+
+
+def _furniture(body: str, title: str | None, lowered: str | None
+               ) -> tuple[list[str], list[int], set[int], tuple[int, int] | None]:
+    """Return the body's lines, where each starts, the numbers of the furniture lines, and
+    (line number, characters) of the headline repeated at the start of the first kept
+    line (None if it is not)."""
+    lines = body.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
     cues = _noise_cues(body, body.lower() if lowered is None else lowered)
-    every = cues is None           # no cues found: every line is searched for the phrases
-    cues = cues or []
-    at = 0
-    for line in body.split("\n"):
-        end = start + len(line)
+    if cues is None:               # lowercasing could hide a cue: every line is searched
+        noise = {number for number, line in enumerate(lines) if _is_noise(line)}
+    else:
         # A line where a cue starts may match a noise phrase (no cue holds a line break).
-        cue = every
-        while at < len(cues) and cues[at] < end:
-            at, cue = at + 1, True
-        if not _is_noise(line, cue):
-            ranges.append((start, end))
-        start = end + 1
+        cued = {bisect_right(starts, cue) - 1 for cue in cues}
+        noise = {number for number in cued if _is_noise(lines[number])}
+        # Otherwise only a line that is short, or opens with a character that is not a
+        # letter or digit (or with "more on this") can be furniture: the rest are passed
+        # over with a few cheap tests (no leading or trailing space, so none to strip).
+        noise.update(number for number, line in enumerate(lines)
+                     if line and number not in cued
+                     and not (len(line) > _NOISE_LINE_CHARS and line[0].isalnum()
+                              and line[0] not in "mM" and not line[-1].isspace())
+                     and _is_noise(line, False))
     words = WORD_RE.findall(title or "")
-    first = next((i for i, (s, e) in enumerate(ranges) if body[s:e].strip()), None)
+    first = next((number for number, line in enumerate(lines)
+                  if number not in noise and line.strip()), None)
+    cut = None
     if words and first is not None:
         # The headline's words at the start of the first line, whatever lies between them.
-        line_start, line_end = ranges[first]
-        end = _heading_end(body[line_start:line_end], words)
+        end = _heading_end(lines[first], words)
         if end:
-            ranges[first] = (line_start + end, line_end)
-    return ranges
+            cut = (first, end)
+    return lines, starts, noise, cut
 
 
 _NON_WORD_RE = re.compile(r"\W*")
