@@ -223,19 +223,32 @@ def test_passage_runs_give_the_passage_text():
     assert passage_runs(body, title) == (18, 52, 67, 75)
 
 
-def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry):
-    from builders import jsonl_service
+@pytest.mark.parametrize("processes", [0, 2])
+def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry, processes):
+    import json
+    from builders import whoosh_service
     from searchsvc.backends.whoosh.generations import open_current
+    from searchsvc.backends.whoosh.indexer import build_index, update_articles
+    from searchsvc.ingest.corpus import Article
     from searchsvc.passages import passage_runs
     from searchsvc.service import SearchRequest
     title = "Harbour strike ends"
     body = ("Harbour strike ends: dockers went back.\nAdvertisement\n"
             "Dockers ended the harbour strike on Monday.\nSign up for our harbour newsletter")
-    service = jsonl_service(tmp_path, registry, [{"id": "s1", "title": title, "body": body}])
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "docs.jsonl").write_text(json.dumps({"id": "s1", "title": title, "body": body}),
+                                       encoding="utf-8")
+    build_index(corpus, tmp_path / "ix", registry=registry, processes=processes)
+    # an update (Whoosh's own writer) stores them too
+    update_articles(tmp_path / "ix", [Article(id="s2", title="Port news",
+                                              body="Advertisement\nPort strike.",
+                                              source="new.jsonl#1", source_file="new.jsonl")])
     ix, _ = open_current(tmp_path / "ix")
     with ix.searcher() as searcher:
-        [stored] = list(searcher.all_stored_fields())
-    assert stored["passage_runs"] == passage_runs(body, title) == (21, 39, 54, 97)
-    hit = service.search(SearchRequest(q="harbour"))["hits"][0]
+        stored = {fields["id"]: fields["passage_runs"] for fields in searcher.all_stored_fields()}
+    assert stored == {"s1": passage_runs(body, title), "s2": (14, 26)}
+    assert stored["s1"] == (21, 39, 54, 97)
+    hit = whoosh_service(tmp_path / "ix", registry).search(SearchRequest(q="harbour"))["hits"][0]
     assert [s["text"] for s in hit["snippets"]] == [
         "dockers went back. Dockers ended the harbour strike on Monday."]

@@ -116,6 +116,21 @@ def article_document(article: Article, digest: str) -> dict:
     }
 
 
+def with_passage_runs(fields: dict) -> dict:
+    """Return a document's fields with its passage runs (what of the body snippets show).
+
+    Module-level, like with_derived_fields, so that build workers compute it: it costs
+    about 75 µs an article, too much for the one process that reads the corpus.
+    """
+    fields["passage_runs"] = passage_runs(fields.get("body") or "", fields.get("title"))
+    return fields
+
+
+def with_derived_fields(fields: dict) -> dict:
+    """Return a document's fields with its passage runs and near-duplicate signature."""
+    return with_signature(with_passage_runs(fields))
+
+
 def split_topics(topic: str | None) -> list[str]:
     """Return the topics of a topic string ("grain,wheat"), each once."""
     parts = (part.strip() for part in re.split(r"[,;|]", topic or ""))
@@ -198,7 +213,7 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
             # Workers compute the near-duplicate signatures too: they cost about as much
             # as reading an article, too much for the one reading process.
             writer = ParallelWriter(ix, procs=processes, compound=False,
-                                    prepare=with_signature if stories else None)
+                                    prepare=with_derived_fields if stories else with_passage_runs)
         else:
             writer = BulkSegmentWriter(ix, compound=False)
         try:
@@ -224,7 +239,8 @@ def build_index(corpus: str | os.PathLike, index_dir: str | os.PathLike, *,
                             continue
                         _add_article(writer, existing if incremental else None, item,
                                      seen_ids, seen_hashes, report,
-                                     sign=stories and not isinstance(writer, ParallelWriter))
+                                     prepare=None if isinstance(writer, ParallelWriter) else
+                                     with_derived_fields if stories else with_passage_runs)
                     finished += _size(path)
                     if progress:
                         progress(finished, total, name, report.indexed)
@@ -278,7 +294,7 @@ def update_articles(index_dir: str | os.PathLike, articles: Iterable[Article] = 
             for article_id in delete_ids:
                 report.removed += writer.delete_by_term("id", article_id)
             for article in articles:
-                writer.update_document(**with_signature(
+                writer.update_document(**with_derived_fields(
                     article_document(article, content_hash(article))))
                 report.indexed += 1
                 report.without_text += not article.has_text
@@ -369,10 +385,10 @@ def count_unknowns(reader) -> dict[str, int]:
 
 
 def _add_article(writer, existing, article: Article, seen_ids: set[str],
-                 seen_hashes: dict[str, str], report: BuildReport, sign: bool = True) -> None:
+                 seen_hashes: dict[str, str], report: BuildReport, prepare=None) -> None:
     """Add one article unless it repeats one already indexed; record notes and skips.
 
-    sign: add its near-duplicate signature here (a parallel writer's workers add it).
+    prepare: adds the fields derived from the text here (a parallel writer's workers do).
     """
     digest = content_hash(article)
     if article.id in seen_ids:
@@ -391,7 +407,7 @@ def _add_article(writer, existing, article: Article, seen_ids: set[str],
     for note in article.notes:
         report.notes.append((article.source, note))
     document = article_document(article, digest)
-    writer.add_document(**(with_signature(document) if sign else document))
+    writer.add_document(**(prepare(document) if prepare else document))
     report.indexed += 1
     report.without_text += not article.has_text
     if not article.has_text:
