@@ -218,3 +218,12 @@ def test_month_chart_bars_narrow_the_day_range_to_their_month(client):
         as_text=True)
     assert ('<a href="/search?q=asylum&amp;outlet=CNN" aria-label="2011-07: 1 articles; '
             'remove this month">') in chosen
+
+
+@pytest.mark.parametrize("text", ["", "plain words", "AT&T", "<b>", "O'Brien", 'say "no"',
+                                  "é ü 東京", "a&amp;b", "\u2028"])
+def test_html_text_escapes_as_markupsafe_does(text):
+    from markupsafe import escape
+    from searchsvc.web.facethtml import html_text
+    assert html_text(text) == str(escape(text))
+    assert type(html_text(text)) is str

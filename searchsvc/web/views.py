@@ -11,11 +11,12 @@ from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_requ
 from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
 from .extension import get_service
-from .facethtml import facet_rows
+from .facethtml import chart_bars, facet_rows, html_text
 from .research import research_links
 
 bp = Blueprint("web", __name__)
 bp.add_app_template_filter(facet_rows, "facet_rows")
+bp.add_app_template_filter(chart_bars, "chart_bars")
 CHART_HEIGHT = 80
 
 
@@ -46,13 +47,18 @@ def _facet_view(result: dict, args) -> dict:
     for name, values in result["facets"].items():
         rows = []
         facet = quote_plus(name) + "="     # urlencode's pair, without its per-call checks
+        # The link written in the page: the shared start escaped once; quote_plus leaves
+        # nothing to escape in a value (letters, digits, "_.-~", "+" and "%XX" only).
+        href_start = html_text(page_url + joiner + facet)
         for row in values:
             if row["selected"]:
                 pairs = [(k, v) for k, v in base if not (k == name and v == row["value"])]
                 url = _url("web.search", pairs)
+                href = html_text(url)
             else:
-                url = page_url + joiner + facet + _quoted(row["value"])
-            rows.append({**row, "toggle_url": url})
+                quoted = _quoted(row["value"])
+                url, href = page_url + joiner + facet + quoted, href_start + quoted
+            rows.append({**row, "toggle_url": url, "toggle_href": href})
         facets[name] = rows
     return facets
 
