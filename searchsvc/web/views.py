@@ -141,6 +141,11 @@ def search():
     if result["suggestion"]:
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
+    back_url = _url("web.search", _params(args, drop=()))
+    # Every article link of the page (10 hits and their copies) ends in the same query
+    # string, q and back: encoded once, from one link built as url_for builds them all.
+    probe = url_for("web.article", article_id="-", q=result["query"]["read_as"] or None,
+                    back=back_url)
     html = render_template(
         "search.html", result=result, facets=facets, chart=_chart(result, facets, base),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
@@ -150,7 +155,7 @@ def search():
                   for row in facets[name] if row["selected"]],
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
-        back_url=_url("web.search", _params(args, drop=())),
+        back_url=back_url, article_query=probe[probe.find("?"):] if "?" in probe else "",
         kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
         q=args.get("q", ""), has_query=bool(args), research=research_links(args),
         collapse_url=_url("web.search", [(k, v) for k, v in base if k != "collapse"]
