@@ -120,7 +120,7 @@ class WhooshBackend:
                                                    spec.filters.authors),
                   "topic": columns.topics.counts(others("topic"), spec.facet_limit,
                                                  spec.filters.topics)}
-        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        months, counts = columns.month_counts(selected.docs)
         articles = selected.docs
         if spec.collapse and columns.clusters is not None:
             selected = selected.select(columns.clusters.representatives(
@@ -139,7 +139,7 @@ class WhooshBackend:
                 hit.copies = [{name: stored_fields(searcher, doc).get(name)
                                for name in COPY_FIELDS} for doc in copies[:MAX_COPIES]]
         by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
-                    for month, count in zip(months.tolist(), counts) if month]
+                    for month, count in zip(months.tolist(), counts.tolist()) if month]
         return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
@@ -388,9 +388,9 @@ class WhooshBackend:
     @staticmethod
     def _year_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:
         """Return year counts in year order, 'unknown' last."""
-        years, counts = np.unique(columns.years[docs], return_counts=True)
-        values = [(UNKNOWN if year == UNKNOWN_YEAR else str(int(year)), int(count))
-                  for year, count in zip(years, counts)]
+        years, counts = columns.year_counts(docs)
+        values = [(UNKNOWN if year == UNKNOWN_YEAR else str(year), count)
+                  for year, count in zip(years.tolist(), counts.tolist())]
         return sorted(values, key=lambda item: (item[0] == UNKNOWN, item[0]))
 
     # ---- ranking and paging

@@ -5,7 +5,7 @@ import datetime as dt
 import math
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,25 @@ class FacetColumns:
     topics: ManyValued
     months: np.ndarray           # int32 per docnum: year * 100 + month, 0 when not known
     clusters: StoryClusters | None = None    # set by IndexHandle: the generation's stories
+    # Each year and month as a code into its column's sorted distinct values (set below).
+    year_values: np.ndarray = field(init=False, repr=False)
+    year_codes: np.ndarray = field(init=False, repr=False)
+    month_values: np.ndarray = field(init=False, repr=False)
+    month_codes: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A search counts its matches' years and months with one bincount of these codes,
+        # instead of sorting their values (np.unique) every time.
+        self.year_values, self.year_codes = np.unique(self.years, return_inverse=True)
+        self.month_values, self.month_codes = np.unique(self.months, return_inverse=True)
+
+    def year_counts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct years of docs in order and their counts (np.unique's)."""
+        return _value_counts(self.year_values, self.year_codes, docs)
+
+    def month_counts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct months of docs in order and their counts (np.unique's)."""
+        return _value_counts(self.month_values, self.month_codes, docs)
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -111,6 +130,14 @@ class FacetColumns:
         return cls(arrays["outlet_codes"], [str(label) for label in arrays["outlet_labels"]],
                    arrays["years"], arrays["days"], arrays["live"], arrays["outlet_rank"],
                    many["authors"], many["topics"], arrays["months"])
+
+
+def _value_counts(values: np.ndarray, codes: np.ndarray, docs: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Return np.unique(values[codes[docs]], return_counts=True), counted by code."""
+    counts = np.bincount(codes[docs], minlength=values.size)
+    present = np.flatnonzero(counts)
+    return values[present], counts[present]
 
 
 class IndexHandle:
