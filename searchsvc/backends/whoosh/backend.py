@@ -120,7 +120,7 @@ class WhooshBackend:
                                                    spec.filters.authors),
                   "topic": columns.topics.counts(others("topic"), spec.facet_limit,
                                                  spec.filters.topics)}
-        months, counts = columns.month_counts(selected.docs)
+        by_month = columns.month_counts(selected.docs)
         articles = selected.docs
         if spec.collapse and columns.clusters is not None:
             selected = selected.select(columns.clusters.representatives(
@@ -138,8 +138,6 @@ class WhooshBackend:
                 hit.copy_count = len(copies)
                 hit.copies = [{name: stored_fields(searcher, doc).get(name)
                                for name in COPY_FIELDS} for doc in copies[:MAX_COPIES]]
-        by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
-                    for month, count in zip(months.tolist(), counts.tolist()) if month]
         return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,

@@ -58,20 +58,29 @@ class FacetColumns:
     year_codes: np.ndarray = field(init=False, repr=False)
     month_values: np.ndarray = field(init=False, repr=False)
     month_codes: np.ndarray = field(init=False, repr=False)
+    month_names: list[str] = field(init=False, repr=False)     # "YYYY-MM"; "" for 0
 
     def __post_init__(self) -> None:
         # A search counts its matches' years and months with one bincount of these codes,
         # instead of sorting their values (np.unique) every time.
         self.year_values, self.year_codes = np.unique(self.years, return_inverse=True)
         self.month_values, self.month_codes = np.unique(self.months, return_inverse=True)
+        self.month_names = [f"{month // 100:04d}-{month % 100:02d}" if month else ""
+                            for month in self.month_values.tolist()]
 
     def year_counts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the distinct years of docs in order and their counts (np.unique's)."""
-        return _value_counts(self.year_values, self.year_codes, docs)
+        counts = np.bincount(self.year_codes[docs], minlength=self.year_values.size)
+        present = np.flatnonzero(counts)
+        return self.year_values[present], counts[present]
 
-    def month_counts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the distinct months of docs in order and their counts (np.unique's)."""
-        return _value_counts(self.month_values, self.month_codes, docs)
+    def month_counts(self, docs: np.ndarray) -> list[tuple[str, int]]:
+        """Return ("YYYY-MM", count) of the known months of docs, in month order."""
+        counts = np.bincount(self.month_codes[docs], minlength=self.month_values.size)
+        present = np.flatnonzero(counts)
+        names = self.month_names
+        return [(names[code], count) for code, count
+                in zip(present.tolist(), counts[present].tolist()) if names[code]]
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":
@@ -130,14 +139,6 @@ class FacetColumns:
         return cls(arrays["outlet_codes"], [str(label) for label in arrays["outlet_labels"]],
                    arrays["years"], arrays["days"], arrays["live"], arrays["outlet_rank"],
                    many["authors"], many["topics"], arrays["months"])
-
-
-def _value_counts(values: np.ndarray, codes: np.ndarray, docs: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Return np.unique(values[codes[docs]], return_counts=True), counted by code."""
-    counts = np.bincount(codes[docs], minlength=values.size)
-    present = np.flatnonzero(counts)
-    return values[present], counts[present]
 
 
 class IndexHandle:
