@@ -45,7 +45,6 @@ def _facet_view(result: dict, args) -> dict:
     joiner = "&" if "?" in page_url else "?"
     facets = {}
     for name, values in result["facets"].items():
-        rows = []
         facet = quote_plus(name) + "="     # urlencode's pair, without its per-call checks
         # The link written in the page: the shared start escaped once; quote_plus leaves
         # nothing to escape in a value (letters, digits, "_.-~", "+" and "%XX" only).
@@ -58,8 +57,9 @@ def _facet_view(result: dict, args) -> dict:
             else:
                 quoted = _quoted(row["value"])
                 url, href = page_url + joiner + facet + quoted, href_start + quoted
-            rows.append({**row, "toggle_url": url, "toggle_href": href})
-        facets[name] = rows
+            # The search's rows are made for this request: they take the links themselves.
+            row["toggle_url"], row["toggle_href"] = url, href
+        facets[name] = values
     return facets
 
 
