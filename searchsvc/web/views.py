@@ -11,12 +11,13 @@ from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_requ
 from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
 from .extension import get_service
-from .facethtml import chart_bars, facet_rows, html_text
+from .facethtml import chart_bars, facet_rows, hit_items, html_text
 from .research import research_links
 
 bp = Blueprint("web", __name__)
 bp.add_app_template_filter(facet_rows, "facet_rows")
 bp.add_app_template_filter(chart_bars, "chart_bars")
+bp.add_app_template_filter(hit_items, "hit_items")
 CHART_HEIGHT = 80
 
 
@@ -155,7 +156,7 @@ def search():
                   for row in facets[name] if row["selected"]],
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
-        back_url=back_url, article_query=probe[probe.find("?"):] if "?" in probe else "",
+        article_query=probe[probe.find("?"):] if "?" in probe else "",
         kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
         q=args.get("q", ""), has_query=bool(args), research=research_links(args),
         collapse_url=_url("web.search", [(k, v) for k, v in base if k != "collapse"]
