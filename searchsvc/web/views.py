@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_request_from_args
 from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
+from ..service import SearchRequest
 from .extension import get_service
 from .facethtml import chart_bars, facet_rows, hit_items, html_text
 from .research import research_links
@@ -123,8 +124,8 @@ def _date_inputs(result: dict) -> dict[str, str]:
 def search():
     """Render the search page: form, results, facets, chart, pagination."""
     service = get_service()
-    args, error = _valid_args(request.args)
-    result = service.search(search_request_from_args(args, current_app.config))
+    args, error, parsed = _valid_args(request.args)
+    result = service.search(parsed or search_request_from_args(args, current_app.config))
     facets = _facet_view(result, args)
     base = _params(args)
     shown = min(result["page"], result["pages"])     # past the last page: the pages before it
@@ -171,8 +172,9 @@ KEPT_BY_FORM = ("per_page", "collapse")
 KEPT_BY_CLEAR = ("q", "sort", "per_page", "collapse")
 
 
-def _valid_args(args) -> tuple[MultiDict, str | None]:
-    """Return the parameters, valid ones only and outlets by name, and the first error.
+def _valid_args(args) -> tuple[MultiDict, str | None, SearchRequest | None]:
+    """Return the parameters, valid ones only and outlets by name, the first error, and
+    the search request they make (None if no valid rest was found).
 
     The page then shows the results of what was valid beside the message, and its links
     carry only valid parameters.
@@ -182,10 +184,10 @@ def _valid_args(args) -> tuple[MultiDict, str | None]:
     # reads them, so that a selected facet value's link removes its parameter.
     if "outlet" in valid:
         valid.setlist("outlet", list(get_service().outlet_names(valid.getlist("outlet"))))
-    error = None
+    error = parsed = None
     for _ in range(len(KNOWN_PARAMETERS)):
         try:
-            search_request_from_args(valid, current_app.config)
+            parsed = search_request_from_args(valid, current_app.config)
             break
         except BadParameter as bad:
             error = error or str(bad)
@@ -193,7 +195,7 @@ def _valid_args(args) -> tuple[MultiDict, str | None]:
                 valid = MultiDict((k, v) for k, v in valid.items(multi=True) if k == "q")
             else:
                 valid.poplist(bad.parameter)
-    return valid, error
+    return valid, error, parsed
 
 
 @bp.get("/articles/<article_id>")
