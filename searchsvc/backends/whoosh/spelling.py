@@ -60,7 +60,7 @@ class Lexicon:
             if bucket is None:
                 continue
             terms, codes = bucket
-            distances = _distances(rest, codes[:, 1:], transpositions, maxdist)
+            distances = _distances(rest, codes[:, 1:], transpositions)
             found.extend(terms[i] for i in np.flatnonzero(distances <= maxdist))
         return found
 
@@ -87,17 +87,13 @@ class Lexicon:
         return None if best is None else best[1]
 
 
-def _distances(word: np.ndarray, terms: np.ndarray, transpositions: bool = False,
-               maxdist: int | None = None) -> np.ndarray:
-    """Return the edit distance from word to each row of terms (all of one length); with
-    maxdist, a row found farther than maxdist early gets maxdist + 1 instead."""
-    total, width = terms.shape
+def _distances(word: np.ndarray, terms: np.ndarray, transpositions: bool = False) -> np.ndarray:
+    """Return the edit distance from word to each row of terms (all of one length)."""
+    count, width = terms.shape
     steps = np.arange(width + 1)
-    row = np.broadcast_to(steps, (total, width + 1))
+    row = np.broadcast_to(steps, (count, width + 1))
     before = None
-    alive = np.arange(total)       # the rows of terms still computed
     for index, code in enumerate(word, start=1):
-        count = alive.size
         substitute = row[:, :-1] + (terms != code)
         best = np.minimum(row[:, 1:] + 1, substitute)
         if transpositions and before is not None and width >= 2:
@@ -109,18 +105,7 @@ def _distances(word: np.ndarray, terms: np.ndarray, transpositions: bool = False
         current = np.concatenate([np.full((count, 1), index), best], axis=1)
         # Insertions along the row: current[j] = min over k <= j of current[k] + (j - k).
         before, row = row, np.minimum.accumulate(current - steps, axis=1) + steps
-        if maxdist is not None and index < len(word):
-            # Every alignment passes through this row or the one before (a transposition
-            # steps over one row, never two) and never gets cheaper: a row whose smallest
-            # value in both exceeds maxdist ends farther, and is dropped (most are, soon).
-            near = np.flatnonzero(np.minimum(row.min(axis=1), before.min(axis=1)) <= maxdist)
-            if near.size < count:
-                alive, row, before, terms = alive[near], row[near], before[near], terms[near]
-    if alive.size == total:
-        return row[:, width]
-    distances = np.full(total, maxdist + 1, dtype=row.dtype)
-    distances[alive] = row[:, width]
-    return distances
+    return row[:, width]
 
 
 # --------------------------------------------------------------------------- surface forms
