@@ -106,12 +106,17 @@ class WhooshBackend:
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
-        passes = self._facet_masks(columns, matched.docs, spec.filters)
-        every = np.logical_and.reduce(list(passes.values()))
-        selected = matched.select(every)
+        filters = spec.filters
+        if filters.outlets or filters.years or filters.authors or filters.topics:
+            passes = self._facet_masks(columns, matched.docs, spec.filters)
+            selected = matched.select(np.logical_and.reduce(list(passes.values())))
+        else:       # no facet filter: every match passes each (most searches)
+            passes, selected = None, matched
 
         def others(name: str) -> np.ndarray:
             """The matched docs passing every facet filter but the named one's."""
+            if passes is None:
+                return matched.docs
             rest = [ok for other, ok in passes.items() if other != name]
             return matched.docs[np.logical_and.reduce(rest)]
         facets = {"outlet": self._outlet_facet(columns, others("outlet")),
@@ -359,8 +364,9 @@ class WhooshBackend:
         """Return, per facet, whether each matched doc passes that facet's filter."""
         outlet_ok = np.ones(matched.size, dtype=bool)
         if filters.outlets:
+            outlets = set(filters.outlets)
             wanted = [code for code, label in enumerate(columns.outlet_labels)
-                      if label in set(filters.outlets)]
+                      if label in outlets]
             outlet_ok = np.isin(columns.outlet_codes[matched], wanted)
         year_ok = np.ones(matched.size, dtype=bool)
         if filters.years:
