@@ -33,6 +33,17 @@ def summary(name: str, times: list[float]) -> str:
             f"p50 {times[len(times) // 2] * 1000:.2f}, p99 {times[int(len(times) * 0.99)] * 1000:.2f}")
 
 
+def mix_in_process(index_dir: str, queries_file: str, mix: str):
+    """Return a test client of this checkout's app on the index, the queries and the mix's
+    paths (load.py's, the filters taken from the index's facets through the client)."""
+    queries = [line.strip() for line in Path(queries_file).read_text("utf-8").splitlines()
+               if line.strip() and not line.startswith("#")]
+    client = create_app({"INDEX_DIR": index_dir}).test_client()
+    filters = filters_from(
+        lambda query: client.get(f"/api/search?q={quote(query)}").get_json()["facets"], queries)
+    return client, queries, mixed_paths(queries, parse_mix(mix), filters)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", required=True)
@@ -40,12 +51,7 @@ def main() -> None:
     parser.add_argument("--mix", default="api=60,html=25,filtered=15")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    queries = [line.strip() for line in Path(args.queries).read_text("utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
-    client = create_app({"INDEX_DIR": args.index_dir}).test_client()
-    filters = filters_from(
-        lambda query: client.get(f"/api/search?q={quote(query)}").get_json()["facets"], queries)
-    paths = mixed_paths(queries, parse_mix(args.mix), filters)
+    client, queries, paths = mix_in_process(args.index_dir, args.queries, args.mix)
     for query in queries:
         client.get(f"/api/search?q={quote(query)}")
     kinds: dict[str, list[float]] = {}

@@ -1,9 +1,10 @@
 """Spelling suggestions equal Whoosh's reader corrector, on real indexes."""
 import random
+import re
 
 
 from searchsvc.backends.whoosh.indexer import build_index
-from searchsvc.backends.whoosh.spelling import Lexicon
+from searchsvc.backends.whoosh.spelling import Lexicon, _token_starts
 
 WORDS = ("diplomat diplomats diploma asylum ambassador embassy australia austria geneva "
          "government governor generous general parliament protest protester president "
@@ -93,3 +94,14 @@ def test_surface_forms_are_the_tokens_as_the_index_reads_them(tmp_path, registry
     forms = surface_forms(searcher, "body", "embassi",
                           lambda docnum: stored_fields(searcher, docnum)["body"])
     assert forms == Counter({"embassy": 3, "embassies": 2})
+
+
+def test_token_starts_finds_what_a_lookbehind_pattern_finds():
+    pieces = ["go", "gov", "o", ".", " ", "_", "1", "é", "-", "'", "\n", "go.v", "..", "Ω"]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        begin = rng.choice(["go", "g", "ov", "o", "1g", "é"])
+        behind = re.compile(r"(?<!\w)(?<!\w\.)" + re.escape(begin) + r"\w*(?:\.?\w+)*")
+        scan = re.compile(re.escape(begin) + r"\w*(?:\.?\w+)*")
+        assert _token_starts(scan, text) == behind.findall(text), (text, begin)

@@ -218,3 +218,29 @@ def test_month_chart_bars_narrow_the_day_range_to_their_month(client):
         as_text=True)
     assert ('<a href="/search?q=asylum&amp;outlet=CNN" aria-label="2011-07: 1 articles; '
             'remove this month">') in chosen
+
+
+@pytest.mark.parametrize("text", ["", "plain words", "AT&T", "<b>", "O'Brien", 'say "no"',
+                                  "é ü 東京", "a&amp;b", "\u2028"])
+def test_html_text_escapes_as_markupsafe_does(text):
+    from markupsafe import escape
+    from searchsvc.web.facethtml import html_text
+    assert html_text(text) == str(escape(text))
+    assert type(html_text(text)) is str
+
+
+def test_hit_items_list_copies_outlets_once_and_count_the_rest(app):
+    from searchsvc.web.facethtml import hit_items
+    copy = {"id": "b", "title": "Same <story>", "outlet": "CNN", "date": "2011-07-01"}
+    hit = {"id": "a b", "title_html": "A <mark>story</mark>", "outlet": None, "date": None,
+           "date_display": None, "author": "Kyaw & Win", "has_text": False,
+           "snippets": [{"html": "one <mark>x</mark>"}], "copy_count": 5,
+           "copies": [copy, {**copy, "id": "c", "outlet": "cnn", "date": None}]}
+    with app.test_request_context():
+        html = str(hit_items([hit], "?q=x&back=/search"))
+    assert '<a href="/articles/a%20b?q=x&amp;back=/search">A <mark>story</mark></a>' in html
+    assert 'Unknown outlet</span>' in html and "date unknown" in html
+    assert 'Kyaw &amp; Win' in html and "headline only" in html
+    assert "Also in 1 outlet (5 copies):" in html and " and 3 more</p>" in html
+    assert ('title="Same &lt;story&gt;">CNN, <time datetime="2011-07-01">2011-07-01</time></a>, '
+            '<a href="/articles/c?q=x&amp;back=/search" title="Same &lt;story&gt;">cnn</a>') in html

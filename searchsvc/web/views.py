@@ -10,12 +10,15 @@ from werkzeug.datastructures import MultiDict
 from .params import DATE_PARAMETERS, KNOWN_PARAMETERS, BadParameter, search_request_from_args
 from ..query.bounds import parse_bound
 from ..backends.contract import SORTS
+from ..service import SearchRequest
 from .extension import get_service
-from .facethtml import facet_rows
+from .facethtml import chart_bars, facet_rows, hit_items, html_text
 from .research import research_links
 
 bp = Blueprint("web", __name__)
 bp.add_app_template_filter(facet_rows, "facet_rows")
+bp.add_app_template_filter(chart_bars, "chart_bars")
+bp.add_app_template_filter(hit_items, "hit_items")
 CHART_HEIGHT = 80
 
 
@@ -44,16 +47,21 @@ def _facet_view(result: dict, args) -> dict:
     joiner = "&" if "?" in page_url else "?"
     facets = {}
     for name, values in result["facets"].items():
-        rows = []
         facet = quote_plus(name) + "="     # urlencode's pair, without its per-call checks
+        # The link written in the page: the shared start escaped once; quote_plus leaves
+        # nothing to escape in a value (letters, digits, "_.-~", "+" and "%XX" only).
+        href_start = html_text(page_url + joiner + facet)
         for row in values:
             if row["selected"]:
                 pairs = [(k, v) for k, v in base if not (k == name and v == row["value"])]
                 url = _url("web.search", pairs)
+                href = html_text(url)
             else:
-                url = page_url + joiner + facet + _quoted(row["value"])
-            rows.append({**row, "toggle_url": url})
-        facets[name] = rows
+                quoted = _quoted(row["value"])
+                url, href = page_url + joiner + facet + quoted, href_start + quoted
+            # The search's rows are made for this request: they take the links themselves.
+            row["toggle_url"], row["toggle_href"] = url, href
+        facets[name] = values
     return facets
 
 
@@ -116,8 +124,8 @@ def _date_inputs(result: dict) -> dict[str, str]:
 def search():
     """Render the search page: form, results, facets, chart, pagination."""
     service = get_service()
-    args, error = _valid_args(request.args)
-    result = service.search(search_request_from_args(args, current_app.config))
+    args, error, parsed = _valid_args(request.args)
+    result = service.search(parsed or search_request_from_args(args, current_app.config))
     facets = _facet_view(result, args)
     base = _params(args)
     shown = min(result["page"], result["pages"])     # past the last page: the pages before it
@@ -135,6 +143,11 @@ def search():
     if result["suggestion"]:
         suggestion_url = _url("web.search", [(k, v) for k, v in base if k != "q"]
                               + [("q", result["suggestion"]["text"])])
+    back_url = _url("web.search", _params(args, drop=()))
+    # Every article link of the page (10 hits and their copies) ends in the same query
+    # string, q and back: encoded once, from one link built as url_for builds them all.
+    probe = url_for("web.article", article_id="-", q=result["query"]["read_as"] or None,
+                    back=back_url)
     html = render_template(
         "search.html", result=result, facets=facets, chart=_chart(result, facets, base),
         pages=pages, sorts=SORTS, error=error, suggestion_url=suggestion_url,
@@ -144,7 +157,7 @@ def search():
                   for row in facets[name] if row["selected"]],
         json_url=_url("api.search", _params(args, drop=())),
         clear_url=_url("web.search", [(k, v) for k, v in base if k in KEPT_BY_CLEAR]),
-        back_url=_url("web.search", _params(args, drop=())),
+        article_query=probe[probe.find("?"):] if "?" in probe else "",
         kept=[(k, v) for k, v in base if k in KEPT_BY_FORM and v],
         q=args.get("q", ""), has_query=bool(args), research=research_links(args),
         collapse_url=_url("web.search", [(k, v) for k, v in base if k != "collapse"]
@@ -159,8 +172,9 @@ KEPT_BY_FORM = ("per_page", "collapse")
 KEPT_BY_CLEAR = ("q", "sort", "per_page", "collapse")
 
 
-def _valid_args(args) -> tuple[MultiDict, str | None]:
-    """Return the parameters, valid ones only and outlets by name, and the first error.
+def _valid_args(args) -> tuple[MultiDict, str | None, SearchRequest | None]:
+    """Return the parameters, valid ones only and outlets by name, the first error, and
+    the search request they make (None if no valid rest was found).
 
     The page then shows the results of what was valid beside the message, and its links
     carry only valid parameters.
@@ -170,10 +184,10 @@ def _valid_args(args) -> tuple[MultiDict, str | None]:
     # reads them, so that a selected facet value's link removes its parameter.
     if "outlet" in valid:
         valid.setlist("outlet", list(get_service().outlet_names(valid.getlist("outlet"))))
-    error = None
+    error = parsed = None
     for _ in range(len(KNOWN_PARAMETERS)):
         try:
-            search_request_from_args(valid, current_app.config)
+            parsed = search_request_from_args(valid, current_app.config)
             break
         except BadParameter as bad:
             error = error or str(bad)
@@ -181,7 +195,7 @@ def _valid_args(args) -> tuple[MultiDict, str | None]:
                 valid = MultiDict((k, v) for k, v in valid.items(multi=True) if k == "q")
             else:
                 valid.poplist(bad.parameter)
-    return valid, error
+    return valid, error, parsed
 
 
 @bp.get("/articles/<article_id>")

@@ -106,12 +106,17 @@ class WhooshBackend:
             query, matched = self._with_feedback(searcher, columns, generation, query,
                                                  matched, spec.filters, notes)
 
-        passes = self._facet_masks(columns, matched.docs, spec.filters)
-        every = np.logical_and.reduce(list(passes.values()))
-        selected = matched.select(every)
+        filters = spec.filters
+        if filters.outlets or filters.years or filters.authors or filters.topics:
+            passes = self._facet_masks(columns, matched.docs, spec.filters)
+            selected = matched.select(np.logical_and.reduce(list(passes.values())))
+        else:       # no facet filter: every match passes each (most searches)
+            passes, selected = None, matched
 
         def others(name: str) -> np.ndarray:
             """The matched docs passing every facet filter but the named one's."""
+            if passes is None:
+                return matched.docs
             rest = [ok for other, ok in passes.items() if other != name]
             return matched.docs[np.logical_and.reduce(rest)]
         facets = {"outlet": self._outlet_facet(columns, others("outlet")),
@@ -120,7 +125,7 @@ class WhooshBackend:
                                                    spec.filters.authors),
                   "topic": columns.topics.counts(others("topic"), spec.facet_limit,
                                                  spec.filters.topics)}
-        months, counts = np.unique(columns.months[selected.docs], return_counts=True)
+        by_month = columns.month_counts(selected.docs)
         articles = selected.docs
         if spec.collapse and columns.clusters is not None:
             selected = selected.select(columns.clusters.representatives(
@@ -138,8 +143,6 @@ class WhooshBackend:
                 hit.copy_count = len(copies)
                 hit.copies = [{name: stored_fields(searcher, doc).get(name)
                                for name in COPY_FIELDS} for doc in copies[:MAX_COPIES]]
-        by_month = [(f"{month // 100:04d}-{month % 100:02d}", int(count))
-                    for month, count in zip(months.tolist(), counts) if month]
         return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
@@ -361,8 +364,9 @@ class WhooshBackend:
         """Return, per facet, whether each matched doc passes that facet's filter."""
         outlet_ok = np.ones(matched.size, dtype=bool)
         if filters.outlets:
+            outlets = set(filters.outlets)
             wanted = [code for code, label in enumerate(columns.outlet_labels)
-                      if label in set(filters.outlets)]
+                      if label in outlets]
             outlet_ok = np.isin(columns.outlet_codes[matched], wanted)
         year_ok = np.ones(matched.size, dtype=bool)
         if filters.years:
@@ -388,9 +392,9 @@ class WhooshBackend:
     @staticmethod
     def _year_facet(columns: FacetColumns, docs: np.ndarray) -> list[tuple[str, int]]:
         """Return year counts in year order, 'unknown' last."""
-        years, counts = np.unique(columns.years[docs], return_counts=True)
-        values = [(UNKNOWN if year == UNKNOWN_YEAR else str(int(year)), int(count))
-                  for year, count in zip(years, counts)]
+        years, counts = columns.year_counts(docs)
+        values = [(UNKNOWN if year == UNKNOWN_YEAR else str(year), count)
+                  for year, count in zip(years.tolist(), counts.tolist())]
         return sorted(values, key=lambda item: (item[0] == UNKNOWN, item[0]))
 
     # ---- ranking and paging

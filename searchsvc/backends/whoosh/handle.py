@@ -5,7 +5,7 @@ import datetime as dt
 import math
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,34 @@ class FacetColumns:
     topics: ManyValued
     months: np.ndarray           # int32 per docnum: year * 100 + month, 0 when not known
     clusters: StoryClusters | None = None    # set by IndexHandle: the generation's stories
+    # Each year and month as a code into its column's sorted distinct values (set below).
+    year_values: np.ndarray = field(init=False, repr=False)
+    year_codes: np.ndarray = field(init=False, repr=False)
+    month_values: np.ndarray = field(init=False, repr=False)
+    month_codes: np.ndarray = field(init=False, repr=False)
+    month_names: list[str] = field(init=False, repr=False)     # "YYYY-MM"; "" for 0
+
+    def __post_init__(self) -> None:
+        # A search counts its matches' years and months with one bincount of these codes,
+        # instead of sorting their values (np.unique) every time.
+        self.year_values, self.year_codes = np.unique(self.years, return_inverse=True)
+        self.month_values, self.month_codes = np.unique(self.months, return_inverse=True)
+        self.month_names = [f"{month // 100:04d}-{month % 100:02d}" if month else ""
+                            for month in self.month_values.tolist()]
+
+    def year_counts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct years of docs in order and their counts (np.unique's)."""
+        counts = np.bincount(self.year_codes[docs], minlength=self.year_values.size)
+        present = np.flatnonzero(counts)
+        return self.year_values[present], counts[present]
+
+    def month_counts(self, docs: np.ndarray) -> list[tuple[str, int]]:
+        """Return ("YYYY-MM", count) of the known months of docs, in month order."""
+        counts = np.bincount(self.month_codes[docs], minlength=self.month_values.size)
+        present = np.flatnonzero(counts)
+        names = self.month_names
+        return [(names[code], count) for code, count
+                in zip(present.tolist(), counts[present].tolist()) if names[code]]
 
     @classmethod
     def load(cls, reader) -> "FacetColumns":

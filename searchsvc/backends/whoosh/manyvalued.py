@@ -89,11 +89,15 @@ class ManyValued:
         the first ``limit`` and those named in ``always`` (the selected ones)."""
         counts = np.bincount(self._codes_of(docs), minlength=len(self.labels))
         codes = np.flatnonzero(counts)
-        codes = codes[np.lexsort((self.rank[codes], -counts[codes]))]
+        # One key orders as (most first, then name): rank is a code's place in name order,
+        # below len(labels), and no two codes share a key. Only the first `limit` (found
+        # by partition) and the selected values are sorted, not thousands of authors.
+        key = self.rank[codes] - counts[codes] * len(self.labels)
         if limit is not None and codes.size > limit:
             kept = np.zeros(codes.size, dtype=bool)
-            kept[:limit] = True
+            kept[np.argpartition(key, limit)[:limit]] = True
             kept |= np.isin(codes, self._codes(always))
-            codes = codes[kept]
+            codes, key = codes[kept], key[kept]
+        codes = codes[np.argsort(key)]
         return [(self.labels[code], count)
                 for code, count in zip(codes.tolist(), counts[codes].tolist())]

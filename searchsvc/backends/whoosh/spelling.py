@@ -156,7 +156,13 @@ def surface_forms(searcher, fieldname: str, term: str, read_text) -> Counter:
     # text, a match of the pattern starting there, where no token goes on (after a word
     # character, or a full stop that follows one). Lowercasing keeps tokens as they are
     # unless it changes the text's length (dotted capital I), when every token is read.
-    starts = re.compile(r"(?<!\w)(?<!\w\.)" + re.escape(term[:2]) + r"\w*(?:\.?\w+)*")
+    # Two word characters: the pattern begins with them, so the regex engine scans for them,
+    # and a match starting inside a token runs to that token's end, which cannot hide a
+    # start (_token_starts); a beginning with a full stop ("u." of "u.s") could.
+    tail = r"\w*(?:\.?\w+)*"
+    by_scan = _WORDS_RE.fullmatch(term[:2]) is not None
+    starts = re.compile(re.escape(term[:2]) + tail if by_scan
+                        else r"(?<!\w)(?<!\w\.)" + re.escape(term[:2]) + tail)
     # The reader's postings: the searcher's would set up a scorer first, unused here.
     matcher = searcher.reader().postings(fieldname, term)
     for _ in range(SURFACE_DOCUMENTS):
@@ -165,7 +171,7 @@ def surface_forms(searcher, fieldname: str, term: str, read_text) -> Counter:
         text = read_text(matcher.id())
         lowered = text.lower()
         if len(lowered) == len(text):
-            tokens = starts.findall(lowered)
+            tokens = _token_starts(starts, lowered) if by_scan else starts.findall(lowered)
         else:
             tokens = [token.lower() for token in _WORD_RE.findall(text)
                       if token.lower()[:2] == term[:2]]
@@ -174,6 +180,24 @@ def surface_forms(searcher, fieldname: str, term: str, read_text) -> Counter:
                 forms[token] += 1
         matcher.next()
     return forms
+
+
+_WORD_CHAR_RE = re.compile(r"\w")
+_WORDS_RE = re.compile(r"\w+")
+
+
+def _token_starts(pattern: re.Pattern, text: str) -> list[str]:
+    """Return the matches of pattern in text that start a token: not after a word
+    character, nor after a full stop that follows one (a lookbehind written first would
+    make the engine try every position)."""
+    found = []
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start and (_WORD_CHAR_RE.match(text, start - 1) or (
+                start > 1 and text[start - 1] == "." and _WORD_CHAR_RE.match(text, start - 2))):
+            continue
+        found.append(match.group())
+    return found
 
 
 def suggest_surface(searcher, lexicon: Lexicon, word: str, maxdist: int,
