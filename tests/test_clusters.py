@@ -139,6 +139,16 @@ def test_the_api_carries_copies_and_reads_collapse(story_index):
     bad = client.get("/api/search?q=interest+rate&collapse=maybe")
     assert bad.status_code == 400
     assert bad.get_json()["error"]["parameter"] == "collapse"
+    # blank is not given (the default); the OpenAPI document states exactly what is read
+    import re
+    from urllib.parse import quote
+    from searchsvc.web.openapi import BOOLEAN_TEXT
+    accepted = re.compile(BOOLEAN_TEXT["pattern"])
+    for value in ("", " \n ", "TRUE", " off ", "1", "0", "Yes", "maybe", "truee", "2", "o n"):
+        response = client.get(f"/api/search?q=interest+rate&collapse={quote(value)}")
+        assert response.status_code == (200 if accepted.match(value) else 400), value
+        if value.strip() in ("", "TRUE", "1", "Yes"):
+            assert response.get_json()["collapsed"], value
     # an export lists every copy
     lines = client.get("/api/export?q=interest+rate&format=jsonl").get_data(as_text=True)
     assert len(lines.splitlines()) == 5

@@ -5,6 +5,7 @@ from ..backends.contract import FACETS, INTERVALS, SORTS
 from ..query.bounds import EXISTING_DAY_PATTERN, YEAR_RE
 from ..service.concordance import WIDTHS
 from ..service.search import MAX_PAGE
+from .params import BOOLEANS
 
 
 def _string_or_null() -> dict:
@@ -266,13 +267,24 @@ def search_parameters(max_per_page: int) -> list[dict]:
     ]
 
 
+def _any_case(word: str) -> str:
+    """Return a pattern matching a word in any mix of cases (patterns here take no flags)."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+
+# What the server reads as true or false: the words of params.BOOLEANS in any case, spaces
+# around them, or nothing (the default). Written as a pattern so that the document states
+# exactly what is accepted (an empty value is no 400, "maybe" is).
+BOOLEAN_TEXT = {"type": "string",
+                "pattern": "^\\s*(?:" + "|".join(map(_any_case, BOOLEANS)) + ")?\\s*$"}
+
 COLLAPSE_PARAMETER = {
-    "name": "collapse", "in": "query", "schema": {"type": "boolean", "default": True},
+    "name": "collapse", "in": "query", "schema": {**BOOLEAN_TEXT, "default": "true"},
     "description": "true (the default): near-duplicate copies of one story (the same wire "
                    "copy at several outlets) are one hit that lists the others under "
                    "`copies`, and total counts stories; false: every article is a hit. "
                    "Export, feeds, the concordance and the timeline always list every "
-                   "article"}
+                   "article; also 1/0, yes/no, on/off, any case; empty: the default"}
 
 
 def export_parameters() -> list[dict]:

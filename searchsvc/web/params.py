@@ -40,7 +40,7 @@ def _integer(args, name: str, default: int) -> int:
 def _boolean(args, name: str, default: bool) -> bool:
     """Return a true/false parameter (true, false, 1, 0, yes, no, on, off), or the default."""
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None or not raw.strip():     # empty or blank: not given
         return default
     value = BOOLEANS.get(raw.strip().lower())
     if value is None:
