@@ -249,6 +249,10 @@ def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry, 
         stored = {fields["id"]: fields["passage_runs"] for fields in searcher.all_stored_fields()}
     assert stored == {"s1": passage_runs(body, title), "s2": (14, 26)}
     assert stored["s1"] == (21, 39, 54, 97)
+    # the reading process leaves them to the build workers (its time bounds a build's)
+    from searchsvc.backends.whoosh.indexer import article_document, content_hash
+    article = Article(id="s3", title=title, body=body, source="a#1", source_file="a")
+    assert "passage_runs" not in article_document(article, content_hash(article))
     hit = whoosh_service(tmp_path / "ix", registry).search(SearchRequest(q="harbour"))["hits"][0]
     assert [s["text"] for s in hit["snippets"]] == [
         "dockers went back. Dockers ended the harbour strike on Monday."]

@@ -107,7 +107,6 @@ def article_document(article: Article, digest: str) -> dict:
         "date_iso": date.iso() if date else None,
         "url": article.url,
         "has_text": article.has_text,
-        "passage_runs": passage_runs(article.body, article.title),
         "language": article.language or "",
         "source": article.source,
         "source_file": article.source_file,
