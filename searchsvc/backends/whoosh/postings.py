@@ -182,6 +182,12 @@ class PostingCache:
             self._segment_arrays[segment_id] = SegmentArrays.open(self.arrays_dir, segment_id)
         return self._segment_arrays[segment_id]
 
+    def release_mapped(self) -> None:
+        """Drop the posting arrays' pages read so far from this process (see residency)."""
+        for arrays in list(self._segment_arrays.values()):
+            if arrays is not None:
+                arrays.release()
+
     # ---- terms
 
     @property
