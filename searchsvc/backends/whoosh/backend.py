@@ -268,7 +268,7 @@ class WhooshBackend:
                 cache.term(searcher, fieldname, text.decode("utf-8")
                            if isinstance(text, bytes) else text)
                 terms += 1
-                self._bound_mapped_pages()
+        self._bound_mapped_pages()
         return {"generation": generation, "terms": terms,
                 "seconds": round(time.perf_counter() - started, 2)}
 
@@ -299,6 +299,7 @@ class WhooshBackend:
         if cache is None:
             cache = PostingCache(columns.live,
                                  arrays_dir=Path(self.handle.index_dir) / generation)
+            cache.before_read = self._bound_mapped_pages
             self._postings = {generation: cache}
         return cache
 
@@ -340,7 +341,6 @@ class WhooshBackend:
         Past the budget's deadline, matching stops where it is (see Budget).
         """
         budget = budget or Budget()
-        self._bound_mapped_pages()      # before reading more of them
         if query is None:
             matches = Matches(np.flatnonzero(columns.live).astype(np.int64), None)
         else:

@@ -153,6 +153,8 @@ class PostingCache:
         self._lengths: dict[str, np.ndarray] = {}
         self._segment_arrays: dict[str, SegmentArrays | None] = {}
         self._lock = threading.Lock()
+        # Called before each term's arrays are read: the owner's bound on mapped pages.
+        self.before_read: Callable[[], None] = lambda: None
 
     # ---- per-field document lengths
 
@@ -211,6 +213,7 @@ class PostingCache:
         return entry
 
     def _load(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
+        self.before_read()
         docs, weights, _ = read_postings(searcher, fieldname, text, arrays=self.arrays_of)
         scores = self._scores(searcher, fieldname, text, docs, weights)
         keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
@@ -354,8 +357,11 @@ class QueryEvaluator:
             common = common[contains(term.docs, common)]
         if not common.size:
             return nothing
-        positions = [read_positions(self.searcher, fieldname, word, common, self.cache.arrays_of)
-                     for word in words]
+        positions = []
+        for word in words:
+            self.cache.before_read()
+            positions.append(read_positions(self.searcher, fieldname, word, common,
+                                            self.cache.arrays_of))
         starts = positions[0]
         if slop == 1:
             # Word i of the phrase at position p + i, for every start p of the first word.
