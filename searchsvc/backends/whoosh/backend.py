@@ -39,9 +39,10 @@ from .whoosh_fixes import apply as apply_whoosh_fixes
 WARM_SECONDS = 60.0
 # The resident memory past which a process releases the posting arrays' pages it has read
 # (to the page cache, which keeps them: residency.py), so that a serving worker's RSS stays
-# near its own data however large the index it reads; below it, pages stay mapped (a page
-# read again after a release costs a minor fault: about 10% more CPU a search at 1M articles).
-RESIDENT_LIMIT = 256 * 2 ** 20
+# within a worker's budget however large the index it reads (300 MiB: issue 18); below it,
+# pages stay mapped (the 63k dataset's workers stay below it; a page read again after a
+# release costs a minor fault, about 10% more CPU a search at a million articles).
+RESIDENT_LIMIT = 300 * 2 ** 20
 MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
