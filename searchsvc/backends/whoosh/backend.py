@@ -262,7 +262,7 @@ class WhooshBackend:
         self._lexicon(searcher, generation)
         terms = 0
         for fieldname in TEXT_FIELDS:
-            cache.field_lengths(searcher, fieldname)
+            cache.length_norms(searcher, fieldname)
             for text in most_frequent_terms(searcher, cache, fieldname, frequent_terms, deadline):
                 if cache.full or time.perf_counter() >= deadline:
                     break

@@ -105,7 +105,9 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
             found = segment_arrays.postings(fieldname, tbytes)
             if found is not None:
                 doc_parts.append(found[0].astype(np.int64) + offset)
-                weight_parts.append(found[1].astype(np.float64) * field.format.field_boost)
+                weights = found[1].astype(np.float64)
+                boost = field.format.field_boost
+                weight_parts.append(weights if boost == 1.0 else weights * boost)
                 continue
         if (fieldname, text) not in reader:
             continue
@@ -150,7 +152,7 @@ class PostingCache:
         self.budget = budget
         self._entries: OrderedDict[tuple, TermPostings] = OrderedDict()
         self._held = 0
-        self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[str, np.ndarray] = {}
         self._segment_arrays: dict[str, SegmentArrays | None] = {}
         self._lock = threading.Lock()
         # Called before each term's arrays are read: the owner's bound on mapped pages.
@@ -160,19 +162,30 @@ class PostingCache:
 
     def field_lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
         """Return every document's encoded length of a field, as Whoosh's scorer reads it."""
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            count = searcher.doc_count_all()
-            reader = searcher.reader()
+        count = searcher.doc_count_all()
+        reader = searcher.reader()
 
-            def compute() -> dict[str, np.ndarray]:
-                return {"lengths": np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
-                                                for n in range(count)),
-                                               dtype=np.float64, count=count)}
+        def compute() -> dict[str, np.ndarray]:
+            return {"lengths": np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
+                                            for n in range(count)),
+                                           dtype=np.float64, count=count)}
 
-            lengths = cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
-            self._lengths[fieldname] = lengths
-        return lengths
+        return cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
+
+    def length_norms(self, searcher: Searcher, fieldname: str) -> np.ndarray:
+        """Return every document's part of BM25F's denominator that its length decides."""
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            # Kept instead of the lengths (the same bytes): a term read cold then gathers
+            # one value a posting instead of redoing four operations on each.
+            weighting = searcher.weighting
+            b = weighting._field_B.get(fieldname, weighting.B)
+            avgfl = searcher.avg_field_length(fieldname) or 1
+            lengths = self.field_lengths(searcher, fieldname)
+            # whoosh.scoring.bm25's K1 * ((1 - B) + B * fl / avgfl), operation for operation
+            norms = weighting.K1 * ((1 - b) + b * lengths / avgfl)
+            self._norms[fieldname] = norms
+        return norms
 
     def arrays_of(self, reader) -> SegmentArrays | None:
         """Return a leaf reader's segment's posting arrays (mapped once), None without them."""
@@ -224,16 +237,13 @@ class PostingCache:
     def _scores(self, searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
                 weights: np.ndarray) -> np.ndarray:
         """Return Whoosh's BM25F score of the term for each posting, operation for operation."""
-        weighting = searcher.weighting
         if not docs.size:
             return np.empty(0, dtype=np.float64)
-        b = weighting._field_B.get(fieldname, weighting.B)
-        k1 = weighting.K1
+        k1 = searcher.weighting.K1
         idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        lengths = self.field_lengths(searcher, fieldname)[docs]
+        norms = self.length_norms(searcher, fieldname)[docs]
         # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        return idf * ((weights * (k1 + 1)) / (weights + norms))
 
     def _store(self, key: tuple[str, str], entry: TermPostings) -> None:
         with self._lock:
