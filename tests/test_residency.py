@@ -93,3 +93,12 @@ def test_releasing_pages_during_searches_changes_no_result(zipf_service, monkeyp
     monkeypatch.setattr(whoosh_backend, "RESIDENT_LIMIT", 0)    # release before every read
     monkeypatch.setattr(whoosh_backend, "MAPPED_FLOOR", 0)
     assert results() == kept
+
+
+def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
+    backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
+    searcher, columns, generation = backend.handle.searcher()
+    cache = backend._posting_cache(columns, generation)
+    cache.budget = cache.term(searcher, "title", WORDS[0]).size + 1    # room for one list
+    # The second term pushes the first out: warming more would only replace what it loaded.
+    assert backend.warm(frequent_terms=8)["terms"] == 2

@@ -21,19 +21,21 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .arraycache import cached_arrays
 from .budget import Budget
 from .columnranges import range_docs
+from .handle import BM25
 from .phrases import WrittenAs, holding
 from .postingarrays import SegmentArrays
 from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, read_positions,
@@ -79,20 +81,30 @@ class TermPostings:
         return int(self.docs.nbytes + self.scores.nbytes)
 
 
+class Postings(NamedTuple):
+    """A term's postings in every segment, as read_postings returns them."""
+
+    docs: np.ndarray            # int64 global docnums, deleted ones possibly included
+    weights: np.ndarray         # float64, aligned with docs
+    values: list[bytes]         # Whoosh's encoded values, when asked for
+    doc_frequency: int          # postings written, deleted ones too, as Whoosh counts them
+
+
 def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bool = False,
-                  arrays: Callable[[object], SegmentArrays | None] | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+                  arrays: Callable[[object], SegmentArrays | None] | None = None) -> Postings:
     """Return a term's postings in every segment: global docnums, weights and (optionally) values.
 
     Deleted documents may be included (not those leading a segment, which Whoosh's
     deletion filter skips when it is made); the caller filters them. Without values, a
     segment's posting arrays are used where `arrays` (leaf reader -> its SegmentArrays) has
     the term; else Whoosh's own block format is read a block at a time (one unpickle per
-    128 postings) where the segment uses it.
+    128 postings) where the segment uses it. The term's document frequency comes with them,
+    so that scoring them needs no second look-up of the term in every segment.
     """
     doc_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
     values: list[bytes] = []
+    frequency = 0
     if with_values:
         arrays = None           # the arrays hold no Whoosh values
     if arrays is not None:
@@ -104,12 +116,15 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
         if segment_arrays is not None:
             found = segment_arrays.postings(fieldname, tbytes)
             if found is not None:
+                frequency += found[0].size      # the whole list of the segment is there
                 doc_parts.append(found[0].astype(np.int64) + offset)
                 weights = found[1].astype(np.float64)
                 boost = field.format.field_boost
                 weight_parts.append(weights if boost == 1.0 else weights * boost)
                 continue
-        if (fieldname, text) not in reader:
+        try:
+            frequency += reader.term_info(fieldname, text).doc_frequency()
+        except TermNotFound:
             continue
         matcher = reader.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):    # deletions: filtered by the caller
@@ -121,8 +136,8 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
         doc_parts.append(docs + offset)
         weight_parts.append(weights)
     if not doc_parts:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values
-    return np.concatenate(doc_parts), np.concatenate(weight_parts), values
+        return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values, 0)
+    return Postings(np.concatenate(doc_parts), np.concatenate(weight_parts), values, frequency)
 
 
 def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
@@ -152,6 +167,7 @@ class PostingCache:
         self.budget = budget
         self._entries: OrderedDict[tuple, TermPostings] = OrderedDict()
         self._held = 0
+        self._dropped = False       # whether anything was dropped to stay in the budget
         self._norms: dict[str, np.ndarray] = {}
         self._segment_arrays: dict[str, SegmentArrays | None] = {}
         self._lock = threading.Lock()
@@ -207,8 +223,8 @@ class PostingCache:
 
     @property
     def full(self) -> bool:
-        """Tell whether the cache holds its budget of bytes."""
-        return self._held >= self.budget
+        """Tell whether the cache holds its budget of bytes or has had to drop postings."""
+        return self._dropped or self._held >= self.budget
 
     def term(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
         """Return a term's live postings and scores, cached."""
@@ -227,20 +243,25 @@ class PostingCache:
 
     def _load(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
         self.before_read()
-        docs, weights, _ = read_postings(searcher, fieldname, text, arrays=self.arrays_of)
-        scores = self._scores(searcher, fieldname, text, docs, weights)
+        docs, weights, _, frequency = read_postings(searcher, fieldname, text,
+                                                    arrays=self.arrays_of)
+        scores = self._scores(searcher, fieldname, text, docs, weights, frequency)
         keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
         if not keep.all():
             docs, scores = docs[keep], scores[keep]
         return TermPostings(docs, scores)
 
     def _scores(self, searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
-                weights: np.ndarray) -> np.ndarray:
+                weights: np.ndarray, doc_frequency: int) -> np.ndarray:
         """Return Whoosh's BM25F score of the term for each posting, operation for operation."""
         if not docs.size:
             return np.empty(0, dtype=np.float64)
-        k1 = searcher.weighting.K1
-        idf = searcher.idf(fieldname, text)
+        weighting = searcher.weighting
+        k1 = weighting.K1
+        # Our BM25's idf from the frequency just read (as its idf() computes it); another
+        # weighting's idf looks the term up again in every segment.
+        idf = (weighting.idf_of(doc_frequency, searcher.doc_count_all())
+               if isinstance(weighting, BM25) else searcher.idf(fieldname, text))
         norms = self.length_norms(searcher, fieldname)[docs]
         # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         return idf * ((weights * (k1 + 1)) / (weights + norms))
@@ -255,6 +276,7 @@ class PostingCache:
             while self._held > self.budget and len(self._entries) > 1:
                 _, dropped = self._entries.popitem(last=False)
                 self._held -= dropped.size
+                self._dropped = True
 
 
 class QueryEvaluator:
