@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from lxml.html import HtmlElement
 
-from .pagetree import clean, fold
+from .pagetree import clean, fold, has_property
 
 logger = logging.getLogger(__name__)
 
@@ -169,11 +169,14 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
     """Return the names in itemprop=author elements (their itemprop=name if they have one),
     and in RDFa's author and creator properties (property=schema:author, dc:creator)."""
     names = []
-    for element in tree.xpath("//*[@itemprop='author' or @property='author' or @property="
-                              "'schema:author' or @property='dc:creator' or @property="
-                              "'dcterms:creator'][not(self::meta)]"):
-        inner = element.xpath(".//*[@itemprop='name' or @property='name' or "
-                              "@property='schema:name']")
+    rdfa = has_property("property", "author", "schema:author", "dc:creator", "dcterms:creator")
+    authors = (f"//*[{has_property('itemprop', 'author')} or {rdfa}][not(self::meta)]"
+               # a picture's author is its photographer: credits in captions and image items
+               "[not(ancestor::figure or ancestor::figcaption or ancestor::*[re:test("
+               "@itemtype, '(ImageObject|Photograph|VideoObject|MediaObject)$')])]")
+    for element in tree.xpath(authors, namespaces=_REGEXP_NS):
+        inner = element.xpath(f".//*[{has_property('itemprop', 'name')} or "
+                              f"{has_property('property', 'name', 'schema:name')}]")
         value = (inner[0].get("content") or inner[0].text_content()) if inner else \
             element.get("content") or element.text_content()
         if clean(value):
