@@ -47,3 +47,35 @@ def test_picture_credits_are_no_authors():
     body = ("<h1>Council passes budget</h1><p>By " + person("Ada Byron") + "</p>" + caption)
     article = extract_article(page("<title>Council passes budget</title>", body))
     assert article.authors == ["Ada Byron"]
+
+
+def test_byline_closing_the_text():
+    # signed at the end, as many papers do; the site's JSON-LD names only itself
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+            'passes budget", "author": {"@type": "Organization", "name": "HT"}}</script>')
+    # a long text: the byline is far below the headline
+    body = ("<h1>Council passes budget</h1><div>"
+            + "".join(f"<p>Paragraph {n} of the story on the harbour budget.</p>" for n in range(45))
+            + "<p><em>Von Ada Byron</em></p></div>")
+    article = extract_article(page(head, body, lang="de"))
+    assert (article.authors, article.provenance["authors"]) == \
+        (["Ada Byron"], "byline closing the text")
+
+
+def test_a_sentence_closing_the_text_is_no_byline():
+    body = ("<h1>Council passes budget</h1><div>"
+            + "".join(f"<p>Paragraph {n} of the story on the harbour budget.</p>" for n in range(4))
+            + "<p>By the end of the year the harbour will reopen.</p></div>")
+    assert extract_article(page("", body)).authors == []
+
+
+def test_agency_named_in_the_dateline():
+    body = ("<h1>Council passes budget</h1><p>HARBOUR TOWN (Wire/nord) – The council passed its "
+            "budget on Thursday after a debate of four hours, the mayor said.</p>")
+    article = extract_article(page("", body))
+    assert (article.authors, article.provenance["authors"]) == \
+        (["Wire/nord"], "agency in the dateline")
+    # a person's byline comes first
+    byline = "<p class='byline'>By Ada Byron</p>"
+    assert extract_article(page("", body.replace("</h1>", "</h1>" + byline))).authors == \
+        ["Ada Byron"]

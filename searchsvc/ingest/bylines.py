@@ -280,6 +280,39 @@ def plain_byline(tree: HtmlElement) -> str | None:
     return None
 
 
+def closing_byline(tree: HtmlElement) -> str | None:
+    """Return a byline set as the last paragraph of a text ("<p>Von Jo Reed</p>"), if any.
+
+    Many papers sign an article at its end rather than under its headline; the paragraph must
+    close a run of at least three, open with a lead-in and read as names.
+    """
+    for paragraph in tree.xpath("//p[not(following-sibling::p)][count(preceding-sibling::p)"
+                                " >= 2][not(ancestor::a)]"):
+        text = clean(" ".join(paragraph.itertext()))
+        if not text or len(text) > 80 or not _PLAIN_BYLINE.match(text):
+            continue
+        cleaned = clean_author(text)
+        if cleaned and _reads_as_names(cleaned):
+            return cleaned
+    return None
+
+
+# wire copy names its agency in the dateline: "HAMBURG (dpa/lno) – ...", "PARIS (AFP) - ..."
+_DATELINE_AGENCY = re.compile(r"^[^\W\d_][^\s()]*(?:[ -][^\W\d_][^\s()]*){0,3}\s*"
+                              r"\(([^\W\d_][^()\s]{1,20}(?:\s[^()\s]{1,20})?)\)\s*[-–—:]\s")
+
+
+def dateline_agency(tree: HtmlElement) -> str | None:
+    """Return the agency a dateline credits ("Hamburg (dpa/lno) – ..."), in the first paragraphs
+    of the text."""
+    paragraphs = (clean(p.text_content()) for p in tree.iterfind(".//p"))
+    for text in [text for text in paragraphs if text and len(text) >= 80][:3]:
+        match = _DATELINE_AGENCY.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
 # a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")
 _NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s*(?:[A-Z]{2,4}|"
                              r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")
