@@ -79,3 +79,16 @@ def test_agency_named_in_the_dateline():
     byline = "<p class='byline'>By Ada Byron</p>"
     assert extract_article(page("", body.replace("</h1>", "</h1>" + byline))).authors == \
         ["Ada Byron"]
+
+
+def test_shown_byline_over_an_author_the_page_never_shows():
+    # the CMS states the account that posted the story; the page shows the reporters
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+            'passes budget", "author": {"@type": "Person", "name": "Cy Dunn"}}</script>')
+    body = "<h1>Council passes budget</h1><p class='byline'>By Ada Byron and Bo Chen</p>"
+    article = extract_article(page(head, body))
+    assert (article.authors, article.provenance["authors"]) == \
+        (["Ada Byron", "Bo Chen"], "trafilatura byline")
+    # shown anywhere on the page, the stated author stays
+    shown = body + "<footer>Produced by Cy Dunn for the web desk</footer>"
+    assert extract_article(page(head, shown)).authors == ["Cy Dunn"]

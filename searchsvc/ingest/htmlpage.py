@@ -27,9 +27,9 @@ from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_da
                         headline_day_before, headline_time, htmldate_guess,
                         local_day_unknown, normalise_date, one_day_apart, stated_dates,
                         url_date)
-from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
-                       ld_first, ld_names, ld_site_name, ld_types, meta_tags, parse_tree,
-                       parsely_page)
+from .pagetree import (article_ld, clean, first_meta, fold, is_article, itemprop,
+                       json_ld_objects, ld_first, ld_names, ld_site_name, ld_types, meta_tags,
+                       parse_tree, parsely_page)
 from .titles import (choose_title, contains_words, home_link_names, page_headings,
                      site_variants, stated_site_names)
 
@@ -158,6 +158,25 @@ _ORG_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO",
               "GovernmentOrganization", "EducationalOrganization"}
 
 
+def _shown_first(people: list[tuple[list[str], str]], tree: HtmlElement
+                 ) -> list[tuple[list[str], str]]:
+    """Put the byline the page shows first when the JSON-LD's authors appear nowhere in it.
+
+    A CMS's JSON-LD often states the account that posted the article (an editor, a producer)
+    as its author; when the page never shows that name but shows a byline naming others, the
+    byline is the article's.
+    """
+    shown = next((entry for entry in people if entry[1] == "trafilatura byline"), None)
+    stated = {name.casefold() for name in people[0][0]}
+    if shown is None or stated & {name.casefold() for name in shown[0]}:
+        return people
+    text = fold(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style"
+                                    " or ancestor::noscript)]")))
+    if any(fold(name) in text for name in people[0][0]):
+        return people
+    return [shown] + [entry for entry in people if entry is not shown]
+
+
 def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                   objects: list[dict], urls: list[str]) -> None:
     """Set the authors: the first source naming people rather than the site, else any byline.
@@ -196,6 +215,8 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
         names = join_names((n for n in search() if n and not names_site(n, variants)),
                            variants)
         people = [(names, source)] if names else []
+    if len(people) > 1 and people[0][1] == "JSON-LD author":
+        people = _shown_first(people, tree)
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
