@@ -92,3 +92,15 @@ def test_shown_byline_over_an_author_the_page_never_shows():
     # shown anywhere on the page, the stated author stays
     shown = body + "<footer>Produced by Cy Dunn for the web desk</footer>"
     assert extract_article(page(head, shown)).authors == ["Cy Dunn"]
+
+
+def test_author_in_a_list_of_the_article_facts():
+    # the JSON-LD names an account the page never shows; the facts list names the writer
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+            'passes budget", "author": {"@type": "Person", "name": "Cy Dunn"}}</script>')
+    body = ("<h1>Council passes budget</h1><dl><dt>Date</dt><dd>4 March 2021</dd>"
+            "<dt>Auteur</dt><dd><a href='/staff/ada-byron/'>Ada Byron</a></dd></dl>")
+    article = extract_article(page(head, body, lang="fr"))
+    assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "marked byline")
+    # with nothing else shown, the JSON-LD's author stays
+    assert extract_article(page(head, "<h1>Council passes budget</h1>")).authors == ["Cy Dunn"]

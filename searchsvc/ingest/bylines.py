@@ -223,6 +223,9 @@ _MARKED_BYLINE = (
     "([^a-z]|$)', 'i')]",
     "//body//*[self::p or self::span or self::div or self::li][not(*)][re:test(normalize-space(),"
     " '^(author|auteur|autor|autorin|verfasser|verfasserin)\\s*:', 'i')]",
+    # a list of the article's facts: "<dt>Author</dt><dd>Jo Reed</dd>"
+    "//body//dd[preceding-sibling::dt[1][re:test(normalize-space(), '^(authors?|auteurs?|"
+    "autor(in|en)?|verfasser(in)?|by|written by|par|por|von)\\s*:?$', 'i')]]",
 )
 _REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
 

@@ -158,23 +158,15 @@ _ORG_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO",
               "GovernmentOrganization", "EducationalOrganization"}
 
 
-def _shown_first(people: list[tuple[list[str], str]], tree: HtmlElement
-                 ) -> list[tuple[list[str], str]]:
-    """Put the byline the page shows first when the JSON-LD's authors appear nowhere in it.
-
-    A CMS's JSON-LD often states the account that posted the article (an editor, a producer)
-    as its author; when the page never shows that name but shows a byline naming others, the
-    byline is the article's.
-    """
-    shown = next((entry for entry in people if entry[1] == "trafilatura byline"), None)
-    stated = {name.casefold() for name in people[0][0]}
-    if shown is None or stated & {name.casefold() for name in shown[0]}:
-        return people
-    text = fold(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style"
-                                    " or ancestor::noscript)]")))
-    if any(fold(name) in text for name in people[0][0]):
-        return people
-    return [shown] + [entry for entry in people if entry is not shown]
+def _shown(names: list[str], tree: HtmlElement) -> bool:
+    """Tell whether the page's text shows any of the names (scripts and styles aside)."""
+    visible = "[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    # as written, found by the XPath engine; else in any case ("JO REED"), over all the text
+    if any(tree.xpath(f"//body//text()[contains(., $name)]{visible}", name=name)
+           for name in names):
+        return True
+    text = fold(" ".join(tree.xpath(f"//body//text(){visible}")))
+    return any(fold(name) in text for name in names)
 
 
 def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
@@ -202,6 +194,11 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
+    # a CMS's JSON-LD often states the account that posted the story (a web producer) as its
+    # author: one the page never shows gives way to any byline the page shows
+    hidden = []
+    if people and people[0][1] == "JSON-LD author" and not _shown(people[0][0], tree):
+        hidden = [people.pop(0)]
     # then, searched only when needed (each search costs a pass over the page): bylines
     # marked in ways trafilatura does not read; last, as sidebars link other writers' pages
     # too, the byline's links to author pages
@@ -215,8 +212,7 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
         names = join_names((n for n in search() if n and not names_site(n, variants)),
                            variants)
         people = [(names, source)] if names else []
-    if len(people) > 1 and people[0][1] == "JSON-LD author":
-        people = _shown_first(people, tree)
+    people += hidden
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}
