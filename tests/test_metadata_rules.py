@@ -104,3 +104,14 @@ def test_author_in_a_list_of_the_article_facts():
     assert (article.authors, article.provenance["authors"]) == (["Ada Byron"], "marked byline")
     # with nothing else shown, the JSON-LD's author stays
     assert extract_article(page(head, "<h1>Council passes budget</h1>")).authors == ["Cy Dunn"]
+
+
+def test_credit_line_beside_the_headline():
+    # wire copy credited to its agency under the headline; a picture's credit is not one
+    body = ("<header><h1>Council passes budget</h1><p class='credit'>HARBOURWIRE</p></header>"
+            "<figure><img src='a.jpg'><p class='credit'>Cy Dunn</p></figure>")
+    article = extract_article(page("", body))
+    assert (article.authors, article.provenance["authors"]) == \
+        (["HARBOURWIRE"], "credit beside the headline")
+    photo = "<h1>Council passes budget</h1><div class='credit'><img src='a.jpg'>Cy Dunn</div>"
+    assert extract_article(page("", photo)).authors == []

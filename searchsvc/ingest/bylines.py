@@ -316,6 +316,26 @@ def dateline_agency(tree: HtmlElement) -> str | None:
     return None
 
 
+# a line crediting the story's source, set beside the headline: "<p class=credit>KYODO</p>"
+_CREDIT_CLASS = re.compile(r"(?:^|[^a-z])(?:credit|source|agency|quelle|fuente)s?(?:[^a-z]|$)",
+                           re.IGNORECASE)
+
+
+def headline_credit(tree: HtmlElement) -> str | None:
+    """Return a short credit line set beside an <h1> (a sibling of it or of its header group),
+    as wire copy is credited to its agency; pictures' credits (with or in images) are not."""
+    for heading in tree.xpath("//h1")[:3]:
+        for element in heading.xpath("following-sibling::*|../following-sibling::*"):
+            marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+            if not _CREDIT_CLASS.search(marks) or element.xpath(".//img|.//figure|"
+                                                                "ancestor::figure"):
+                continue
+            text = clean(element.text_content())
+            if text and len(text) <= 40 and len(text.split()) <= 4:
+                return text
+    return None
+
+
 # a name list: "A, B and C", "A & B"; a comma before a degree or suffix stays ("Jane Doe, MD")
 _NAME_SEPARATOR = re.compile(r"\s*(?:;|,?\s+(?:and|und|et|y|e|&)\s+|\s&\s|,(?!\s*(?:[A-Z]{2,4}|"
                              r"Ph\.?D|M\.?D|Jr|Sr|II|III)\.?(?:\s*,|$)))\s*")

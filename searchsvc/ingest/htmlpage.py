@@ -21,8 +21,8 @@ from .body import (fallback_body, has_content_text, lift_header_intro,
                    without_copyright_notice, without_date_lines, without_headline,
                    wrap_loose_text)
 from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, closing_byline, dateline_agency,
-                      join_names, linked_authors, marked_byline, microdata_authors,
-                      names_site, plain_byline, visible_byline)
+                      headline_credit, join_names, linked_authors, marked_byline,
+                      microdata_authors, names_site, plain_byline, visible_byline)
 from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_date,
                         headline_day_before, headline_time, htmldate_guess,
                         local_day_unknown, normalise_date, one_day_apart, stated_dates,
@@ -206,7 +206,8 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
                            (lambda: [plain_byline(tree)], "byline under the headline"),
                            (lambda: linked_authors(tree), "byline author links"),
                            (lambda: [closing_byline(tree)], "byline closing the text"),
-                           (lambda: [dateline_agency(tree)], "agency in the dateline")):
+                           (lambda: [dateline_agency(tree)], "agency in the dateline"),
+                           (lambda: [headline_credit(tree)], "credit beside the headline")):
         if people:
             break
         names = join_names((n for n in search() if n and not names_site(n, variants)),
