@@ -14,6 +14,12 @@ def page(head: str = "", body: str = "", lang: str = "en") -> bytes:
             f"<body>{body}<article>{TEXT}</article></body></html>").encode()
 
 
+def ld_author(kind: str, name: str) -> str:
+    """Return the JSON-LD of an article whose author is a ``kind`` (Person, Organization)."""
+    return ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
+            f'passes budget", "author": {{"@type": "{kind}", "name": "{name}"}}}}</script>')
+
+
 def person(name: str, props: str = "author") -> str:
     """Return a microdata Person item holding ``name`` under the properties ``props``."""
     return (f'<span itemprop="{props}" itemscope itemtype="https://schema.org/Person">'
@@ -51,8 +57,7 @@ def test_picture_credits_are_no_authors():
 
 def test_byline_closing_the_text():
     # signed at the end, as many papers do; the site's JSON-LD names only itself
-    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
-            'passes budget", "author": {"@type": "Organization", "name": "HT"}}</script>')
+    head = ld_author("Organization", "HT")
     # a long text: the byline is far below the headline
     body = ("<h1>Council passes budget</h1><div>"
             + "".join(f"<p>Paragraph {n} of the story on the harbour budget.</p>" for n in range(45))
@@ -83,8 +88,7 @@ def test_agency_named_in_the_dateline():
 
 def test_shown_byline_over_an_author_the_page_never_shows():
     # the CMS states the account that posted the story; the page shows the reporters
-    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
-            'passes budget", "author": {"@type": "Person", "name": "Cy Dunn"}}</script>')
+    head = ld_author("Person", "Cy Dunn")
     body = "<h1>Council passes budget</h1><p class='byline'>By Ada Byron and Bo Chen</p>"
     article = extract_article(page(head, body))
     assert (article.authors, article.provenance["authors"]) == \
@@ -96,8 +100,7 @@ def test_shown_byline_over_an_author_the_page_never_shows():
 
 def test_author_in_a_list_of_the_article_facts():
     # the JSON-LD names an account the page never shows; the facts list names the writer
-    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council '
-            'passes budget", "author": {"@type": "Person", "name": "Cy Dunn"}}</script>')
+    head = ld_author("Person", "Cy Dunn")
     body = ("<h1>Council passes budget</h1><dl><dt>Date</dt><dd>4 March 2021</dd>"
             "<dt>Auteur</dt><dd><a href='/staff/ada-byron/'>Ada Byron</a></dd></dl>")
     article = extract_article(page(head, body, lang="fr"))
