@@ -296,8 +296,10 @@ def has_property(attribute: str, *names: str) -> str:
     Microdata's itemprop and RDFa's property hold space-separated lists ("author creator"),
     so each name is a token of the attribute, not its whole value.
     """
-    return " or ".join(f"contains(concat(' ', normalize-space(@{attribute}), ' '), ' {name} ')"
-                       for name in names)
+    # the attribute's presence first: most elements have none, and the test stops there
+    return f"(@{attribute} and (" + " or ".join(
+        f"contains(concat(' ', normalize-space(@{attribute}), ' '), ' {name} ')"
+        for name in names) + "))"
 
 
 def itemprop(tree: HtmlElement, name: str) -> str | None:
