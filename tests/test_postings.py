@@ -9,10 +9,9 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from searchsvc.config import PACKAGE_DATA
 from searchsvc.backends.whoosh.indexer import build_index
-from searchsvc.backends.whoosh.postings import (Matches, PostingCache, QueryEvaluator, Unsupported,
-                                read_postings)
+from searchsvc.backends.whoosh.postings import Matches, PostingCache, QueryEvaluator, Unsupported
 from searchsvc.backends.whoosh.positions import (POSITION_BITS, contains, decode_positions,
-                                                 read_one_by_one, read_positions)
+                                                 read_one_by_one, read_positions, read_postings)
 from searchsvc.backends.whoosh.backend import top_ranked
 from searchsvc.backends.whoosh.phrases import WrittenAs
 from searchsvc.backends.whoosh.translate import to_whoosh
@@ -327,10 +326,21 @@ def test_or_of_a_subset_adds_scores_exactly_as_the_general_path():
     summed = np.bincount(inverse, weights=np.concatenate([small.scores, large.scores]))
     assert np.array_equal(within.docs, unique)
     assert np.array_equal(within.scores, summed)     # bit for bit, not approximately
-    outside = Matches(np.array([large_docs[0], 5_001], dtype=np.int64), np.ones(2))
-    assert QueryEvaluator._or_within(outside, large) is None
-    missing = Matches(np.setdiff1d(np.arange(10), large_docs)[:3].astype(np.int64), np.ones(3))
-    assert QueryEvaluator._or_within(missing, large) is None
+    # A few of small's documents outside large (before, between and after its own) are
+    # inserted in order, with the same scores as the general path.
+    absent = np.setdiff1d(np.arange(5_002), large_docs)
+    few = np.concatenate([absent[:3], absent[400:405], [5_001]]).astype(np.int64)
+    for part in (few, np.union1d(small_docs, few)):
+        other = Matches(part, rng.random(part.size))
+        merged = QueryEvaluator._or_within(other, large)
+        docs = np.concatenate([other.docs, large.docs])
+        unique, inverse = np.unique(docs, return_inverse=True)
+        summed = np.bincount(inverse, weights=np.concatenate([other.scores, large.scores]))
+        assert np.array_equal(merged.docs, unique)
+        assert np.array_equal(merged.scores, summed)
+    # Many outside: the general path's work.
+    many = Matches(absent[:200].astype(np.int64), np.ones(200))
+    assert QueryEvaluator._or_within(many, large) is None
 
 
 def test_a_synonym_group_scores_each_document_by_its_own_best_alternative(tmp_path):

@@ -1,4 +1,5 @@
-"""Reading Whoosh 3 posting blocks, and word positions for phrases in chosen documents only.
+"""Reading a term's postings (posting arrays or Whoosh 3 blocks), and word positions for
+phrases in chosen documents only.
 
 A phrase can only match in documents holding all its words, usually a small part of each
 word's postings. Decoding every posting's positions (a pickled list each) of a common word
@@ -10,16 +11,93 @@ from __future__ import annotations
 
 import pickle
 from itertools import chain
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from .postingarrays import SegmentArrays, contains
 
 POSITION_BITS = 32             # a position key is docnum << POSITION_BITS | position
+
+
+class Postings(NamedTuple):
+    """A term's postings in every segment, as read_postings returns them."""
+
+    docs: np.ndarray            # int64 global docnums, deleted ones possibly included
+    weights: np.ndarray         # float64, aligned with docs
+    values: list[bytes]         # Whoosh's encoded values, when asked for
+    doc_frequency: int          # postings written, deleted ones too, as Whoosh counts them
+
+
+def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bool = False,
+                  arrays: Callable[[object], SegmentArrays | None] | None = None) -> Postings:
+    """Return a term's postings in every segment: global docnums, weights and (optionally) values.
+
+    Deleted documents may be included (not those leading a segment, which Whoosh's
+    deletion filter skips when it is made); the caller filters them. Without values, a
+    segment's posting arrays are used where `arrays` (leaf reader -> its SegmentArrays) has
+    the term; else Whoosh's own block format is read a block at a time (one unpickle per
+    128 postings) where the segment uses it. The term's document frequency comes with them,
+    so that scoring them needs no second look-up of the term in every segment.
+    """
+    doc_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    values: list[bytes] = []
+    frequency = 0
+    if with_values:
+        arrays = None           # the arrays hold no Whoosh values
+    if arrays is not None:
+        field = searcher.schema[fieldname]
+        tbytes = field.to_bytes(text)
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        segment_arrays = arrays(reader) if arrays is not None else None
+        if segment_arrays is not None:
+            found = segment_arrays.postings(fieldname, tbytes)
+            if found is not None:
+                frequency += found[0].size      # the whole list of the segment is there
+                doc_parts.append(found[0].astype(np.int64) + offset)
+                weights = found[1].astype(np.float64)
+                boost = field.format.field_boost
+                weight_parts.append(weights if boost == 1.0 else weights * boost)
+                continue
+        try:
+            frequency += reader.term_info(fieldname, text).doc_frequency()
+        except TermNotFound:
+            continue
+        matcher = reader.postings(fieldname, text)
+        if isinstance(matcher, FilterMatcher):    # deletions: filtered by the caller
+            matcher = matcher.child
+        if isinstance(matcher, W3LeafMatcher):
+            docs, weights = _read_blocks(matcher, values if with_values else None)
+        else:
+            docs, weights = read_one_by_one(matcher, values if with_values else None)
+        doc_parts.append(docs + offset)
+        weight_parts.append(weights)
+    if not doc_parts:
+        return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values, 0)
+    return Postings(np.concatenate(doc_parts), np.concatenate(weight_parts), values, frequency)
+
+
+def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Decode every block of a Whoosh 3 posting list: docnums and weights (and values)."""
+    doc_parts, weight_parts = [], []
+    for ids, weights, block_values in iter_blocks(matcher):
+        doc_parts.append(ids)
+        if weights is None:
+            weight_parts.append(np.ones(ids.size))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(ids.size, weights))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
+        if values is not None:
+            values.extend(block_values)
+    return np.concatenate(doc_parts), np.concatenate(weight_parts)
 
 
 def iter_blocks(matcher: W3LeafMatcher, wanted: np.ndarray | None = None

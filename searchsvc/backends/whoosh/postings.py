@@ -21,14 +21,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -38,14 +35,14 @@ from .columnranges import range_docs
 from .handle import BM25
 from .phrases import WrittenAs, holding
 from .postingarrays import SegmentArrays
-from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, read_positions,
-                        sloppy_starts)
+from .positions import POSITION_BITS, contains, read_positions, read_postings, sloppy_starts
 
 # Bytes of decoded postings a worker keeps (16 a posting: docnum and score). Each serving
 # process has its own cache; a miss costs a few nanoseconds a posting read from the posting
 # arrays (postingarrays.py), about a microsecond one read from Whoosh's blocks.
 CACHE_BYTES = 64 * 2 ** 20
 DENSE_OR_FRACTION = 16         # OR into a per-document array beyond 1/16 of the index
+OUTSIDE_FRACTION = 8           # small OR large merged in place if 1/8 of large at most
 
 
 class Unsupported(Exception):
@@ -79,82 +76,6 @@ class TermPostings:
     def size(self) -> int:
         """Return the bytes the arrays hold."""
         return int(self.docs.nbytes + self.scores.nbytes)
-
-
-class Postings(NamedTuple):
-    """A term's postings in every segment, as read_postings returns them."""
-
-    docs: np.ndarray            # int64 global docnums, deleted ones possibly included
-    weights: np.ndarray         # float64, aligned with docs
-    values: list[bytes]         # Whoosh's encoded values, when asked for
-    doc_frequency: int          # postings written, deleted ones too, as Whoosh counts them
-
-
-def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bool = False,
-                  arrays: Callable[[object], SegmentArrays | None] | None = None) -> Postings:
-    """Return a term's postings in every segment: global docnums, weights and (optionally) values.
-
-    Deleted documents may be included (not those leading a segment, which Whoosh's
-    deletion filter skips when it is made); the caller filters them. Without values, a
-    segment's posting arrays are used where `arrays` (leaf reader -> its SegmentArrays) has
-    the term; else Whoosh's own block format is read a block at a time (one unpickle per
-    128 postings) where the segment uses it. The term's document frequency comes with them,
-    so that scoring them needs no second look-up of the term in every segment.
-    """
-    doc_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
-    values: list[bytes] = []
-    frequency = 0
-    if with_values:
-        arrays = None           # the arrays hold no Whoosh values
-    if arrays is not None:
-        field = searcher.schema[fieldname]
-        tbytes = field.to_bytes(text)
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        segment_arrays = arrays(reader) if arrays is not None else None
-        if segment_arrays is not None:
-            found = segment_arrays.postings(fieldname, tbytes)
-            if found is not None:
-                frequency += found[0].size      # the whole list of the segment is there
-                doc_parts.append(found[0].astype(np.int64) + offset)
-                weights = found[1].astype(np.float64)
-                boost = field.format.field_boost
-                weight_parts.append(weights if boost == 1.0 else weights * boost)
-                continue
-        try:
-            frequency += reader.term_info(fieldname, text).doc_frequency()
-        except TermNotFound:
-            continue
-        matcher = reader.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):    # deletions: filtered by the caller
-            matcher = matcher.child
-        if isinstance(matcher, W3LeafMatcher):
-            docs, weights = _read_blocks(matcher, values if with_values else None)
-        else:
-            docs, weights = read_one_by_one(matcher, values if with_values else None)
-        doc_parts.append(docs + offset)
-        weight_parts.append(weights)
-    if not doc_parts:
-        return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values, 0)
-    return Postings(np.concatenate(doc_parts), np.concatenate(weight_parts), values, frequency)
-
-
-def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Decode every block of a Whoosh 3 posting list: docnums and weights (and values)."""
-    doc_parts, weight_parts = [], []
-    for ids, weights, block_values in iter_blocks(matcher):
-        doc_parts.append(ids)
-        if weights is None:
-            weight_parts.append(np.ones(ids.size))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(ids.size, weights))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float64))
-        if values is not None:
-            values.extend(block_values)
-    return np.concatenate(doc_parts), np.concatenate(weight_parts)
 
 
 class PostingCache:
@@ -477,18 +398,26 @@ class QueryEvaluator:
 
     @staticmethod
     def _or_within(small: Matches, large: Matches) -> Matches | None:
-        """Return small OR large if every document of small is in large, else None.
+        """Return small OR large if few of small's documents are outside large, else None.
 
-        The usual case: a word in the title and in the body, and every body holds its
-        headline. The documents are then large's, and adding small's scores at their places
-        gives the same sums as the general paths (a sum of two does not depend on order).
+        The usual case: a word in the title and in the body, and nearly every body holds its
+        headline's words. Adding small's scores at their places in large and inserting the
+        few others (np.insert: one pass) gives the same sums as the general paths (a sum of
+        two does not depend on order) without a pass over every document of the index.
         """
         places = np.searchsorted(large.docs, small.docs)
-        if places[-1] >= large.docs.size or not (large.docs[places] == small.docs).all():
+        inside = places < large.docs.size
+        inside[inside] = large.docs[places[inside]] == small.docs[inside]
+        outside = ~inside
+        if int(outside.sum()) * OUTSIDE_FRACTION > large.docs.size:
             return None
         scores = large.scores.copy()
-        scores[places] += small.scores
-        return Matches(large.docs, scores)
+        scores[places[inside]] += small.scores[inside]
+        if not outside.any():
+            return Matches(large.docs, scores)
+        # Inserted before the places found, in small's (ascending) order: still sorted.
+        return Matches(np.insert(large.docs, places[outside], small.docs[outside]),
+                       np.insert(scores, places[outside], small.scores[outside]))
 
     def _not(self, inner: Matches) -> Matches:
         live = self.cache.live.copy()
