@@ -39,7 +39,6 @@ from pathlib import Path
 
 from searchsvc.backends.whoosh.analysis import STOP_WORDS
 from searchsvc.config import PACKAGE_DATA
-from searchsvc.residency import keep_large_allocations_apart
 from searchsvc.service import SearchRequest, SearchService, open_service
 
 HERE = Path(__file__).resolve().parent
@@ -249,7 +248,6 @@ def main() -> None:
     # A server's worker warms up before it takes requests (SearchService.warm): so does this
     # process, unless told not to, so that the first pass is what a fresh worker serves.
     if not args.no_warm:
-        keep_large_allocations_apart()
         loaded = service.warm()
         print(f"warmed up as a server's worker does: {loaded['terms']} frequent terms "
               f"in {loaded['seconds']} s")

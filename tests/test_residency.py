@@ -1,5 +1,4 @@
 """A serving process keeps its own data resident, not the index files it has read."""
-import platform
 import random
 from array import array
 
@@ -51,11 +50,6 @@ def test_an_empty_positions_file_maps_as_an_empty_array(tmp_path):
     assert arrays.positions("title", b"vote", np.array([2])) is None
     arrays.release()
     assert [list(a) for a in arrays.postings("title", b"vote")] == [[2, 3], [1, 2]]
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="a glibc setting")
-def test_the_mmap_threshold_is_set_on_glibc():
-    assert residency.keep_large_allocations_apart()
 
 
 def _zipf_records(count: int) -> list[dict]:
