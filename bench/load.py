@@ -244,6 +244,28 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
+def worker_memory(server: Server) -> str:
+    """Describe the resident memory of the server's worker processes (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children"
+                        ).read_text().split()
+    except OSError:
+        return "workers' memory: unknown here"
+    described = []
+    for pid in children:
+        try:
+            status = dict(line.split(":", 1) for line in
+                          Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        mib = {key: int(status[key].split()[0]) / 1024
+               for key in ("VmRSS", "RssAnon", "RssFile", "VmHWM") if key in status}
+        described.append(f"{mib.get('VmRSS', 0):,.0f} MiB ({mib.get('RssAnon', 0):,.0f} own, "
+                         f"{mib.get('RssFile', 0):,.0f} mapped files; peak "
+                         f"{mib.get('VmHWM', 0):,.0f})")
+    return "workers' resident memory: " + "; ".join(described)
+
+
 def run_wrk(script: Path, server: Server, args) -> dict:
     """One timed wrk run against a server; returns parse_wrk's figures and, as "spread",
     the connections each server worker held a few seconds in (e.g. "8/8")."""
@@ -377,6 +399,7 @@ def main() -> None:
                       f"load average {load_average()}")
         for server in servers:
             print(f"median of {args.runs} ({server.name}): {median_line(runs[server.name])}")
+            print(f"  {server.name}: {worker_memory(server)}")
         if args.reference:
             ratio = (statistics.median(r["rps"] for r in runs["this"])
                      / statistics.median(r["rps"] for r in runs["reference"]))

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "searchsvc"
 MAX_LINES = 500
 # Each layer and the layers it may import (shared vocabulary modules: config, dates, outlets,
 # passages: what of an article's text snippets show, decided at index time, read at search).
-SHARED = {"config", "dates", "outlets", "passages"}
+SHARED = {"config", "dates", "outlets", "passages", "residency"}
 ALLOWED = {
     "ingest": {"ingest"} | SHARED,
     "query": {"query"} | SHARED,

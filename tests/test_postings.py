@@ -135,8 +135,12 @@ def test_posting_arrays_hold_the_long_lists_whoosh_holds(generated_index, regist
     from_arrays = 0
     for fieldname in ("body", "title"):
         for text in searcher.reader().field_terms(fieldname):
-            docs, weights, _ = read_postings(searcher, fieldname, text, arrays=cache.arrays_of)
-            expected_docs, expected_weights, _ = read_postings(searcher, fieldname, text)
+            docs, weights, _, frequency = read_postings(searcher, fieldname, text,
+                                                        arrays=cache.arrays_of)
+            expected_docs, expected_weights, _, expected_frequency = read_postings(
+                searcher, fieldname, text)
+            # Whoosh's own count, deleted documents included, whichever way it was read.
+            assert frequency == expected_frequency == searcher.doc_frequency(fieldname, text)
             # Whoosh's reader may leave out a deleted document leading a segment.
             live, expected_live = columns.live[docs], columns.live[expected_docs]
             assert np.array_equal(docs[live], expected_docs[expected_live]), text
@@ -216,7 +220,7 @@ def test_block_reader_matches_matcher_interface(generated_index, registry):
     handle, _ = _services(generated_index, registry)
     searcher, columns, _ = handle.searcher()
     for word in ["market", "zephyr"]:
-        docs, weights, values = read_postings(searcher, "body", word, with_values=True)
+        docs, weights, values, _ = read_postings(searcher, "body", word, with_values=True)
         assert docs.size > 0
         expected_docs, expected_weights, expected_values = [], [], []
         for leaf, offset in searcher.leaf_searchers():
@@ -248,7 +252,7 @@ def test_positions_read_in_chosen_documents_are_those_of_the_whole_list(generate
     searcher, columns, _ = handle.searcher()
     rng = np.random.default_rng(3)
     for word in ["market", "storm", "zephyr"]:
-        docs, _, values = read_postings(searcher, "body", word, with_values=True)
+        docs, _, values, _ = read_postings(searcher, "body", word, with_values=True)
         live = columns.live[docs]
         every = decode_positions([v for v, keep in zip(values, live) if keep], docs[live])
         for share in (0.02, 0.3, 1.0):      # few documents: most blocks skipped unread

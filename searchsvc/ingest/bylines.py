@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from lxml.html import HtmlElement
 
-from .pagetree import clean, fold
+from .pagetree import clean, fold, has_property
 
 logger = logging.getLogger(__name__)
 
@@ -169,11 +169,14 @@ def microdata_authors(tree: HtmlElement) -> list[str]:
     """Return the names in itemprop=author elements (their itemprop=name if they have one),
     and in RDFa's author and creator properties (property=schema:author, dc:creator)."""
     names = []
-    for element in tree.xpath("//*[@itemprop='author' or @property='author' or @property="
-                              "'schema:author' or @property='dc:creator' or @property="
-                              "'dcterms:creator'][not(self::meta)]"):
-        inner = element.xpath(".//*[@itemprop='name' or @property='name' or "
-                              "@property='schema:name']")
+    rdfa = has_property("property", "author", "schema:author", "dc:creator", "dcterms:creator")
+    authors = (f"//*[{has_property('itemprop', 'author')} or {rdfa}][not(self::meta)]"
+               # a picture's author is its photographer: credits in captions and image items
+               "[not(ancestor::figure or ancestor::figcaption or ancestor::*[re:test("
+               "@itemtype, '(ImageObject|Photograph|VideoObject|MediaObject)$')])]")
+    for element in tree.xpath(authors, namespaces=_REGEXP_NS):
+        inner = element.xpath(f".//*[{has_property('itemprop', 'name')} or "
+                              f"{has_property('property', 'name', 'schema:name')}]")
         value = (inner[0].get("content") or inner[0].text_content()) if inner else \
             element.get("content") or element.text_content()
         if clean(value):
@@ -220,6 +223,9 @@ _MARKED_BYLINE = (
     "([^a-z]|$)', 'i')]",
     "//body//*[self::p or self::span or self::div or self::li][not(*)][re:test(normalize-space(),"
     " '^(author|auteur|autor|autorin|verfasser|verfasserin)\\s*:', 'i')]",
+    # a list of the article's facts: "<dt>Author</dt><dd>Jo Reed</dd>"
+    "//body//dd[preceding-sibling::dt[1][re:test(normalize-space(), '^(authors?|auteurs?|"
+    "autor(in|en)?|verfasser(in)?|by|written by|par|por|von)\\s*:?$', 'i')]]",
 )
 _REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
 
@@ -274,6 +280,59 @@ def plain_byline(tree: HtmlElement) -> str | None:
                 found = element, cleaned
         if found:
             return found[1]
+    return None
+
+
+def closing_byline(tree: HtmlElement) -> str | None:
+    """Return a byline set as the last paragraph of a text ("<p>Von Jo Reed</p>"), if any.
+
+    Many papers sign an article at its end rather than under its headline; the paragraph must
+    close a run of at least three, open with a lead-in and read as names.
+    """
+    for paragraph in tree.xpath("//p[not(following-sibling::p)][count(preceding-sibling::p)"
+                                " >= 2][not(ancestor::a)]"):
+        text = clean(" ".join(paragraph.itertext()))
+        if not text or len(text) > 80 or not _PLAIN_BYLINE.match(text):
+            continue
+        cleaned = clean_author(text)
+        if cleaned and _reads_as_names(cleaned):
+            return cleaned
+    return None
+
+
+# wire copy names its agency in the dateline: "HAMBURG (dpa/lno) – ...", "PARIS (AFP) - ..."
+_DATELINE_AGENCY = re.compile(r"^[^\W\d_][^\s()]*(?:[ -][^\W\d_][^\s()]*){0,3}\s*"
+                              r"\(([^\W\d_][^()\s]{1,20}(?:\s[^()\s]{1,20})?)\)\s*[-–—:]\s")
+
+
+def dateline_agency(tree: HtmlElement) -> str | None:
+    """Return the agency a dateline credits ("Hamburg (dpa/lno) – ..."), in the first paragraphs
+    of the text."""
+    paragraphs = (clean(p.text_content()) for p in tree.iterfind(".//p"))
+    for text in [text for text in paragraphs if text and len(text) >= 80][:3]:
+        match = _DATELINE_AGENCY.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+# a line crediting the story's source, set beside the headline: "<p class=credit>KYODO</p>"
+_CREDIT_CLASS = re.compile(r"(?:^|[^a-z])(?:credit|source|agency|quelle|fuente)s?(?:[^a-z]|$)",
+                           re.IGNORECASE)
+
+
+def headline_credit(tree: HtmlElement) -> str | None:
+    """Return a short credit line set beside an <h1> (a sibling of it or of its header group),
+    as wire copy is credited to its agency; pictures' credits (with or in images) are not."""
+    for heading in tree.xpath("//h1")[:3]:
+        for element in heading.xpath("following-sibling::*|../following-sibling::*"):
+            marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+            if not _CREDIT_CLASS.search(marks) or element.xpath(".//img|.//figure|"
+                                                                "ancestor::figure"):
+                continue
+            text = clean(element.text_content())
+            if text and len(text) <= 40 and len(text.split()) <= 4:
+                return text
     return None
 
 

@@ -20,16 +20,16 @@ from .body import (fallback_body, has_content_text, lift_header_intro,
                    strip_boilerplate_blocks, strip_teaser_cards, unwrap_layout_tables,
                    without_copyright_notice, without_date_lines, without_headline,
                    wrap_loose_text)
-from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, join_names, linked_authors,
-                      marked_byline, microdata_authors, names_site, plain_byline,
-                      visible_byline)
+from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, closing_byline, dateline_agency,
+                      headline_credit, join_names, linked_authors, marked_byline,
+                      microdata_authors, names_site, plain_byline, visible_byline)
 from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_date,
                         headline_day_before, headline_time, htmldate_guess,
                         local_day_unknown, normalise_date, one_day_apart, stated_dates,
                         url_date)
-from .pagetree import (article_ld, clean, first_meta, is_article, itemprop, json_ld_objects,
-                       ld_first, ld_names, ld_site_name, ld_types, meta_tags, parse_tree,
-                       parsely_page)
+from .pagetree import (article_ld, clean, first_meta, fold, is_article, itemprop,
+                       json_ld_objects, ld_first, ld_names, ld_site_name, ld_types, meta_tags,
+                       parse_tree, parsely_page)
 from .titles import (choose_title, contains_words, home_link_names, page_headings,
                      site_variants, stated_site_names)
 
@@ -158,6 +158,15 @@ _ORG_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO",
               "GovernmentOrganization", "EducationalOrganization"}
 
 
+def _shown(names: list[str], tree: HtmlElement) -> bool:
+    """Tell whether the page's text shows any of the names (scripts and styles aside), as
+    written, in capitals or in title case ("JO REED", "Jo Reed")."""
+    path = "//body//text()[contains(., $name)][not(ancestor::script or ancestor::style)]"
+    # asked of the XPath engine: folding the whole page's text costs several milliseconds
+    return any(tree.xpath(path, name=form) for name in names
+               for form in dict.fromkeys((name, name.upper(), name.title())))
+
+
 def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: dict,
                   objects: list[dict], urls: list[str]) -> None:
     """Set the authors: the first source naming people rather than the site, else any byline.
@@ -183,17 +192,26 @@ def _pick_authors(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld:
     people = [(join_names((n for n in names if n and not names_site(n, variants)), variants),
                source) for names, source in stated]
     people = [(names, source) for names, source in people if names]
+    # a CMS's JSON-LD often states the account that posted the story (a web producer) as its
+    # author: one the page never shows gives way to any byline the page shows
+    hidden = []
+    if people and people[0][1] == "JSON-LD author" and not _shown(people[0][0], tree):
+        hidden = [people.pop(0)]
     # then, searched only when needed (each search costs a pass over the page): bylines
     # marked in ways trafilatura does not read; last, as sidebars link other writers' pages
     # too, the byline's links to author pages
     for search, source in ((lambda: [marked_byline(tree)], "marked byline"),
                            (lambda: [plain_byline(tree)], "byline under the headline"),
-                           (lambda: linked_authors(tree), "byline author links")):
+                           (lambda: linked_authors(tree), "byline author links"),
+                           (lambda: [closing_byline(tree)], "byline closing the text"),
+                           (lambda: [dateline_agency(tree)], "agency in the dateline"),
+                           (lambda: [headline_credit(tree)], "credit beside the headline")):
         if people:
             break
         names = join_names((n for n in search() if n and not names_site(n, variants)),
                            variants)
         people = [(names, source)] if names else []
+    people += hidden
     if people:
         chosen = people[0]
         first = {name.casefold() for name in chosen[0]}

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from .pagetree import SPACE_RE, clean, fold, ld_first, parsely_page
+from .pagetree import SPACE_RE, clean, fold, has_property, ld_first, parsely_page
 
 logger = logging.getLogger(__name__)
 
@@ -255,11 +255,11 @@ def stated_dates(meta: dict[str, list[str]], ld: dict, tree: HtmlElement
     yield ld_first(ld.get("dateCreated")), "JSON-LD dateCreated"
     yield parsely_page(meta).get("pub_date"), "meta parsely-page"
     # microdata, the HTML5 draft's pubdate, RDFa (schema.org's and Dublin Core's terms)
-    for element in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"
-                              "|//time[@pubdate]|//*[@property][not(self::meta)][@property="
-                              "'rnews:datePublished' or @property='datePublished' or @property="
-                              "'schema:datePublished' or @property='dcterms:issued' or "
-                              "@property='dc:date' or @property='dcterms:date']"):
+    rdfa = has_property("property", "rnews:datePublished", "datePublished",
+                        "schema:datePublished", "dcterms:issued", "dc:date", "dcterms:date")
+    for element in tree.xpath(f"//*[{has_property('itemprop', 'datePublished')}]"
+                              f"[not(self::meta)]|//time[@pubdate]|//*[@property]"
+                              f"[not(self::meta)][{rdfa}]"):
         yield element.get("datetime") or element.get("content") or element.text_content(), \
             "microdata datePublished"
     # microformats: hAtom's class=published (its machine date in title=) and h-entry's

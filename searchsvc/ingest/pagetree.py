@@ -290,9 +290,21 @@ def ld_site_name(article: dict, objects: list[dict]) -> str | None:
     return None
 
 
+def has_property(attribute: str, *names: str) -> str:
+    """Return an XPath test that an element's ``attribute`` lists one of ``names``.
+
+    Microdata's itemprop and RDFa's property hold space-separated lists ("author creator"),
+    so each name is a token of the attribute, not its whole value.
+    """
+    # the attribute's presence first: most elements have none, and the test stops there
+    return f"(@{attribute} and (" + " or ".join(
+        f"contains(concat(' ', normalize-space(@{attribute}), ' '), ' {name} ')"
+        for name in names) + "))"
+
+
 def itemprop(tree: HtmlElement, name: str) -> str | None:
     """Return the value of the first microdata property ``name`` outside JSON-LD/meta."""
-    for element in tree.xpath(f"//*[@itemprop='{name}']"):
+    for element in tree.xpath(f"//*[{has_property('itemprop', name)}]"):
         if element.tag == "meta":
             continue
         value = element.get("content") or element.get("datetime") or element.text_content()

@@ -278,7 +278,9 @@ def _warm_worker(worker) -> None:
     """Warm each worker's caches before it takes requests (each worker has its own)."""
     import logging
 
+    from ..residency import keep_large_allocations_apart
     from ..service import SearchService
+    keep_large_allocations_apart()
     service: SearchService = worker.flask_app.extensions["searchsvc"]
     try:
         loaded = service.warm()

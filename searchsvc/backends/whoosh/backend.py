@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from heapq import nlargest
-from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -19,6 +17,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
+from ...residency import resident_bytes
 from ..contract import (COPY_FIELDS, MAX_COPIES, UNKNOWN, Filters, Found, Outcome,
                         PeriodCounts, QueryTerms, SearchSpec)
 from .clusters import preference
@@ -32,11 +31,19 @@ from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 from .spelling import Lexicon, suggest_surface
 from .storedfields import stored_fields
+from .warmup import most_frequent_terms
 from .translate import TEXT_FIELDS, query_terms, to_whoosh
 from .whoosh_fixes import apply as apply_whoosh_fixes
 
 # The longest a worker spends warming (gunicorn's worker timeout is 120 s).
 WARM_SECONDS = 60.0
+# The resident memory past which a process releases the posting arrays' pages it has read
+# (to the page cache, which keeps them: residency.py), so that a serving worker's RSS stays
+# within a worker's budget however large the index it reads (300 MiB: issue 18); below it,
+# pages stay mapped (the 63k dataset's workers stay below it; a page read again after a
+# release costs a minor fault, about 10% more CPU a search at a million articles).
+RESIDENT_LIMIT = 300 * 2 ** 20
+MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
     from ...ingest.corpus import Article
@@ -143,6 +150,7 @@ class WhooshBackend:
                 hit.copy_count = len(copies)
                 hit.copies = [{name: stored_fields(searcher, doc).get(name)
                                for name in COPY_FIELDS} for doc in copies[:MAX_COPIES]]
+        self._bound_mapped_pages()
         return Outcome(total=total, hits=hits, facets=facets, months=by_month,
                        highlight=query_terms(marked, searcher.reader()),
                        generation=generation,
@@ -254,19 +262,23 @@ class WhooshBackend:
         self._lexicon(searcher, generation)
         terms = 0
         for fieldname in TEXT_FIELDS:
-            cache.field_lengths(searcher, fieldname)
-            # Whoosh's most_frequent_terms, over the terms read before the deadline.
-            listed = takewhile(lambda _: time.perf_counter() < deadline,
-                               searcher.reader().iter_prefix(fieldname, ""))
-            for _, text in nlargest(frequent_terms, ((info.weight(), text)
-                                                     for text, info in listed)):
+            cache.length_norms(searcher, fieldname)
+            for text in most_frequent_terms(searcher, cache, fieldname, frequent_terms, deadline):
                 if cache.full or time.perf_counter() >= deadline:
                     break
                 cache.term(searcher, fieldname, text.decode("utf-8")
                            if isinstance(text, bytes) else text)
                 terms += 1
+        self._bound_mapped_pages()
         return {"generation": generation, "terms": terms,
                 "seconds": round(time.perf_counter() - started, 2)}
+
+    def _bound_mapped_pages(self) -> None:
+        """Release the posting arrays' pages once the process holds more than RESIDENT_LIMIT."""
+        resident = resident_bytes()
+        if resident is not None and resident[0] > RESIDENT_LIMIT and resident[1] > MAPPED_FLOOR:
+            for cache in list(self._postings.values()):
+                cache.release_mapped()
 
     # ---- queries
 
@@ -288,6 +300,7 @@ class WhooshBackend:
         if cache is None:
             cache = PostingCache(columns.live,
                                  arrays_dir=Path(self.handle.index_dir) / generation)
+            cache.before_read = self._bound_mapped_pages
             self._postings = {generation: cache}
         return cache
 

@@ -30,8 +30,12 @@ class BM25(scoring.BM25F):
     def idf(self, searcher, fieldname: str, text) -> float:
         """Return the inverse document frequency of a term in a field."""
         parent = searcher.get_parent()
-        n = parent.doc_frequency(fieldname, text)
-        return math.log(1 + (parent.doc_count_all() - n + 0.5) / (n + 0.5))
+        return self.idf_of(parent.doc_frequency(fieldname, text), parent.doc_count_all())
+
+    @staticmethod
+    def idf_of(doc_frequency: int, doc_count: int) -> float:
+        """Return the idf of a term in doc_frequency of doc_count documents."""
+        return math.log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
 
 def ranking_model(ranking: Ranking = Ranking()) -> scoring.WeightingModel:

@@ -19,11 +19,14 @@ left out and read the old way too.
 """
 from __future__ import annotations
 
+import mmap
 import os
 from array import array
 from pathlib import Path
 
 import numpy as np
+
+from ...residency import map_read_only, release_pages
 
 KEYS = ".pa_keys.npy"       # sorted b"field\0term" keys, fixed width
 SPANS = ".pa_spans.npy"     # int64 (start, count, positions start or -1) of each key
@@ -32,6 +35,31 @@ FREQS = ".pa_freqs.u16"     # each posting's term frequency (its number of posit
 POSITIONS = ".pa_pos.u32"   # each posting's word positions, ascending, posting after posting
 MAX_KEY_BYTES = 120         # longer terms (URLs, run-on tokens) are read the old way
 MAX_FREQ = np.iinfo(np.uint16).max
+
+
+def _map_raw(path: str, dtype: str, mappings: list) -> np.ndarray:
+    """Return a file of fixed-width numbers as a read-only mapped array (kept in mappings)."""
+    mapping = map_read_only(path)
+    mappings.append(mapping)
+    return np.empty(0, dtype) if mapping is None else np.frombuffer(mapping, dtype=dtype)
+
+
+def _map_npy(path: str, mappings: list) -> np.ndarray:
+    """Return a .npy file's array, mapped read-only (kept in mappings), like np.load(mmap_mode)."""
+    with open(path, "rb") as handle:
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(
+                           np.lib.format.read_magic(handle))
+        if read_header is None:
+            raise ValueError(f"{path}: a .npy version this reader does not know")
+        shape, fortran_order, dtype = read_header(handle)
+        offset = handle.tell()
+    if fortran_order or dtype.hasobject:
+        raise ValueError(f"{path}: not a plain C-ordered array")
+    mapping = map_read_only(path)
+    mappings.append(mapping)
+    count = int(np.prod(shape, dtype=np.int64))
+    return np.frombuffer(mapping, dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
 def _key(fieldname: str, tbytes: bytes) -> bytes:
@@ -99,32 +127,48 @@ class SegmentArrays:
     """A segment's posting arrays, memory-mapped."""
 
     def __init__(self, keys: np.ndarray, spans: np.ndarray, docs: np.ndarray,
-                 freqs: np.ndarray, positions: np.ndarray) -> None:
+                 freqs: np.ndarray, positions: np.ndarray,
+                 mappings: list[mmap.mmap | None] | None = None) -> None:
         self._keys = keys
         self._width = keys.dtype.itemsize
         self._spans = spans
         self._docs = docs
         self._freqs = freqs
         self._positions = positions
+        self._mappings = mappings or []
 
     @classmethod
     def open(cls, folder: str | Path, segment_id: str) -> "SegmentArrays | None":
         """Map a segment's arrays; None if it has none or they do not fit together."""
         prefix = os.path.join(folder, segment_id)
+        mappings: list[mmap.mmap | None] = []
         try:
-            keys = np.load(prefix + KEYS, mmap_mode="r", allow_pickle=False)
-            spans = np.load(prefix + SPANS, mmap_mode="r", allow_pickle=False)
-            docs = np.memmap(prefix + DOCS, dtype="<u4", mode="r")
-            freqs = np.memmap(prefix + FREQS, dtype="<u2", mode="r")
-            positions = (np.memmap(prefix + POSITIONS, dtype="<u4", mode="r")
-                         if os.path.getsize(prefix + POSITIONS) else np.empty(0, "<u4"))
+            keys = _map_npy(prefix + KEYS, mappings)
+            spans = _map_npy(prefix + SPANS, mappings)
+            docs = _map_raw(prefix + DOCS, "<u4", mappings)
+            freqs = _map_raw(prefix + FREQS, "<u2", mappings)
+            positions = _map_raw(prefix + POSITIONS, "<u4", mappings)
         except (OSError, ValueError):
             return None
         if (keys.ndim != 1 or keys.dtype.kind != "S" or spans.shape != (keys.size, 3)
                 or docs.size != freqs.size
                 or (spans.size and int((spans[:, 0] + spans[:, 1]).max()) > docs.size)):
             return None
-        return cls(keys, spans, docs, freqs, positions)
+        return cls(keys, spans, docs, freqs, positions, mappings)
+
+    def release(self) -> None:
+        """Drop the pages read so far from this process's memory (not from the page cache)."""
+        for mapping in self._mappings:
+            release_pages(mapping)
+
+    def longest_lists(self, fieldname: str, limit: int) -> list[tuple[int, bytes]]:
+        """Return the field's `limit` longest posting lists here, as (postings, term bytes)."""
+        prefix = fieldname.encode("utf-8") + b"\0"
+        low = int(np.searchsorted(self._keys, prefix))
+        high = int(np.searchsorted(self._keys, fieldname.encode("utf-8") + b"\1"))
+        counts = np.asarray(self._spans[low:high, 1])
+        chosen = np.argsort(-counts, kind="stable")[:limit]
+        return [(int(counts[at]), bytes(self._keys[low + at])[len(prefix):]) for at in chosen]
 
     def _span(self, fieldname: str, tbytes: bytes) -> tuple[int, int, int] | None:
         key = _key(fieldname, tbytes)

@@ -21,19 +21,21 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .arraycache import cached_arrays
 from .budget import Budget
 from .columnranges import range_docs
+from .handle import BM25
 from .phrases import WrittenAs, holding
 from .postingarrays import SegmentArrays
 from .positions import (POSITION_BITS, contains, iter_blocks, read_one_by_one, read_positions,
@@ -79,20 +81,30 @@ class TermPostings:
         return int(self.docs.nbytes + self.scores.nbytes)
 
 
+class Postings(NamedTuple):
+    """A term's postings in every segment, as read_postings returns them."""
+
+    docs: np.ndarray            # int64 global docnums, deleted ones possibly included
+    weights: np.ndarray         # float64, aligned with docs
+    values: list[bytes]         # Whoosh's encoded values, when asked for
+    doc_frequency: int          # postings written, deleted ones too, as Whoosh counts them
+
+
 def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bool = False,
-                  arrays: Callable[[object], SegmentArrays | None] | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+                  arrays: Callable[[object], SegmentArrays | None] | None = None) -> Postings:
     """Return a term's postings in every segment: global docnums, weights and (optionally) values.
 
     Deleted documents may be included (not those leading a segment, which Whoosh's
     deletion filter skips when it is made); the caller filters them. Without values, a
     segment's posting arrays are used where `arrays` (leaf reader -> its SegmentArrays) has
     the term; else Whoosh's own block format is read a block at a time (one unpickle per
-    128 postings) where the segment uses it.
+    128 postings) where the segment uses it. The term's document frequency comes with them,
+    so that scoring them needs no second look-up of the term in every segment.
     """
     doc_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
     values: list[bytes] = []
+    frequency = 0
     if with_values:
         arrays = None           # the arrays hold no Whoosh values
     if arrays is not None:
@@ -104,10 +116,15 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
         if segment_arrays is not None:
             found = segment_arrays.postings(fieldname, tbytes)
             if found is not None:
+                frequency += found[0].size      # the whole list of the segment is there
                 doc_parts.append(found[0].astype(np.int64) + offset)
-                weight_parts.append(found[1].astype(np.float64) * field.format.field_boost)
+                weights = found[1].astype(np.float64)
+                boost = field.format.field_boost
+                weight_parts.append(weights if boost == 1.0 else weights * boost)
                 continue
-        if (fieldname, text) not in reader:
+        try:
+            frequency += reader.term_info(fieldname, text).doc_frequency()
+        except TermNotFound:
             continue
         matcher = reader.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):    # deletions: filtered by the caller
@@ -119,8 +136,8 @@ def read_postings(searcher: Searcher, fieldname: str, text: str, with_values: bo
         doc_parts.append(docs + offset)
         weight_parts.append(weights)
     if not doc_parts:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values
-    return np.concatenate(doc_parts), np.concatenate(weight_parts), values
+        return Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), values, 0)
+    return Postings(np.concatenate(doc_parts), np.concatenate(weight_parts), values, frequency)
 
 
 def _read_blocks(matcher: W3LeafMatcher, values: list[bytes] | None
@@ -150,27 +167,41 @@ class PostingCache:
         self.budget = budget
         self._entries: OrderedDict[tuple, TermPostings] = OrderedDict()
         self._held = 0
-        self._lengths: dict[str, np.ndarray] = {}
+        self._dropped = False       # whether anything was dropped to stay in the budget
+        self._norms: dict[str, np.ndarray] = {}
         self._segment_arrays: dict[str, SegmentArrays | None] = {}
         self._lock = threading.Lock()
+        # Called before each term's arrays are read: the owner's bound on mapped pages.
+        self.before_read: Callable[[], None] = lambda: None
 
     # ---- per-field document lengths
 
     def field_lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
         """Return every document's encoded length of a field, as Whoosh's scorer reads it."""
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            count = searcher.doc_count_all()
-            reader = searcher.reader()
+        count = searcher.doc_count_all()
+        reader = searcher.reader()
 
-            def compute() -> dict[str, np.ndarray]:
-                return {"lengths": np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
-                                                for n in range(count)),
-                                               dtype=np.float64, count=count)}
+        def compute() -> dict[str, np.ndarray]:
+            return {"lengths": np.fromiter((reader.doc_field_length(n, fieldname, 1) or 0
+                                            for n in range(count)),
+                                           dtype=np.float64, count=count)}
 
-            lengths = cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
-            self._lengths[fieldname] = lengths
-        return lengths
+        return cached_arrays(self.arrays_dir, f"lengths-{fieldname}", compute)["lengths"]
+
+    def length_norms(self, searcher: Searcher, fieldname: str) -> np.ndarray:
+        """Return every document's part of BM25F's denominator that its length decides."""
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            # Kept instead of the lengths (the same bytes): a term read cold then gathers
+            # one value a posting instead of redoing four operations on each.
+            weighting = searcher.weighting
+            b = weighting._field_B.get(fieldname, weighting.B)
+            avgfl = searcher.avg_field_length(fieldname) or 1
+            lengths = self.field_lengths(searcher, fieldname)
+            # whoosh.scoring.bm25's K1 * ((1 - B) + B * fl / avgfl), operation for operation
+            norms = weighting.K1 * ((1 - b) + b * lengths / avgfl)
+            self._norms[fieldname] = norms
+        return norms
 
     def arrays_of(self, reader) -> SegmentArrays | None:
         """Return a leaf reader's segment's posting arrays (mapped once), None without them."""
@@ -182,12 +213,18 @@ class PostingCache:
             self._segment_arrays[segment_id] = SegmentArrays.open(self.arrays_dir, segment_id)
         return self._segment_arrays[segment_id]
 
+    def release_mapped(self) -> None:
+        """Drop the posting arrays' pages read so far from this process (see residency)."""
+        for arrays in list(self._segment_arrays.values()):
+            if arrays is not None:
+                arrays.release()
+
     # ---- terms
 
     @property
     def full(self) -> bool:
-        """Tell whether the cache holds its budget of bytes."""
-        return self._held >= self.budget
+        """Tell whether the cache holds its budget of bytes or has had to drop postings."""
+        return self._dropped or self._held >= self.budget
 
     def term(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
         """Return a term's live postings and scores, cached."""
@@ -205,26 +242,29 @@ class PostingCache:
         return entry
 
     def _load(self, searcher: Searcher, fieldname: str, text: str) -> TermPostings:
-        docs, weights, _ = read_postings(searcher, fieldname, text, arrays=self.arrays_of)
-        scores = self._scores(searcher, fieldname, text, docs, weights)
+        self.before_read()
+        docs, weights, _, frequency = read_postings(searcher, fieldname, text,
+                                                    arrays=self.arrays_of)
+        scores = self._scores(searcher, fieldname, text, docs, weights, frequency)
         keep = self.live[docs] if docs.size else np.empty(0, dtype=bool)
         if not keep.all():
             docs, scores = docs[keep], scores[keep]
         return TermPostings(docs, scores)
 
     def _scores(self, searcher: Searcher, fieldname: str, text: str, docs: np.ndarray,
-                weights: np.ndarray) -> np.ndarray:
+                weights: np.ndarray, doc_frequency: int) -> np.ndarray:
         """Return Whoosh's BM25F score of the term for each posting, operation for operation."""
-        weighting = searcher.weighting
         if not docs.size:
             return np.empty(0, dtype=np.float64)
-        b = weighting._field_B.get(fieldname, weighting.B)
+        weighting = searcher.weighting
         k1 = weighting.K1
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        lengths = self.field_lengths(searcher, fieldname)[docs]
+        # Our BM25's idf from the frequency just read (as its idf() computes it); another
+        # weighting's idf looks the term up again in every segment.
+        idf = (weighting.idf_of(doc_frequency, searcher.doc_count_all())
+               if isinstance(weighting, BM25) else searcher.idf(fieldname, text))
+        norms = self.length_norms(searcher, fieldname)[docs]
         # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        return idf * ((weights * (k1 + 1)) / (weights + norms))
 
     def _store(self, key: tuple[str, str], entry: TermPostings) -> None:
         with self._lock:
@@ -236,6 +276,7 @@ class PostingCache:
             while self._held > self.budget and len(self._entries) > 1:
                 _, dropped = self._entries.popitem(last=False)
                 self._held -= dropped.size
+                self._dropped = True
 
 
 class QueryEvaluator:
@@ -348,8 +389,11 @@ class QueryEvaluator:
             common = common[contains(term.docs, common)]
         if not common.size:
             return nothing
-        positions = [read_positions(self.searcher, fieldname, word, common, self.cache.arrays_of)
-                     for word in words]
+        positions = []
+        for word in words:
+            self.cache.before_read()
+            positions.append(read_positions(self.searcher, fieldname, word, common,
+                                            self.cache.arrays_of))
         starts = positions[0]
         if slop == 1:
             # Word i of the phrase at position p + i, for every start p of the first word.

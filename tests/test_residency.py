@@ -1,0 +1,104 @@
+"""A serving process keeps its own data resident, not the index files it has read."""
+import platform
+import random
+from array import array
+
+import numpy as np
+import pytest
+
+from searchsvc import residency
+from searchsvc.backends.whoosh import backend as whoosh_backend
+from searchsvc.backends.whoosh.postingarrays import SegmentArrays, SegmentArraysWriter
+from searchsvc.service import SearchRequest
+from builders import jsonl_service
+
+linux_only = pytest.mark.skipif(residency.resident_bytes() is None,
+                                reason="needs /proc/self/statm")
+WORDS = "vote court storm river bridge museum glacier walrus".split()
+
+
+def _long_arrays(folder) -> SegmentArrays:
+    """A segment whose one long list takes 24 MiB of mapped docs, freqs and positions."""
+    count = 2 ** 21
+    writer = SegmentArraysWriter(folder, "MAIN_big", min_postings=2)
+    writer.add("body", b"vote", array("I", range(count)), array("f", [2.0]) * count, 1.0,
+               array("I", range(2 * count)))
+    writer.close()
+    return SegmentArrays.open(folder, "MAIN_big")
+
+
+@linux_only
+def test_released_pages_leave_the_process_and_read_the_same(tmp_path):
+    arrays = _long_arrays(tmp_path)
+    before = residency.resident_bytes()[1]
+    docs, freqs, positions = arrays.term_postings("body", b"vote")
+    checksum = (int(docs.sum()), int(freqs.sum()), int(positions.sum()))
+    read = residency.resident_bytes()[1]
+    assert read - before >= 16 * 2 ** 20       # the pages read are counted as this process's
+    arrays.release()
+    assert residency.resident_bytes()[1] - before < 4 * 2 ** 20
+    # Read again from the page cache, unchanged (a file mapping, never zero-filled).
+    docs, freqs, positions = arrays.term_postings("body", b"vote")
+    assert (int(docs.sum()), int(freqs.sum()), int(positions.sum())) == checksum
+
+
+def test_an_empty_positions_file_maps_as_an_empty_array(tmp_path):
+    writer = SegmentArraysWriter(tmp_path, "MAIN_np", min_postings=2)
+    writer.add("title", b"vote", array("I", [2, 3]), array("f", [2.0, 4.0]), 2.0)
+    writer.close()
+    arrays = SegmentArrays.open(tmp_path, "MAIN_np")
+    assert [list(a) for a in arrays.postings("title", b"vote")] == [[2, 3], [1, 2]]
+    assert arrays.positions("title", b"vote", np.array([2])) is None
+    arrays.release()
+    assert [list(a) for a in arrays.postings("title", b"vote")] == [[2, 3], [1, 2]]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="a glibc setting")
+def test_the_mmap_threshold_is_set_on_glibc():
+    assert residency.keep_large_allocations_apart()
+
+
+def _zipf_records(count: int) -> list[dict]:
+    rng = random.Random(3)
+    weights = [1 / (rank + 1) ** 1.5 for rank in range(len(WORDS))]
+    return [{"id": f"z{n}", "title": " ".join(rng.choices(WORDS, weights, k=6)),
+             "body": " ".join(rng.choices(WORDS, weights, k=rng.randint(3, 9))),
+             "outlet": "Reuters", "date": f"20{10 + n % 12}-03-0{1 + n % 9}"}
+            for n in range(count)]
+
+
+@pytest.fixture(scope="module")
+def zipf_service(tmp_path_factory, registry):
+    return jsonl_service(tmp_path_factory.mktemp("zipf"), registry, _zipf_records(1500))
+
+
+def test_warm_up_decodes_the_words_in_most_articles(zipf_service):
+    backend = zipf_service.backend
+    loaded = backend.warm(frequent_terms=3)
+    assert loaded["terms"] == 6                     # three in each text field
+    searcher, _, generation = backend.handle.searcher()
+    cached = {key for key in backend._postings[generation]._entries}
+    for fieldname in ("title", "body"):
+        by_articles = sorted(WORDS, key=lambda word: -searcher.doc_frequency(fieldname, word))
+        assert {text for field, text in cached if field == fieldname} == set(by_articles[:3])
+
+
+def test_releasing_pages_during_searches_changes_no_result(zipf_service, monkeypatch):
+    queries = ["vote", "vote court", '"vote court"', "storm OR walrus", "river -vote"]
+
+    def results():
+        return [[(hit["id"], hit["score"]) for hit in zipf_service.search(
+            SearchRequest(q=q, collapse=False))["hits"]] for q in queries]
+    kept = results()
+    monkeypatch.setattr(whoosh_backend, "RESIDENT_LIMIT", 0)    # release before every read
+    monkeypatch.setattr(whoosh_backend, "MAPPED_FLOOR", 0)
+    assert results() == kept
+
+
+def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
+    backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
+    searcher, columns, generation = backend.handle.searcher()
+    cache = backend._posting_cache(columns, generation)
+    cache.budget = cache.term(searcher, "title", WORDS[0]).size + 1    # room for one list
+    # The second term pushes the first out: warming more would only replace what it loaded.
+    assert backend.warm(frequent_terms=8)["terms"] == 2
