@@ -53,7 +53,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from searchsvc.web.server import connections_by_worker  # noqa: E402  (after the path is set)
 
 LUA = r"""
 local paths = {}
@@ -218,12 +220,13 @@ class Server:
     """A `searchsvc serve` process on a free loopback port, running the code in `source`."""
 
     def __init__(self, name: str, source: Path, index_dir: str, workers: int,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, settings: dict[str, str] | None = None) -> None:
         self.name = name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SEARCHSVC_INDEX_DIR": index_dir,
                **({"SEARCHSVC_THREADS": str(threads)} if threads else {}),
+               **(settings or {}),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(source),
                                                            os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
@@ -263,13 +266,20 @@ def worker_memory(server: Server) -> str:
     return "workers' resident memory: " + "; ".join(described)
 
 
-def run_wrk(script: Path, base: str, args) -> dict:
-    """One timed wrk run against base; returns parse_wrk's figures."""
-    completed = subprocess.run(
+def run_wrk(script: Path, server: Server, args) -> dict:
+    """One timed wrk run against a server; returns parse_wrk's figures and, as "spread",
+    the connections each server worker held a few seconds in (e.g. "8/8")."""
+    load = subprocess.Popen(
         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-         "--timeout", "10s", "--latency", "-s", str(script), base],
-        capture_output=True, text=True, check=True, timeout=args.duration + 60)
-    return parse_wrk(completed.stdout)
+         "--timeout", "10s", "--latency", "-s", str(script), server.base],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(min(3.0, args.duration / 2))
+    held = connections_by_worker(server.process.pid, server.port)
+    stdout, stderr = load.communicate(timeout=args.duration + 60)
+    if load.returncode:
+        raise SystemExit(f"wrk failed: {stderr}")
+    return {**parse_wrk(stdout), "spread": "/".join(map(str, sorted(held.values(),
+                                                                    reverse=True)))}
 
 
 def rebuild_under_load(server: Server, script: Path, args) -> None:
@@ -323,6 +333,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="Seconds of warm-up load.")
     parser.add_argument("--reference", type=Path,
                         help="Another checkout to measure alternately with this one.")
+    parser.add_argument("--reference-setting", action="append", default=[],
+                        metavar="NAME=VALUE",
+                        help="A SEARCHSVC_ setting for the reference server only (repeatable), "
+                             "e.g. SEARCHSVC_CONCURRENCY=0 with --reference . to compare "
+                             "server models in one run.")
     parser.add_argument("--rebuild", metavar="CORPUS",
                         help="After the runs, rebuild the index from CORPUS under load.")
     args = parser.parse_args()
@@ -337,6 +352,11 @@ def main() -> None:
         raise SystemExit(f"--reference {args.reference} is not a checkout of searchsvc")
 
     mix = parse_mix(args.mix)
+    reference_settings = dict(setting.split("=", 1) for setting in args.reference_setting
+                              if "=" in setting)
+    if len(reference_settings) != len(args.reference_setting) or not all(
+            name.startswith("SEARCHSVC_") for name in reference_settings):
+        raise SystemExit("--reference-setting takes SEARCHSVC_NAME=VALUE")
 
     workdir = Path(tempfile.mkdtemp(prefix="searchsvc-load-"))
     paths_file = workdir / "paths.txt"
@@ -346,7 +366,7 @@ def main() -> None:
     servers = [Server("this", ROOT, args.index_dir, args.workers, args.server_threads)]
     if args.reference:
         servers.append(Server("reference", args.reference.resolve(), args.index_dir,
-                              args.workers, args.server_threads))
+                              args.workers, args.server_threads, reference_settings))
     try:
         wait_healthy(servers[0].base)
         filters = filter_values(servers[0].base, queries) if mix["filtered"] else []
@@ -356,9 +376,11 @@ def main() -> None:
               f"({len(queries) * 20:,} paths); load average {load_average()}")
         for server in servers:
             health = wait_healthy(server.base)
+            settings = "".join(f"; {name}={value}" for name, value in
+                               (reference_settings if server.name == "reference" else {}).items())
             print(f"{server.name}: index {health['documents']:,} documents "
                   f"({health['generation']}); workers {args.workers or 'default'}, threads "
-                  f"{args.server_threads or 'default'}; wrk -t{args.threads} "
+                  f"{args.server_threads or 'default'}{settings}; wrk -t{args.threads} "
                   f"-c{args.connections} -d{args.duration}s")
             # Warm-up: each query twice on each of two connections, so that both workers
             # have most queries' terms decoded, as a long-running server would.
@@ -368,11 +390,12 @@ def main() -> None:
         runs: dict[str, list[dict]] = {server.name: [] for server in servers}
         for number in range(1, args.runs + 1):
             for server in servers:
-                figures = run_wrk(script, server.base, args)
+                figures = run_wrk(script, server, args)
                 runs[server.name].append(figures)
                 print(f"run {number} {server.name}: {figures['rps']:.1f} req/s, "
                       f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
                       f"{figures['requests']:,} requests, {figures['errors']} errors; "
+                      f"connections per worker {figures['spread']}; "
                       f"load average {load_average()}")
         for server in servers:
             print(f"median of {args.runs} ({server.name}): {median_line(runs[server.name])}")

@@ -57,7 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", 8000,
             "Port `searchsvc serve` listens on."),
     Setting("WORKERS", 2,
-            "Worker processes of `searchsvc serve`."),
+            "Worker processes of `searchsvc serve`, a client's connections spread evenly over "
+            "them (2, with THREADS 64 and CONCURRENCY 1: the model measured best on 2 cores, "
+            "BENCHMARKS.md)."),
     Setting("THREADS", 64,
             "Threads per worker process of `searchsvc serve`: requests one worker serves at "
             "once, a client stalled mid-request holding one for at most 10 s."),

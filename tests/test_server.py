@@ -1,4 +1,5 @@
 """`searchsvc serve`: the production server (gunicorn) answering real HTTP on a loopback port."""
+import contextlib
 import http.client
 import json
 import os
@@ -11,7 +12,7 @@ import time
 import pytest
 
 from searchsvc.cli import _instance_path
-from searchsvc.web.server import REQUEST_READ_TIMEOUT, DeadlineSocket
+from searchsvc.web.server import REQUEST_READ_TIMEOUT, DeadlineSocket, connections_by_worker
 from searchsvc import create_app
 
 
@@ -21,13 +22,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(seeds_index):
-    """A `searchsvc serve` process (one worker) on the seeds index; yields its port."""
+@contextlib.contextmanager
+def _serving(index, workers: int):
+    """Run `searchsvc serve` with the given workers on index; yield (port, process)."""
     port = _free_port()
-    env = {**os.environ, "SEARCHSVC_INDEX_DIR": str(seeds_index)}
+    env = {**os.environ, "SEARCHSVC_INDEX_DIR": str(index)}
     process = subprocess.Popen([sys.executable, "-m", "searchsvc.cli", "serve", "--port",
-                                str(port), "--workers", "1"], env=env,
+                                str(port), "--workers", str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
     try:
@@ -41,11 +42,18 @@ def served(seeds_index):
                     raise RuntimeError("searchsvc serve did not start: "
                                        + process.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.2)
-        yield port
+        yield port, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
         process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def served(seeds_index):
+    """A `searchsvc serve` process (one worker) on the seeds index; yields its port."""
+    with _serving(seeds_index, workers=1) as (port, _):
+        yield port
 
 
 def _get(port: int, path: str) -> tuple[int, dict, bytes]:
@@ -156,3 +164,36 @@ def test_a_large_body_gets_a_413_from_the_server(served):
         assert json.loads(response.read())["error"]["status"] == 413
     finally:
         connection.close()
+
+
+def _kept_alive(port: int, path: str = "/api/health") -> http.client.HTTPConnection:
+    """Return an open keep-alive connection that has had one answer to path."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    assert response.status == 200
+    response.read()
+    return connection
+
+
+def test_the_workers_share_a_clients_connections_evenly(seeds_index):
+    # Each worker's poller wakes for a new connection and the first to run takes it: a
+    # client's 16 keep-alive connections could all land on one worker, the other idle.
+    with _serving(seeds_index, workers=2) as (port, process):
+        deadline = time.time() + 60
+        seen: set[int] = set()
+        while len(seen) < 2:     # both workers are accepting (the second may be warming)
+            assert time.time() < deadline, "the second worker never accepted"
+            connection = _kept_alive(port)
+            seen.update(pid for pid, count in
+                        connections_by_worker(process.pid, port).items() if count)
+            connection.close()
+            time.sleep(0.05)
+        time.sleep(0.5)          # the closed connections are gone from the counts
+        connections = [_kept_alive(port, "/api/search?q=asylum") for _ in range(16)]
+        try:
+            held = connections_by_worker(process.pid, port)
+            assert sorted(held.values()) == [8, 8], held
+        finally:
+            for connection in connections:
+                connection.close()

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import mmap
+import os
 import socket
 import threading
 import time
+from pathlib import Path
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
@@ -18,6 +21,13 @@ FIRST_BYTES_WAIT = 0.05
 # The longest a request's line, headers and body may take to arrive. A client that stalls
 # mid-request holds a thread this long at most; then the connection is closed.
 REQUEST_READ_TIMEOUT = 10.0
+# A worker holding more connections than another running worker leaves new connections to
+# it, for this long at most (a peer that stopped accepting must not stall them).
+BALANCE_PATIENCE = 0.2
+# How often a worker leaving new connections to the others looks at their counts again.
+BALANCE_POLL = 0.01
+# Workers whose connections are balanced (`searchsvc serve` allows at most 64).
+BALANCE_SLOTS = 64
 
 
 class SearchServer(BaseApplication):
@@ -68,6 +78,33 @@ class DeadlineSocket(socket.socket):
             self.settimeout(previous)
 
 
+class ConnectionCounts:
+    """Each worker's open connections, in memory the arbiter shares with the workers it forks.
+
+    Slot i holds the count of the worker given slot i, or -1 when no running worker has it.
+    Each slot has one writer (its worker, or the arbiter around the worker's life).
+    """
+
+    def __init__(self, slots: int = BALANCE_SLOTS) -> None:
+        # An anonymous mapping is shared (MAP_SHARED) with the processes forked after it.
+        self._counts = memoryview(mmap.mmap(-1, 4 * slots)).cast("i")
+        for slot in range(slots):
+            self._counts[slot] = -1
+
+    def free_slot(self, used: set) -> int | None:
+        """Return the first slot not in used, or None when every slot is."""
+        return next((slot for slot in range(len(self._counts)) if slot not in used), None)
+
+    def set(self, slot: int, count: int) -> None:
+        """Publish the count of slot's worker (-1: no running worker there)."""
+        self._counts[slot] = count
+
+    def fewest_elsewhere(self, slot: int) -> int | None:
+        """Return the fewest connections any other running worker holds (None: no other)."""
+        return min((count for index, count in enumerate(self._counts.tolist())
+                    if count >= 0 and index != slot), default=None)
+
+
 class SearchWorker(ThreadWorker):
     """gunicorn's threaded worker, where no silent or slow client holds a thread for long.
 
@@ -80,6 +117,11 @@ class SearchWorker(ThreadWorker):
 
     # Requests of one process computed at once (set by run_server; None: no limit).
     app_slots: int | None = None
+    # The workers' connection counts (set by run_server) and this worker's slot in them
+    # (set by the arbiter before forking it; None: not balanced).
+    connection_counts: ConnectionCounts | None = None
+    balance_slot: int | None = None
+    _declined_since: float | None = None
 
     def load_wsgi(self) -> None:
         """Load the app, letting at most app_slots of the threads run it at once.
@@ -109,6 +151,85 @@ class SearchWorker(ThreadWorker):
         conn.sock.read_deadline = time.monotonic() + REQUEST_READ_TIMEOUT
         return super().handle(conn)
 
+    # Connections are spread evenly over the workers. Every worker's poller wakes when one
+    # arrives and the first to run accepts it: on a busy machine one worker often took all
+    # of a client's keep-alive connections (16 of 16 seen), leaving the other process idle
+    # and the first one's queue twice as long. A worker holding more connections than
+    # another now stops accepting until that one catches up (or BALANCE_PATIENCE passes).
+
+    def _fair_to_accept(self) -> bool:
+        """Return whether this worker holds no more connections than any other running one."""
+        if self.connection_counts is None or self.balance_slot is None:
+            return True
+        fewest = self.connection_counts.fewest_elsewhere(self.balance_slot)
+        if fewest is None or self.nr_conns <= fewest:
+            self._declined_since = None
+            return True
+        now = time.monotonic()
+        if self._declined_since is None:
+            self._declined_since = now
+        return now - self._declined_since >= BALANCE_PATIENCE
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        """Accept new connections when gunicorn would and this worker's share allows."""
+        super().set_accept_enabled(enabled and self._fair_to_accept())
+
+    def accept(self, listener) -> None:
+        """Accept one connection, then stop accepting if this worker now holds too many."""
+        super().accept(listener)
+        self._declined_since = None
+        self._publish_count()
+        if not self._fair_to_accept():
+            super().set_accept_enabled(False)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        """Publish this worker's count, then wait (briefly while leaving connections to others)."""
+        self._publish_count()
+        if self.alive and not self._accepting and self.balance_slot is not None:
+            timeout = min(timeout, BALANCE_POLL)
+        super().wait_for_and_dispatch_events(timeout)
+
+    def _publish_count(self) -> None:
+        """Write this worker's open connections where the others read them (-1 once stopping)."""
+        if self.connection_counts is not None and self.balance_slot is not None:
+            self.connection_counts.set(self.balance_slot, self.nr_conns if self.alive else -1)
+
+
+def _give_balance_slot(arbiter, worker) -> None:
+    """Give a worker about to be forked the first slot no running worker has (arbiter)."""
+    counts = SearchWorker.connection_counts
+    if counts is not None:
+        used = {other.balance_slot for other in arbiter.WORKERS.values()}
+        worker.balance_slot = counts.free_slot(used)
+        if worker.balance_slot is not None:
+            counts.set(worker.balance_slot, -1)   # counted once it accepts
+
+
+def _clear_balance_slot(arbiter, worker) -> None:
+    """Mark a stopped worker's slot as having no running worker (arbiter or the worker)."""
+    counts = SearchWorker.connection_counts
+    if counts is not None and getattr(worker, "balance_slot", None) is not None:
+        counts.set(worker.balance_slot, -1)
+
+
+def connections_by_worker(server_pid: int, port: int) -> dict[int, int]:
+    """Return how many established connections to port each worker of a server holds (Linux)."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == "01":
+            established.add(f"socket:[{fields[9]}]")
+    held = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:   # the parent's pid is the second field after the parenthesised command name
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != server_pid:
+                continue
+            fds = list((stat.parent / "fd").iterdir())
+            held[int(stat.parent.name)] = sum(os.readlink(fd) in established for fd in fds)
+        except (OSError, ValueError):   # a process that ended meanwhile
+            continue
+    return held
+
 
 def run_server(host: str, port: int, workers: int, threads: int,
                app_slots: int | None = None) -> None:
@@ -116,6 +237,7 @@ def run_server(host: str, port: int, workers: int, threads: int,
     `app_slots` of them running the app at once (blocks)."""
     util.write_error = write_error
     SearchWorker.app_slots = app_slots
+    SearchWorker.connection_counts = ConnectionCounts() if workers > 1 else None
     SearchServer({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -132,6 +254,9 @@ def run_server(host: str, port: int, workers: int, threads: int,
         # can be several times longer once percent-encoded.
         "limit_request_line": 8190,
         "post_worker_init": _warm_worker,
+        "pre_fork": _give_balance_slot,
+        "child_exit": _clear_balance_slot,
+        "worker_exit": _clear_balance_slot,
     }).run()
 
 
