@@ -66,6 +66,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONCURRENCY", 1,
             "Requests one worker process of `searchsvc serve` computes at once; its other "
             "threads wait with their requests read (0: as many as threads)."),
+    Setting("POSTING_CACHE_MB", 64,
+            "MiB of decoded postings each worker keeps (the Whoosh backend): the query terms "
+            "of a 63k-article index fit in 64; at a million articles 32 serves as fast and "
+            "keeps a worker within 300 MiB (BENCHMARKS.md, \"Worker memory at a million "
+            "articles\")."),
     Setting("BACKEND", "whoosh",
             "Search backend: `whoosh` (the embedded index in INDEX_DIR) or `solr` (SolrCloud)."),
     Setting("SOLR_URL", "",

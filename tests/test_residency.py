@@ -96,3 +96,13 @@ def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
     cache.budget = cache.term(searcher, "title", WORDS[0]).size + 1    # room for one list
     # The second term pushes the first out: warming more would only replace what it loaded.
     assert backend.warm(frequent_terms=8)["terms"] == 2
+
+
+def test_the_posting_cache_holds_what_the_setting_says(seeds_index):
+    from searchsvc import create_app
+    app = create_app({"INDEX_DIR": str(seeds_index), "POSTING_CACHE_MB": 2, "TESTING": True})
+    service = app.extensions["searchsvc"]
+    assert service.search(SearchRequest(q="Myanmar"))["total"] > 0
+    assert [cache.budget for cache in service.backend._postings.values()] == [2 * 2 ** 20]
+    with pytest.raises(ValueError, match="POSTING_CACHE_MB must be at least 1"):
+        create_app({"INDEX_DIR": str(seeds_index), "POSTING_CACHE_MB": 0, "TESTING": True})

@@ -26,7 +26,8 @@ from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
 from .multiterm import expand_multiterms
 from .periods import count_periods
-from .postings import Budget, Matches, PostingCache, QueryEvaluator, Unsupported, contains
+from .postings import (CACHE_BYTES, Budget, Matches, PostingCache, QueryEvaluator, Unsupported,
+                       contains)
 from .ranking import Ranking
 from .schema import UNKNOWN_YEAR
 from .spelling import Lexicon, suggest_surface
@@ -58,8 +59,10 @@ TOO_COMMON_NOTE = "every word is too common to search on its own"
 class WhooshBackend:
     """A Whoosh index directory of generations, searched through the backend contract."""
 
-    def __init__(self, index_dir: str | os.PathLike, ranking: Ranking = Ranking()) -> None:
+    def __init__(self, index_dir: str | os.PathLike, ranking: Ranking = Ranking(),
+                 posting_cache_bytes: int = CACHE_BYTES) -> None:
         self.ranking = ranking
+        self.posting_cache_bytes = posting_cache_bytes
         self.handle = IndexHandle(index_dir, ranking)
         self._postings: dict[str, PostingCache] = {}
         self._lexicons: dict[str, Lexicon] = {}
@@ -298,7 +301,7 @@ class WhooshBackend:
         """Return the decoded postings of a generation (a new, empty cache for a new one)."""
         cache = self._postings.get(generation)
         if cache is None:
-            cache = PostingCache(columns.live,
+            cache = PostingCache(columns.live, budget=self.posting_cache_bytes,
                                  arrays_dir=Path(self.handle.index_dir) / generation)
             cache.before_read = self._bound_mapped_pages
             self._postings = {generation: cache}
