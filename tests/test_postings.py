@@ -62,6 +62,9 @@ QUERIES = ["market", "market election", "storm river bridge", '"market election"
            "market -election", "NOT market", "(market OR bank) AND NOT (vote OR trade)",
            "title:market", "author:lee", "outlet:reuters", "zephyr", "nonexistentword",
            '"walrus zephyr"', "market AND (glacier OR volcano) -lantern", "meadow^2 quarry",
+           # Exact phrases led by their rarest word: in the middle, at the end, repeated.
+           '"market zephyr election"', '"election market walrus"', '"market market"',
+           '"market election market"',
            "Myanmar", "burma election", "u.s vote", "united states",
            # Proximity: Whoosh's SpanNear2 semantics (in order, each word 1..slop after).
            '"market election"~3', '"election market"~2', '"market court vote"~4',
