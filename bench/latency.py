@@ -214,6 +214,8 @@ def main() -> None:
     parser.add_argument("--slowest", type=int, default=10, help="List this many slowest queries.")
     parser.add_argument("--posting-cache-mb", type=int, default=64,
                         help="The worker's posting cache (SEARCHSVC_POSTING_CACHE_MB).")
+    parser.add_argument("--worker-memory-mb", type=int, default=300,
+                        help="The worker's memory limit (SEARCHSVC_WORKER_MEMORY_MB; 0: none).")
     parser.add_argument("--no-warm", action="store_true",
                         help="Skip the warm-up a server's worker does before its first request.")
     parser.add_argument("--no-fts5", action="store_true",
@@ -233,7 +235,8 @@ def main() -> None:
     queries = load_queries()
     service = open_service(args.index_dir, outlets_file=PACKAGE_DATA / "outlets.toml",
                            synonyms_file=PACKAGE_DATA / "synonyms.txt",
-                           posting_cache_mb=args.posting_cache_mb)
+                           posting_cache_mb=args.posting_cache_mb,
+                           worker_memory_mb=args.worker_memory_mb)
     started = time.perf_counter()
     searcher, _, generation = service.backend.handle.searcher()
     print(f"opened {generation} ({searcher.doc_count():,} documents) in "

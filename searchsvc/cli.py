@@ -194,6 +194,7 @@ def _service(index_dir: str | None):
                         max_query_length=settings["MAX_QUERY_LENGTH"],
                         max_per_page=settings["MAX_PER_PAGE"], backend=settings["BACKEND"],
                         posting_cache_mb=settings["POSTING_CACHE_MB"],
+                        worker_memory_mb=settings["WORKER_MEMORY_MB"],
                         solr_url=settings["SOLR_URL"],
                         solr_collection=settings["SOLR_COLLECTION"])
 

@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
             "of a 63k-article index fit in 64; at a million articles 32 serves as fast and "
             "keeps a worker within 300 MiB (BENCHMARKS.md, \"Worker memory at a million "
             "articles\")."),
+    Setting("WORKER_MEMORY_MB", 300,
+            "Resident MiB past which a worker releases the index pages it has read to the "
+            "operating system's page cache (the Whoosh backend; 0: never). Releasing keeps "
+            "its RSS near its own data at any index size, at about 30% more CPU a search "
+            "at a million articles (BENCHMARKS.md, \"Worker memory at a million articles\")."),
     Setting("BACKEND", "whoosh",
             "Search backend: `whoosh` (the embedded index in INDEX_DIR) or `solr` (SolrCloud)."),
     Setting("SOLR_URL", "",

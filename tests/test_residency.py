@@ -84,7 +84,7 @@ def test_releasing_pages_during_searches_changes_no_result(zipf_service, monkeyp
         return [[(hit["id"], hit["score"]) for hit in zipf_service.search(
             SearchRequest(q=q, collapse=False))["hits"]] for q in queries]
     kept = results()
-    monkeypatch.setattr(whoosh_backend, "RESIDENT_LIMIT", 0)    # release before every read
+    monkeypatch.setattr(zipf_service.backend, "resident_limit", 0)  # release before each read
     monkeypatch.setattr(whoosh_backend, "MAPPED_FLOOR", 0)
     assert results() == kept
 
@@ -98,11 +98,16 @@ def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
     assert backend.warm(frequent_terms=8)["terms"] == 2
 
 
-def test_the_posting_cache_holds_what_the_setting_says(seeds_index):
+def test_the_posting_cache_and_memory_limit_are_what_the_settings_say(seeds_index):
     from searchsvc import create_app
     app = create_app({"INDEX_DIR": str(seeds_index), "POSTING_CACHE_MB": 2, "TESTING": True})
     service = app.extensions["searchsvc"]
     assert service.search(SearchRequest(q="Myanmar"))["total"] > 0
     assert [cache.budget for cache in service.backend._postings.values()] == [2 * 2 ** 20]
+    assert service.backend.resident_limit == 300 * 2 ** 20
+    never = create_app({"INDEX_DIR": str(seeds_index), "WORKER_MEMORY_MB": 0, "TESTING": True})
+    assert never.extensions["searchsvc"].backend.resident_limit is None
     with pytest.raises(ValueError, match="POSTING_CACHE_MB must be at least 1"):
         create_app({"INDEX_DIR": str(seeds_index), "POSTING_CACHE_MB": 0, "TESTING": True})
+    with pytest.raises(ValueError, match="WORKER_MEMORY_MB must be 0"):
+        create_app({"INDEX_DIR": str(seeds_index), "WORKER_MEMORY_MB": -1, "TESTING": True})

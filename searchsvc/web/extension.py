@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         max_per_page=app.config["MAX_PER_PAGE"], facet_values=app.config["FACET_VALUES"],
         time_budget=app.config["SEARCH_TIME_LIMIT_MS"] / 1000 or None,
         posting_cache_mb=app.config.get("POSTING_CACHE_MB", 64),
+        worker_memory_mb=app.config.get("WORKER_MEMORY_MB", 300),
         backend=app.config.get("BACKEND", "whoosh"), solr_url=app.config.get("SOLR_URL", ""),
         solr_collection=app.config.get("SOLR_COLLECTION", "searchsvc"))
 

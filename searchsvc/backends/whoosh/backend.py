@@ -40,9 +40,9 @@ from .whoosh_fixes import apply as apply_whoosh_fixes
 WARM_SECONDS = 60.0
 # The resident memory past which a process releases the posting arrays' pages it has read
 # (to the page cache, which keeps them: residency.py), so that a serving worker's RSS stays
-# within a worker's budget however large the index it reads (300 MiB: issue 18); below it,
-# pages stay mapped (the 63k dataset's workers stay below it; a page read again after a
-# release costs a minor fault, about 10% more CPU a search at a million articles).
+# within its budget however large the index it reads; below it, pages stay mapped. The
+# 63k dataset's workers stay below 300 MiB; at a million articles a page read again after
+# a release costs a minor fault, about 30% more CPU a search (BENCHMARKS.md).
 RESIDENT_LIMIT = 300 * 2 ** 20
 MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
 
@@ -60,9 +60,11 @@ class WhooshBackend:
     """A Whoosh index directory of generations, searched through the backend contract."""
 
     def __init__(self, index_dir: str | os.PathLike, ranking: Ranking = Ranking(),
-                 posting_cache_bytes: int = CACHE_BYTES) -> None:
+                 posting_cache_bytes: int = CACHE_BYTES,
+                 resident_limit: int | None = RESIDENT_LIMIT) -> None:
         self.ranking = ranking
         self.posting_cache_bytes = posting_cache_bytes
+        self.resident_limit = resident_limit        # None: mapped pages are never released
         self.handle = IndexHandle(index_dir, ranking)
         self._postings: dict[str, PostingCache] = {}
         self._lexicons: dict[str, Lexicon] = {}
@@ -277,9 +279,12 @@ class WhooshBackend:
                 "seconds": round(time.perf_counter() - started, 2)}
 
     def _bound_mapped_pages(self) -> None:
-        """Release the posting arrays' pages once the process holds more than RESIDENT_LIMIT."""
+        """Release the posting arrays' pages once the process holds more than its limit."""
+        if self.resident_limit is None:
+            return
         resident = resident_bytes()
-        if resident is not None and resident[0] > RESIDENT_LIMIT and resident[1] > MAPPED_FLOOR:
+        if (resident is not None and resident[0] > self.resident_limit
+                and resident[1] > MAPPED_FLOOR):
             for cache in list(self._postings.values()):
                 cache.release_mapped()
 
