@@ -34,6 +34,7 @@ TEXTS = [
     "tab\tnew\nline\r\nreturns   and    spaces",
     "e-mail co-operate re-enter pre-war don't won't can't",
     "x" * 300 + " " + "long" * 50,
+    "a..b a.b. .a a._b 1.2.3. ..x y.. www.example.co.uk. end.",   # dots in and around words
 ]
 
 
@@ -213,3 +214,16 @@ def test_parallel_writer_reports_a_failing_worker(tmp_path):
     writer.add_document(id="x", title="t", body="b", year="not a number")
     with pytest.raises(RuntimeError, match="index worker failed"):
         writer.commit()
+
+
+def test_the_fast_token_pattern_finds_the_analyzers_tokens():
+    # analysis._TOKEN_RE is TOKEN_PATTERN with possessive quantifiers: the same matches.
+    import re
+    from searchsvc.backends.whoosh.analysis import _TOKEN_RE, TOKEN_PATTERN
+    written = re.compile(TOKEN_PATTERN)
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    texts = TEXTS + [text for article in CorpusReader(_corpus(), registry).read()
+                     for text in (article.title, article.body)]
+    assert any("." in token for text in texts for token in written.findall(text))
+    for text in texts:
+        assert _TOKEN_RE.findall(text) == written.findall(text)
