@@ -227,3 +227,26 @@ def test_the_fast_token_pattern_finds_the_analyzers_tokens():
     assert any("." in token for text in texts for token in written.findall(text))
     for text in texts:
         assert _TOKEN_RE.findall(text) == written.findall(text)
+
+
+def test_content_hash_is_the_hash_of_the_text_with_each_run_of_non_words_a_space():
+    # Indexes built before keep matching: the hash is of what re.sub(r"\W+", " ") gave.
+    import hashlib
+    import re
+
+    def reference(article: Article) -> str:
+        text = re.sub(r"\W+", " ", (article.title + " " + article.body).casefold()).strip()
+        if not article.has_text:
+            text += " " + (article.url or article.id)
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    articles = [a for a in CorpusReader(_corpus(), registry).read() if isinstance(a, Article)]
+    odd = ["  ...leading and trailing!!  ", "\u2003em\u00a0space\u3000"]
+    for number, text in enumerate(TEXTS + odd):
+        articles.append(Article(id=f"t{number}", title=text[:5], body=text, source="s",
+                                source_file="s", has_text=bool(number % 2), url="u"))
+    for article in articles:
+        assert content_hash(article) == reference(article)
+    assert content_hash(Article(id="x", title="A b", body="C", source="s", source_file="s")) \
+        == hashlib.sha1(b"a b c").hexdigest()[:20]
