@@ -26,7 +26,6 @@ from typing import Iterator
 from isal import isal_zlib
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
 from whoosh.columns import CompressedBytesColumn
-from whoosh.fields import NUMERIC
 from whoosh.formats import Positions
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -78,9 +77,9 @@ class BulkSegmentWriter(SegmentWriter):
         # Whether every document came without boosts (weights are then frequencies times
         # the field's boost, which the posting arrays rely on).
         self._unboosted = True
-        # id(field) -> {(type, value): its terms} of numeric fields (_indexed); the schema,
-        # and so each field object, lives as long as the writer.
-        self._numeric_terms: dict[int, dict] = {}
+        # id(field) -> {(type, value): what field.index(value) yields} (_indexed); the
+        # schema, and so each field object, lives as long as the writer.
+        self._indexed_values: dict[int, dict] = {}
         # The stored fields' column (W3's STORED_COLUMN, pickles deflated) deflates with
         # ISA-L: zlib streams like zlib's (other bytes, the same size) in a quarter of the
         # CPU, which was about a tenth of a worker's; every reader inflates them as before.
@@ -232,27 +231,31 @@ _SINGLE_POSITION_VALUES: dict = {}
 
 
 def _indexed(writer: BulkSegmentWriter, field, value) -> list | Iterator:
-    """Return field.index(value), from the writer's cache for a numeric field (years, dates).
+    """Return field.index(value), from the writer's cache unless the field is unique.
 
-    A numeric value is indexed as a term per shift step (8 a value), each through Python
-    conversions, and a corpus's years, months and dates repeat; what index() yields depends
-    on the field and the value alone.
+    What index() yields depends on the field and the value alone, and the values of most
+    fields repeat (years, months and dates, each 8 shift-step terms through Python
+    conversions; outlets, languages, source files, authors), while each goes through a
+    tokenizer, filters and a format's generators. A unique field's values never repeat.
     """
-    if not isinstance(field, NUMERIC):
+    if field.unique:
         return field.index(value)
-    cache = writer._numeric_terms.get(id(field))
-    if cache is None or len(cache) > NUMERIC_CACHE_VALUES:
-        cache = writer._numeric_terms[id(field)] = {}
+    cache = writer._indexed_values.get(id(field))
+    if cache is None or len(cache) > CACHED_VALUES:
+        cache = writer._indexed_values[id(field)] = {}
     key = (type(value), value)      # 1 and 1.0 and True are one dict key, not one value
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except TypeError:               # an unhashable value (a list of words)
+        return field.index(value)
     if found is None:
         found = cache[key] = list(field.index(value))
     return found
 
 
-# Values of one numeric field whose terms a writer caches (about 2 KiB each); a field with
-# more distinct values starts its cache again.
-NUMERIC_CACHE_VALUES = 20_000
+# Values of one field whose terms a writer caches (a few hundred bytes each); a field with
+# more distinct values (a hash of each article) starts its cache again.
+CACHED_VALUES = 20_000
 
 
 def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, value,
