@@ -120,3 +120,15 @@ def test_a_build_indexes_what_it_can_read(odd_corpus, tmp_path, registry):
 def test_single_byte_text_is_decoded_in_its_own_code_page(text, codec):
     from searchsvc.ingest.decoding import decode_bytes
     assert decode_bytes(text.encode(codec))[0] == text
+
+
+@pytest.mark.parametrize("text, repaired", [
+    ("cafÃ© crÃ¨me", "café crème"),                 # UTF-8 read as Latin-1
+    ("it\u00e2\u20ac\u2122s", "it's"),                 # ... as cp1252 (ftfy uncurls it)
+    ("\u00ef\u00bb\u00bfHeadline", "Headline"),        # a byte-order mark read as cp1252
+    ("pâté, Ãbidos", "pâté, Ãbidos"),                 # the opening characters alone: kept
+    ("plain text", "plain text"),
+])
+def test_mojibake_is_repaired_only_where_its_pattern_matches(text, repaired):
+    from searchsvc.ingest.decoding import repair_mojibake
+    assert repair_mojibake(text) == repaired

@@ -34,6 +34,7 @@ TEXTS = [
     "tab\tnew\nline\r\nreturns   and    spaces",
     "e-mail co-operate re-enter pre-war don't won't can't",
     "x" * 300 + " " + "long" * 50,
+    "a..b a.b. .a a._b 1.2.3. ..x y.. www.example.co.uk. end.",   # dots in and around words
 ]
 
 
@@ -213,3 +214,39 @@ def test_parallel_writer_reports_a_failing_worker(tmp_path):
     writer.add_document(id="x", title="t", body="b", year="not a number")
     with pytest.raises(RuntimeError, match="index worker failed"):
         writer.commit()
+
+
+def test_the_fast_token_pattern_finds_the_analyzers_tokens():
+    # analysis._TOKEN_RE is TOKEN_PATTERN with possessive quantifiers: the same matches.
+    import re
+    from searchsvc.backends.whoosh.analysis import _TOKEN_RE, TOKEN_PATTERN
+    written = re.compile(TOKEN_PATTERN)
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    texts = TEXTS + [text for article in CorpusReader(_corpus(), registry).read()
+                     for text in (article.title, article.body)]
+    assert any("." in token for text in texts for token in written.findall(text))
+    for text in texts:
+        assert _TOKEN_RE.findall(text) == written.findall(text)
+
+
+def test_content_hash_is_the_hash_of_the_text_with_each_run_of_non_words_a_space():
+    # Indexes built before keep matching: the hash is of what re.sub(r"\W+", " ") gave.
+    import hashlib
+    import re
+
+    def reference(article: Article) -> str:
+        text = re.sub(r"\W+", " ", (article.title + " " + article.body).casefold()).strip()
+        if not article.has_text:
+            text += " " + (article.url or article.id)
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    articles = [a for a in CorpusReader(_corpus(), registry).read() if isinstance(a, Article)]
+    odd = ["  ...leading and trailing!!  ", "\u2003em\u00a0space\u3000"]
+    for number, text in enumerate(TEXTS + odd):
+        articles.append(Article(id=f"t{number}", title=text[:5], body=text, source="s",
+                                source_file="s", has_text=bool(number % 2), url="u"))
+    for article in articles:
+        assert content_hash(article) == reference(article)
+    assert content_hash(Article(id="x", title="A b", body="C", source="s", source_file="s")) \
+        == hashlib.sha1(b"a b c").hexdigest()[:20]

@@ -59,6 +59,11 @@ SIGNATURE_BYTES = 1 + 4 * PERMUTATIONS
 # pair count linear even when thousands of articles share one passage.
 LARGEST_BUCKET = 200
 WORD_RE = re.compile(rb"\w+")
+# Byte -> itself for the bytes WORD_RE's \w matches (ASCII letters, digits, "_"), else a
+# space: translating a text by it and splitting at spaces gives WORD_RE's words, in a
+# quarter less time than the regex.
+_WORD_BYTES = bytes(byte if chr(byte).isascii() and (chr(byte).isalnum() or byte == 95)
+                    else 32 for byte in range(256))
 
 
 def _constants(label: str, count: int) -> np.ndarray:
@@ -91,7 +96,7 @@ def shingles(text: str) -> np.ndarray:
     letters separate words, the same way in every copy): matching them as bytes is a third
     faster than as str, and the same article gives the same words either way.
     """
-    words = WORD_RE.findall(text.casefold().encode("utf-8", "surrogatepass"))
+    words = text.casefold().encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
     if len(words) < MIN_WORDS:
         return np.empty(0, dtype=np.uint64)
     crcs = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))

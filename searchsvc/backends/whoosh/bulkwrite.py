@@ -7,7 +7,7 @@ one go none of that is needed: postings arrive in docnum order, so grouping them
 memory leaves each posting list already sorted, and the codec's blocks can be filled a
 block (not a posting) at a time. Readers see the index SegmentWriter would write (the tests
 compare every term, statistic, posting and stored field); the bytes differ in that small
-posting blocks are stored uncompressed and the others compressed at zlib level 1, and that
+posting blocks are stored uncompressed and the others (and stored fields) deflated by ISA-L, and that
 in an index folder long posting lists are written only as posting arrays (ArrayCodec,
 arraycodec.py, gives Whoosh their postings from those).
 """
@@ -19,11 +19,13 @@ import os
 import queue
 import signal
 import traceback
-import zlib
 from array import array
 from pickle import dumps
+from typing import Iterator
 
+from isal import isal_zlib
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
+from whoosh.columns import CompressedBytesColumn
 from whoosh.formats import Positions
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -45,9 +47,12 @@ SEGMENT_POSTINGS = 25_000_000
 # can hold them, instead of a block of their own (a header, two pickles, a file write).
 INLINE_POSTINGS = 16
 PR_SET_PDEATHSIG = 1   # prctl option (Linux): a signal this process gets when its parent dies
-# zlib level of posting blocks. Whoosh's default, 3, takes ~1.5x as long as 1 on posting
-# blocks for ~3% smaller blocks; readers decompress either.
+# Deflate level of posting blocks (zlib's 3, Whoosh's default, took ~1.5x as long as 1 for
+# ~3% smaller blocks); now ISA-L's level 1. Also each block's compression flag: never 0.
 COMPRESSION_LEVEL = 1
+# The ISA-L level of stored fields: the size of zlib's level 3 (Whoosh's), in a quarter of
+# the CPU (measured on the news articles' stored fields, 6,000 of them).
+STORED_LEVEL = 2
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -72,6 +77,15 @@ class BulkSegmentWriter(SegmentWriter):
         # Whether every document came without boosts (weights are then frequencies times
         # the field's boost, which the posting arrays rely on).
         self._unboosted = True
+        # id(field) -> {(type, value): what field.index(value) yields} (_indexed); the
+        # schema, and so each field object, lives as long as the writer.
+        self._indexed_values: dict[int, dict] = {}
+        # The stored fields' column (W3's STORED_COLUMN, pickles deflated) deflates with
+        # ISA-L: zlib streams like zlib's (other bytes, the same size) in a quarter of the
+        # CPU, which was about a tenth of a worker's; every reader inflates them as before.
+        stored = self.perdocwriter._get_column("_stored")._child
+        assert isinstance(stored, CompressedBytesColumn.Writer)
+        stored._compress, stored._level = isal_zlib.compress, STORED_LEVEL
 
     def add_document(self, **fields):
         """Add a document like SegmentWriter.add_document, keeping its postings by term."""
@@ -216,13 +230,41 @@ def _encoded_values(counts, positions, encode) -> list[bytes]:
 _SINGLE_POSITION_VALUES: dict = {}
 
 
+def _indexed(writer: BulkSegmentWriter, field, value) -> list | Iterator:
+    """Return field.index(value), from the writer's cache unless the field is unique.
+
+    What index() yields depends on the field and the value alone, and the values of most
+    fields repeat (years, months and dates, each 8 shift-step terms through Python
+    conversions; outlets, languages, source files, authors), while each goes through a
+    tokenizer, filters and a format's generators. A unique field's values never repeat.
+    """
+    if field.unique:
+        return field.index(value)
+    cache = writer._indexed_values.get(id(field))
+    if cache is None or len(cache) > CACHED_VALUES:
+        cache = writer._indexed_values[id(field)] = {}
+    key = (type(value), value)      # 1 and 1.0 and True are one dict key, not one value
+    try:
+        found = cache.get(key)
+    except TypeError:               # an unhashable value (a list of words)
+        return field.index(value)
+    if found is None:
+        found = cache[key] = list(field.index(value))
+    return found
+
+
+# Values of one field whose terms a writer caches (a few hundred bytes each); a field with
+# more distinct values (a hash of each article) starts its cache again.
+CACHED_VALUES = 20_000
+
+
 def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, value,
                   boost: float) -> int:
     """Add a document's postings of one field through field.index(); return its length."""
     length = 0
     # Formats with no values (ID, NUMERIC) keep no list of them.
     keep_values = field.format.fixed_value_size() != 0
-    for tbytes, freq, weight, vbytes in field.index(value):
+    for tbytes, freq, weight, vbytes in _indexed(writer, field, value):
         length += freq
         writer.postings += 1
         lists = terms.get(tbytes)
@@ -301,8 +343,8 @@ def _write_block(writer: W3PostingsWriter, last: bool) -> None:
     writer._terminfo.add_block(writer)
     databytes = dumps((writer._mini_ids(), writer._mini_weights(), writer._mini_values()), 2)
     compression = writer._compression if len(databytes) >= MIN_COMPRESSED_BYTES else 0
-    if compression:
-        databytes = zlib.compress(databytes, compression)
+    if compression:   # ISA-L: the zlib stream readers inflate, in a quarter of the CPU
+        databytes = isal_zlib.compress(databytes, compression)
     ids = writer._ids
     infobytes = dumps((len(ids), ids[-1], writer._maxweight, compression,
                        length_to_byte(writer._minlength), length_to_byte(writer._maxlength)), 2)
