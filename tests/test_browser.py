@@ -96,6 +96,8 @@ def test_search_facet_and_article_flow(browser, live_server):
     box = browser.find_element(By.ID, "q")
     box.send_keys("asylum")
     browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+    # The front page lists hits too: wait for the search's own page, not any list of hits.
+    wait.until(EC.url_contains("q=asylum"))
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.hits li.hit")))
 
     assert parse_qs(urlsplit(browser.current_url).query)["q"] == ["asylum"]
