@@ -10,6 +10,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from searchsvc.config import PACKAGE_DATA
 from searchsvc.backends.whoosh.indexer import build_index
 from searchsvc.backends.whoosh.postings import Matches, PostingCache, QueryEvaluator, Unsupported
+from searchsvc.backends.whoosh.postingarrays import places_in
 from searchsvc.backends.whoosh.positions import (POSITION_BITS, contains, decode_positions,
                                                  read_one_by_one, read_positions, read_postings)
 from searchsvc.backends.whoosh.backend import top_ranked
@@ -195,6 +196,20 @@ def test_contains_agrees_with_isin_on_long_lists(spread):
                              rng.integers(-5, 20_000 * spread + 5, 3_000)])
     assert np.array_equal(contains(values, wanted), np.isin(wanted, values))
     assert not contains(values[:0], wanted).any()
+
+
+@pytest.mark.parametrize("wanted_count", [10, 5_000], ids=["binary-search", "dense-slots"])
+def test_places_in_finds_each_document_and_its_index(wanted_count):
+    # Few documents looked up take binary searches, many a slot array: the same answers.
+    rng = np.random.default_rng(wanted_count)
+    docs = np.unique(rng.integers(0, 100_000, 30_000))
+    wanted = np.unique(np.concatenate([rng.choice(docs, wanted_count // 2),
+                                       rng.integers(0, 100_100, wanted_count // 2),
+                                       [docs[0], docs[-1], docs[-1] + 1]]))
+    found, places = places_in(docs, wanted)
+    assert np.array_equal(found, np.isin(wanted, docs))
+    assert np.array_equal(docs[places[found]], wanted[found])
+    assert not places_in(docs[:0], wanted)[0].any()
 
 
 def test_search_ranks_by_whoosh_scores_with_docnum_ties(generated_index, registry):

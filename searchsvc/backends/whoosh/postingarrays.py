@@ -253,3 +253,29 @@ def contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     found = np.searchsorted(sorted_values, wanted)
     found[found == sorted_values.size] = 0
     return sorted_values[found] == wanted
+
+
+# places_in() looks many documents up through an array indexed by document number (one fill,
+# one scatter, one gather: linear) rather than a binary search each (log n cache misses
+# apiece) once the wanted are at least 1/DENSE_PLACES_FRACTION of the numbers spanned.
+DENSE_PLACES_FRACTION = 32
+
+
+def places_in(sorted_docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for each wanted document number, whether sorted_docs (sorted, distinct,
+    non-negative) holds it, and its index there (meaningless where it does not)."""
+    if not sorted_docs.size or not wanted.size:
+        return np.zeros(wanted.size, dtype=bool), np.zeros(wanted.size, dtype=np.int64)
+    span = int(sorted_docs[-1]) + 1
+    if wanted.size * DENSE_PLACES_FRACTION >= span:
+        slots = np.full(span, -1, dtype=np.int64)
+        slots[sorted_docs] = np.arange(sorted_docs.size)
+        places = np.full(wanted.size, -1, dtype=np.int64)
+        inside = (wanted >= 0) & (wanted < span)
+        places[inside] = slots[wanted[inside]]
+        found = places >= 0
+        places[~found] = 0
+        return found, places
+    places = np.searchsorted(sorted_docs, wanted)
+    places[places == sorted_docs.size] = 0
+    return sorted_docs[places] == wanted, places
