@@ -445,7 +445,7 @@ class WhooshBackend:
             results = searcher.search(query, limit=last, filter=allowed)
             ranked = [(hit.docnum, hit.score) for hit in results][first:last]
             return [d for d, _ in ranked], [round(float(s), 4) for _, s in ranked]
-        days = columns.days[docs]
+        days = columns.days[docs].astype(np.int64)    # to hold the undated sentinel
         if spec.sort == "oldest":
             key = np.where(days < 0, np.iinfo(np.int64).max, days)
         else:   # newest, and relevance without a query: newest first

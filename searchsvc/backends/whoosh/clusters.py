@@ -19,7 +19,7 @@ CLUSTERS_FILE = "clusters.npy"
 class StoryClusters:
     """The cluster leader of each docnum, and which docnums share their cluster."""
 
-    leaders: np.ndarray          # int64 leader docnum per docnum (itself when alone)
+    leaders: np.ndarray          # int32 leader docnum per docnum (itself when alone)
     shared: np.ndarray           # bool per docnum: its cluster has other members
 
     @classmethod
@@ -33,7 +33,7 @@ class StoryClusters:
                 leaders = None
         if leaders is None or leaders.shape != (count,):
             leaders = np.arange(count)
-        leaders = leaders.astype(np.int64)
+        leaders = leaders.astype(np.int32)     # half of int64's bytes per article, kept by each worker
         sizes = np.bincount(leaders, minlength=count)
         return cls(leaders, sizes[leaders] > 1)
 
@@ -64,6 +64,7 @@ def preference(sort: str, scores: np.ndarray | None, days: np.ndarray) -> np.nda
     undated articles last, as the hits' order has them."""
     if sort == "relevance" and scores is not None:
         return scores
+    days = days.astype(np.int64)     # (the column's int32 would not hold the sentinel)
     dated = days >= 0
     if sort == "oldest":
         return np.where(dated, -days, np.iinfo(np.int64).min).astype(np.float64)
