@@ -10,6 +10,9 @@ came from fresh pages: about 30% more CPU for numpy expressions on long posting 
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import mmap
 import os
 
@@ -40,3 +43,21 @@ def release_pages(mapping: mmap.mmap | None) -> None:
     """Drop a read-only file mapping's pages from this process (they stay in the page cache)."""
     if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
         mapping.madvise(mmap.MADV_DONTNEED)
+
+
+def release_heap() -> bool:
+    """Give the heap's free pages back to the system (glibc's malloc_trim); return whether
+    this C library could."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):      # not glibc
+        return None

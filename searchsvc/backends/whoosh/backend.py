@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
-from ...residency import resident_bytes
+from ...residency import release_heap, resident_bytes
 from ..contract import (COPY_FIELDS, MAX_COPIES, UNKNOWN, Filters, Found, Outcome,
                         PeriodCounts, QueryTerms, SearchSpec)
 from .clusters import preference
@@ -45,6 +45,10 @@ WARM_SECONDS = 60.0
 # a release costs a minor fault, about 30% more CPU a search (BENCHMARKS.md).
 RESIDENT_LIMIT = 300 * 2 ** 20
 MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
+# Past the limit, a heap above this share of it is also trimmed (glibc keeps the pages of
+# freed arrays): the rest of the limit is left for the pages the next searches map. At a
+# million articles that is one search in 15-40, with no measurable CPU cost (BENCHMARKS.md).
+HEAP_SHARE = 7 / 8
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
     from ...ingest.corpus import Article
@@ -279,14 +283,18 @@ class WhooshBackend:
                 "seconds": round(time.perf_counter() - started, 2)}
 
     def _bound_mapped_pages(self) -> None:
-        """Release the posting arrays' pages once the process holds more than its limit."""
+        """Release the posting arrays' pages once the process holds more than its limit,
+        and trim the heap if it holds most of that."""
         if self.resident_limit is None:
             return
         resident = resident_bytes()
-        if (resident is not None and resident[0] > self.resident_limit
-                and resident[1] > MAPPED_FLOOR):
+        if resident is None or resident[0] <= self.resident_limit:
+            return
+        if resident[1] > MAPPED_FLOOR:
             for cache in list(self._postings.values()):
                 cache.release_mapped()
+        if resident[0] - resident[1] > self.resident_limit * HEAP_SHARE:
+            release_heap()
 
     # ---- queries
 
