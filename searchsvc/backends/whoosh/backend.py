@@ -47,7 +47,8 @@ RESIDENT_LIMIT = 300 * 2 ** 20
 MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
 # Past the limit, a heap above this share of it is also trimmed (glibc keeps the pages of
 # freed arrays): the rest of the limit is left for the pages the next searches map. At a
-# million articles that is one search in 15-40, with no measurable CPU cost (BENCHMARKS.md).
+# million articles that is one search in 15-40; the pages it gives back are faulted in again
+# by later searches: mean CPU +3%, p95 +15% there (BENCHMARKS.md). Below, nothing changes.
 HEAP_SHARE = 7 / 8
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
