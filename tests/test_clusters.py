@@ -2,6 +2,7 @@
 the command line, on a real index of a wire story carried by three outlets."""
 import json
 
+import numpy as np
 import pytest
 
 from searchsvc import create_app
@@ -124,6 +125,21 @@ def test_an_index_without_a_clusters_file_shows_every_article(tmp_path, registry
     build_index(corpus, tmp_path / "index", registry=registry, processes=0)
     for path in (tmp_path / "index").glob("gen-*/clusters.npy"):
         path.unlink()
+    result = whoosh_service(tmp_path / "index", registry).search(
+        SearchRequest(q="interest rate"))
+    assert result["total"] == result["articles"] == 5
+
+
+@pytest.mark.parametrize("leaders", [[-1, 0, 0, 0, 0, 0, 0, 0], [99] * 8, [0.5] * 8],
+                         ids=["negative", "past-the-end", "not-docnums"])
+def test_a_clusters_file_naming_no_article_shows_every_article(tmp_path, registry, leaders):
+    corpus = tmp_path / "corpus"
+    _write(corpus, "docs.jsonl", STORY_RECORDS)
+    build_index(corpus, tmp_path / "index", registry=registry, processes=0)
+    service = whoosh_service(tmp_path / "index", registry)
+    count = service.backend.handle.searcher()[0].doc_count_all()
+    for path in (tmp_path / "index").glob("gen-*/clusters.npy"):
+        np.save(path, np.resize(np.array(leaders), count))
     result = whoosh_service(tmp_path / "index", registry).search(
         SearchRequest(q="interest rate"))
     assert result["total"] == result["articles"] == 5

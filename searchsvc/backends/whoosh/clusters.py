@@ -31,7 +31,8 @@ class StoryClusters:
                 leaders = np.load(directory / CLUSTERS_FILE, allow_pickle=False)
             except (OSError, ValueError):
                 leaders = None
-        if leaders is None or leaders.shape != (count,):
+        if (leaders is None or leaders.shape != (count,) or leaders.dtype.kind not in "iu"
+                or (count and (int(leaders.min()) < 0 or int(leaders.max()) >= count))):
             leaders = np.arange(count)
         leaders = leaders.astype(np.int32)     # half of int64's bytes per article, kept by each worker
         sizes = np.bincount(leaders, minlength=count)
