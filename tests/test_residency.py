@@ -108,6 +108,24 @@ def test_releasing_pages_during_searches_changes_no_result(zipf_service, monkeyp
     assert results() == kept
 
 
+def test_a_worker_past_its_limit_halves_its_posting_cache_down_to_a_quarter(tmp_path,
+                                                                          registry):
+    backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
+    backend.warm(frequent_terms=8)
+    cache = next(iter(backend._postings.values()))
+    assert cache.budget == backend.posting_cache_bytes      # far below the limit: kept
+    held = cache._held
+    backend.resident_limit = 1                              # every check is past it
+    backend._bound_mapped_pages()
+    assert cache.budget == backend.posting_cache_bytes // 2
+    for _ in range(4):
+        backend._bound_mapped_pages()
+    assert cache.budget == backend.posting_cache_bytes // 4
+    while cache.budget >= held:                             # a budget below what it holds
+        cache.shrink(floor=0)
+    assert cache._held <= cache.budget and cache.full       # the least recent ones dropped
+
+
 def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
     backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
     searcher, columns, generation = backend.handle.searcher()

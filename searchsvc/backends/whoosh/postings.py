@@ -187,6 +187,12 @@ class PostingCache:
         # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         return idf * ((weights * (k1 + 1)) / (weights + norms))
 
+    def shrink(self, floor: int) -> None:
+        """Halve the budget (not below floor bytes), dropping the least recently used."""
+        with self._lock:
+            self.budget = max(floor, self.budget // 2)
+            self._evict()
+
     def _store(self, key: tuple[str, str], entry: TermPostings) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
@@ -194,10 +200,13 @@ class PostingCache:
                 self._held -= old.size
             self._entries[key] = entry
             self._held += entry.size
-            while self._held > self.budget and len(self._entries) > 1:
-                _, dropped = self._entries.popitem(last=False)
-                self._held -= dropped.size
-                self._dropped = True
+            self._evict()
+
+    def _evict(self) -> None:
+        while self._held > self.budget and len(self._entries) > 1:
+            _, dropped = self._entries.popitem(last=False)
+            self._held -= dropped.size
+            self._dropped = True
 
 
 class QueryEvaluator:
