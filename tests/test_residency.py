@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from searchsvc import residency
-from searchsvc.backends.whoosh import backend as whoosh_backend
+from searchsvc.backends.whoosh import memorylimit
 from searchsvc.backends.whoosh.postingarrays import SegmentArrays, SegmentArraysWriter
 from searchsvc.service import SearchRequest
 from builders import jsonl_service
@@ -104,7 +104,7 @@ def test_releasing_pages_during_searches_changes_no_result(zipf_service, monkeyp
             SearchRequest(q=q, collapse=False))["hits"]] for q in queries]
     kept = results()
     monkeypatch.setattr(zipf_service.backend, "resident_limit", 0)  # release before each read
-    monkeypatch.setattr(whoosh_backend, "MAPPED_FLOOR", 0)
+    monkeypatch.setattr(memorylimit, "MAPPED_FLOOR", 0)
     assert results() == kept
 
 

@@ -17,13 +17,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from ...query import tree as t
-from ...residency import release_heap, resident_bytes
 from ..contract import (COPY_FIELDS, MAX_COPIES, UNKNOWN, Filters, Found, Outcome,
                         PeriodCounts, QueryTerms, SearchSpec)
 from .clusters import preference
 from .analysis import analyze_word
 from .feedback import expanded_query, feedback_terms
 from .handle import FacetColumns, IndexHandle
+from .memorylimit import RESIDENT_LIMIT, bound_memory
 from .multiterm import expand_multiterms
 from .periods import count_periods
 from .postings import (CACHE_BYTES, Budget, Matches, PostingCache, QueryEvaluator, Unsupported,
@@ -38,22 +38,6 @@ from .whoosh_fixes import apply as apply_whoosh_fixes
 
 # The longest a worker spends warming (gunicorn's worker timeout is 120 s).
 WARM_SECONDS = 60.0
-# The resident memory past which a process releases the posting arrays' pages it has read
-# (to the page cache, which keeps them: residency.py), so that a serving worker's RSS stays
-# within its budget however large the index it reads; below it, pages stay mapped. The
-# 63k dataset's workers stay below 300 MiB; at a million articles a page read again after
-# a release costs a minor fault, about 30% more CPU a search (BENCHMARKS.md).
-RESIDENT_LIMIT = 300 * 2 ** 20
-MAPPED_FLOOR = 32 * 2 ** 20     # libraries and term tables: no use releasing below this
-# Past the limit, a heap above this share of it is also trimmed (glibc keeps the pages of
-# freed arrays): the rest of the limit is left for the pages the next searches map. At a
-# million articles that is one search in 15-40; the pages it gives back are faulted in again
-# by later searches: mean CPU +3%, p95 +15% there (BENCHMARKS.md). Below, nothing changes.
-HEAP_SHARE = 7 / 8
-# ... and first the posting cache gives up half its budget, down to this share of the
-# setting: at a million articles a 32 MiB cache searched faster than 64 within the limit
-# (fewer trims), where on the 63k dataset 64 was faster and nothing comes near the limit.
-SHRUNK_CACHE = 1 / 4
 
 if TYPE_CHECKING:     # the indexer reads corpora: loaded only by a build, not to serve
     from ...ingest.corpus import Article
@@ -288,20 +272,8 @@ class WhooshBackend:
                 "seconds": round(time.perf_counter() - started, 2)}
 
     def _bound_mapped_pages(self) -> None:
-        """Release the posting arrays' pages once the process holds more than its limit,
-        and trim the heap if it holds most of that."""
-        if self.resident_limit is None:
-            return
-        resident = resident_bytes()
-        if resident is None or resident[0] <= self.resident_limit:
-            return
-        if resident[1] > MAPPED_FLOOR:
-            for cache in list(self._postings.values()):
-                cache.release_mapped()
-        if resident[0] - resident[1] > self.resident_limit * HEAP_SHARE:
-            for cache in list(self._postings.values()):
-                cache.shrink(int(self.posting_cache_bytes * SHRUNK_CACHE))
-            release_heap()
+        """Give memory back once the process holds more than its limit (memorylimit.py)."""
+        bound_memory(self.resident_limit, self._postings.values(), self.posting_cache_bytes)
 
     # ---- queries
 
