@@ -20,7 +20,6 @@ import queue
 import signal
 import traceback
 from array import array
-from typing import Iterator
 
 from isal import isal_zlib
 from whoosh.columns import CompressedBytesColumn
@@ -31,6 +30,7 @@ from .arraycodec import ArrayCodec
 from .postingarrays import SegmentArraysWriter
 from .termrows import FieldTerms, write_dict_terms, write_text_terms
 from .textpostings import TextPostings
+from .valuepostings import ValuePostings
 
 # Postings a build worker holds in memory before it writes its segment out and begins
 # another; the text fields count their tokens (kept after stop words), at least their
@@ -59,9 +59,8 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", ArrayCodec(compression=COMPRESSION_LEVEL))
         super().__init__(ix, **kwargs)
-        # fieldname -> TextPostings (EnglishText) or {term bytes: (docnums, weights,
-        # encoded values, None)}
-        self._terms: dict[str, TextPostings | dict[bytes, tuple[array, array, list, None]]] = {}
+        # fieldname -> TextPostings (EnglishText) or ValuePostings (other indexed fields)
+        self._terms: dict[str, TextPostings | ValuePostings] = {}
         # fieldname -> field length of each docnum (0 where absent), for scorable fields
         self._lengths: dict[str, array] = {}
         # Postings held in memory, which is what a worker's memory grows with.
@@ -69,9 +68,6 @@ class BulkSegmentWriter(SegmentWriter):
         # Whether every document came without boosts (weights are then frequencies times
         # the field's boost, which the posting arrays rely on).
         self._unboosted = True
-        # id(field) -> {(type, value): what field.index(value) yields} (_indexed); the
-        # schema, and so each field object, lives as long as the writer.
-        self._indexed_values: dict[int, dict] = {}
         # The stored fields' column (W3's STORED_COLUMN, pickles deflated) deflates with
         # ISA-L: zlib streams like zlib's (other bytes, the same size) in a quarter of the
         # CPU, which was about a tenth of a worker's; every reader inflates them as before.
@@ -112,8 +108,9 @@ class BulkSegmentWriter(SegmentWriter):
                         self.postings += length     # tokens: at least its postings
                     else:
                         if terms is None:
-                            terms = self._terms[fieldname] = {}
-                        length = _add_postings(self, terms, docnum, field, value, boost)
+                            terms = self._terms[fieldname] = ValuePostings(field)
+                        length, count = terms.add(docnum, value, boost)
+                        self.postings += count
                     if field.scorable:
                         lengths = self._lengths.get(fieldname)
                         if lengths is None:
@@ -164,7 +161,7 @@ class BulkSegmentWriter(SegmentWriter):
             if isinstance(terms, TextPostings):
                 write_text_terms(out, terms.grouped(fieldobj.format.field_boost))
             else:
-                write_dict_terms(out, terms)
+                write_dict_terms(out, terms.terms())
             fieldwriter.finish_field()
         fieldwriter.close()
         if arrays is not None:
@@ -178,53 +175,6 @@ class BulkSegmentWriter(SegmentWriter):
         # Lists of one block cost one decode already; the arrays are for the long ones.
         return SegmentArraysWriter(folder, self.newsegment.segment_id(),
                                    min_postings=getattr(self.codec, "_blocklimit", 128) + 1)
-
-
-def _indexed(writer: BulkSegmentWriter, field, value) -> list | Iterator:
-    """Return field.index(value), from the writer's cache unless the field is unique.
-
-    What index() yields depends on the field and the value alone, and the values of most
-    fields repeat (years, months and dates, each 8 shift-step terms through Python
-    conversions; outlets, languages, source files, authors), while each goes through a
-    tokenizer, filters and a format's generators. A unique field's values never repeat.
-    """
-    if field.unique:
-        return field.index(value)
-    cache = writer._indexed_values.get(id(field))
-    if cache is None or len(cache) > CACHED_VALUES:
-        cache = writer._indexed_values[id(field)] = {}
-    key = (type(value), value)      # 1 and 1.0 and True are one dict key, not one value
-    try:
-        found = cache.get(key)
-    except TypeError:               # an unhashable value (a list of words)
-        return field.index(value)
-    if found is None:
-        found = cache[key] = list(field.index(value))
-    return found
-
-
-# Values of one field whose terms a writer caches (a few hundred bytes each); a field with
-# more distinct values (a hash of each article) starts its cache again.
-CACHED_VALUES = 20_000
-
-
-def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, value,
-                  boost: float) -> int:
-    """Add a document's postings of one field through field.index(); return its length."""
-    length = 0
-    # Formats with no values (ID, NUMERIC) keep no list of them.
-    keep_values = field.format.fixed_value_size() != 0
-    for tbytes, freq, weight, vbytes in _indexed(writer, field, value):
-        length += freq
-        writer.postings += 1
-        lists = terms.get(tbytes)
-        if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), [], None)   # positions not kept
-        lists[0].append(docnum)
-        lists[1].append(weight * boost)
-        if keep_values:
-            lists[2].append(vbytes)
-    return length
 
 
 # --------------------------------------------------------------------------- parallel build
