@@ -63,6 +63,8 @@ class BulkSegmentWriter(SegmentWriter):
         self._terms: dict[str, TextPostings | ValuePostings] = {}
         # fieldname -> field length of each docnum (0 where absent), for scorable fields
         self._lengths: dict[str, array] = {}
+        # fieldname -> what adding its values needs (_plan)
+        self._plans: dict[str, tuple] = {}
         # Postings held in memory, which is what a worker's memory grows with.
         self.postings = 0
         # Whether every document came without boosts (weights are then frequencies times
@@ -78,11 +80,10 @@ class BulkSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         """Add a document like SegmentWriter.add_document, keeping its postings by term."""
         self._check_state()
-        schema = self.schema
         docnum = self.docnum
         perdocwriter = self.perdocwriter
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
         docboost = self._doc_boost(fields)
 
         perdocwriter.start_doc(docnum)
@@ -91,41 +92,30 @@ class BulkSegmentWriter(SegmentWriter):
                 value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
+                plan = self._plans.get(fieldname) or self._plan(fieldname)
+                field, terms, lengths, column = plan
                 length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
+                if terms is not None:
+                    boost = fields.get(f"_{fieldname}_boost")
+                    boost = docboost if boost is None else float(boost)
                     if boost != 1.0:
                         self._unboosted = False
-                    terms = self._terms.get(fieldname)
-                    # EnglishText numbers its tokens' terms directly; they are grouped by
-                    # term when the segment is written (index() yields the same postings).
-                    term_numbers = getattr(field, "term_numbers", None)
-                    if term_numbers is not None:
-                        if terms is None:
-                            terms = self._terms[fieldname] = TextPostings()
-                        length = terms.add(docnum, term_numbers(value), boost)
+                    if type(terms) is TextPostings:
+                        # EnglishText numbers its tokens' terms directly; they are grouped
+                        # by term when the segment is written (index() yields the same).
+                        length = terms.add(docnum, field.term_numbers(value), boost)
                         self.postings += length     # tokens: at least its postings
                     else:
-                        if terms is None:
-                            terms = self._terms[fieldname] = ValuePostings(field)
                         length, count = terms.add(docnum, value, boost)
                         self.postings += count
-                    if field.scorable:
-                        lengths = self._lengths.get(fieldname)
-                        if lengths is None:
-                            lengths = self._lengths[fieldname] = array("I")
+                    if lengths is not None:
                         lengths.extend([0] * (docnum + 1 - len(lengths)))
                         lengths[docnum] = length
                     else:
                         length = 0
-                if field.separate_spelling() or field.vector:
-                    raise NotImplementedError(f"{fieldname}: BulkSegmentWriter does not write "
-                                              "spelling words or term vectors")
-                stored = fields.get("_stored_%s" % fieldname, value)
+                stored = fields.get("_stored_" + fieldname, value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None,
                                        length)
-                column = field.column_type
                 if column and stored is not None:
                     perdocwriter.add_column_value(fieldname, column,
                                                   field.to_column_value(stored))
@@ -135,6 +125,24 @@ class BulkSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _plan(self, fieldname: str) -> tuple:
+        """Return (field, its postings or None, its lengths or None, its column type) of a
+        field, made once per writer: what add_document looked up for every field of every
+        document."""
+        field = self.schema[fieldname]
+        if field.separate_spelling() or field.vector:
+            raise NotImplementedError(f"{fieldname}: BulkSegmentWriter does not write "
+                                      "spelling words or term vectors")
+        terms = lengths = None
+        if field.indexed:
+            terms = self._terms[fieldname] = (
+                TextPostings() if getattr(field, "term_numbers", None) is not None
+                else ValuePostings(field))
+            if field.scorable:
+                lengths = self._lengths[fieldname] = array("I")
+        plan = self._plans[fieldname] = (field, terms, lengths, field.column_type)
+        return plan
 
     def _flush_segment(self):
         """Write the in-memory postings (and anything in the pool) through the codec."""
