@@ -18,6 +18,7 @@ from pickle import dumps
 import numpy as np
 from isal import isal_zlib
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter, _lengths
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -30,6 +31,41 @@ MIN_COMPRESSED_BYTES = 256
 INLINE_POSTINGS = 16
 
 _pack_terminfo = W3TermInfo._struct.pack     # flags, weight, df, min/max length bytes, ...
+_pack_lengths = _lengths.pack                # a term table row's key and value lengths
+
+
+class TermRows:
+    """Rows added to W3's term table (an OrderedHashWriter) as its add() adds them, the
+    bytes written at once: add() asked the file for its position and wrote three times a
+    row. flush() before anything else writes to the table."""
+
+    def __init__(self, table: OrderedHashWriter) -> None:
+        assert type(table) is OrderedHashWriter
+        self._table = table
+        self._chunks: list[bytes] = []
+        self._position = 0
+
+    def add(self, key: bytes, value: bytes) -> None:
+        """Add a row, as OrderedHashWriter.add does (keys must increase)."""
+        table = self._table
+        if key <= table.lastkey:
+            raise ValueError(f"Keys must increase: {table.lastkey!r}..{key!r}")
+        if not self._chunks:
+            self._position = table.dbfile.tell()
+        position = self._position
+        table.index.append(position)
+        chunk = _pack_lengths(len(key), len(value)) + key + value
+        self._chunks.append(chunk)
+        self._position = position + len(chunk)
+        hashed = table.hashfn(key)
+        table.buckets[hashed & 255].append((hashed, position))
+        table.lastkey = key
+
+    def flush(self) -> None:
+        """Write the rows added since the last flush."""
+        if self._chunks:
+            self._table.dbfile.write(b"".join(self._chunks))
+            self._chunks = []
 
 
 class FieldTerms:
@@ -46,6 +82,7 @@ class FieldTerms:
         self.compression = compression
         self.blocklimit = blocklimit
         self.prefix = pack_ushort(fieldwriter._fieldid)
+        self.rows = TermRows(fieldwriter._tindex)
         self.fixed_size = fieldobj.format.fixed_value_size()
         self.encode = getattr(fieldobj, "encode_positions", None)
         # Each docnum's field length as W3 stores it in a block's statistics (a byte).
@@ -54,6 +91,7 @@ class FieldTerms:
 
     def hold(self, tbytes, docnums, weights, positions) -> bool:
         """Give a long list to the posting arrays; return whether it needs no W3 blocks."""
+        self.rows.flush()       # W3's writers add their rows to the table themselves
         held = (self.arrays is not None and self.fieldobj.scorable
                 and self.arrays.add(self.fieldname, tbytes, docnums, weights,
                                     self.fieldobj.format.field_boost, positions))
@@ -117,6 +155,7 @@ def write_text_terms(out: FieldTerms, grouped) -> None:
         _write_short_term(out, tbytes, docs[first:last].tolist(),
                           weights[first:last].tolist(), values, max_weights[i],
                           0 if minimum == 256 else minimum, max_bytes[i])
+    out.rows.flush()
 
 
 def write_dict_terms(out: FieldTerms, terms: dict) -> None:
@@ -139,6 +178,7 @@ def write_dict_terms(out: FieldTerms, terms: dict) -> None:
         term_weights = weights.tolist()
         _write_short_term(out, tbytes, ids, term_weights, values, max(term_weights),
                           minimum, maximum)
+    out.rows.flush()
 
 
 def _write_short_term(out: FieldTerms, tbytes: bytes, ids: list, weights: list,
@@ -154,7 +194,7 @@ def _write_short_term(out: FieldTerms, tbytes: bytes, ids: list, weights: list,
         row = (_pack_terminfo(True, total, count, min_byte, max_byte, max_weight,
                               ids[0], ids[-1])
                + dumps((tuple(ids), tuple(weights), tuple(values)), 2))
-        fieldwriter._tindex.add(out.prefix + tbytes, row)
+        out.rows.add(out.prefix + tbytes, row)
         return
     postfile = fieldwriter._postfile
     offset = postfile.tell()
@@ -179,12 +219,13 @@ def _write_short_term(out: FieldTerms, tbytes: bytes, ids: list, weights: list,
     row = (_pack_terminfo(False, total, count, min_byte, max_byte, max_weight,
                           ids[0], ids[-1])
            + pack_long(offset) + pack_int(postfile.tell() - offset))
-    fieldwriter._tindex.add(out.prefix + tbytes, row)
+    out.rows.add(out.prefix + tbytes, row)
 
 
 def _write_blocks(out: FieldTerms, tbytes: bytes, docnums: array, weights: array,
                   values: list) -> None:
     """Write a list of more than one block through W3's postings writer."""
+    out.rows.flush()
     fieldwriter = out.fieldwriter
     fieldwriter.start_term(tbytes)
     _fill_postings(fieldwriter._postwriter, docnums, weights, values, out.lengths)
