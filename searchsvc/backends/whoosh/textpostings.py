@@ -31,7 +31,7 @@ class TextPostings:
         self._boosts: dict[int, float] = {}    # docnum -> boost, where not 1
         self.tokens = 0
 
-    def add(self, docnum: int, numbers: array, boost: float = 1.0) -> int:
+    def add(self, docnum: int, numbers: list[int], boost: float = 1.0) -> int:
         """Add a document's tokens (term numbers, 0 for a stop word); return the field's length.
 
         Positions follow StopFilter(renumber=True), as english_term_positions() gives them:
