@@ -11,6 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.writing import SegmentWriter
 
 from searchsvc.backends.whoosh.arraycodec import ARRAYS_ONLY, ArrayCodec
+from searchsvc.backends.whoosh import termrows
 from searchsvc.backends.whoosh.bulkwrite import BulkSegmentWriter
 from searchsvc.backends.whoosh.schema import build_schema
 
@@ -201,6 +202,13 @@ def test_boosted_documents_read_as_whoosh_wrote_them(tmp_path):
     assert stock.keys() == bulk.keys()
     for key in stock:
         assert bulk[key] == stock[key], key
+
+
+def test_term_rows_written_in_several_writes_read_as_whoosh_wrote_them(built, tmp_path,
+                                                                         monkeypatch):
+    stock, _, _ = built
+    monkeypatch.setattr(termrows, "ROWS_PER_WRITE", 3)
+    assert contents(_build(tmp_path / "bulk", BulkSegmentWriter)) == contents(stock)
 
 
 def _scored(ix, query, limit=None):

@@ -30,6 +30,9 @@ MIN_COMPRESSED_BYTES = 256
 # can hold them, instead of a block of their own (a header, two pickles, a file write).
 INLINE_POSTINGS = 16
 
+# Rows TermRows holds before writing them: a field of a large segment has hundreds of
+# thousands, which need not all wait in memory.
+ROWS_PER_WRITE = 4096
 _pack_terminfo = W3TermInfo._struct.pack     # flags, weight, df, min/max length bytes, ...
 _pack_lengths = _lengths.pack                # a term table row's key and value lengths
 
@@ -60,6 +63,8 @@ class TermRows:
         hashed = table.hashfn(key)
         table.buckets[hashed & 255].append((hashed, position))
         table.lastkey = key
+        if len(self._chunks) >= ROWS_PER_WRITE:
+            self.flush()
 
     def flush(self) -> None:
         """Write the rows added since the last flush."""
