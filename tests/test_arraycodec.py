@@ -2,6 +2,7 @@
 import os
 import random
 import shutil
+from collections import Counter
 
 import pytest
 from whoosh import index
@@ -10,6 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.writing import SegmentWriter
 
 from searchsvc.backends.whoosh.arraycodec import ARRAYS_ONLY, ArrayCodec
+from searchsvc.backends.whoosh import termrows
 from searchsvc.backends.whoosh.bulkwrite import BulkSegmentWriter
 from searchsvc.backends.whoosh.schema import build_schema
 
@@ -148,6 +150,65 @@ def test_blocks_and_inlined_lists_hold_plain_python_numbers(built):
                     kinds.update(map(type, values or ()))
     assert kinds == {int, float, bytes}
     assert inlined >= 10
+
+
+def _lists_by_kind(ix) -> Counter:
+    """Count the terms of every segment by how their postings are held, text or other fields."""
+    kinds: Counter = Counter()
+    with ix.searcher() as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            for (fieldname, tbytes), info in _term_infos(reader).items():
+                if info.is_inlined():
+                    kind = "inlined"
+                elif info.extent()[0] == ARRAYS_ONLY:
+                    kind = "arrays only"
+                else:
+                    kind = "one block" if info.doc_frequency() <= 128 else "blocks"
+                kinds[kind, "text" if fieldname in ("title", "body") else "other"] += 1
+    return kinds
+
+
+def test_the_comparison_sees_every_way_a_term_is_written(built):
+    # test_every_term_reads_as_whoosh_wrote_it compares each of them with Whoosh's writer.
+    _, bulk, _ = built
+    kinds = _lists_by_kind(bulk)
+    for kind in [("inlined", "text"), ("one block", "text"), ("arrays only", "text"),
+                 ("one block", "other"), ("blocks", "other")]:
+        assert kinds[kind] >= 1, kind
+
+
+def test_boosted_documents_read_as_whoosh_wrote_them(tmp_path):
+    # Boosted weights are not whole counts: no posting arrays, long lists in W3 blocks.
+    docs = _documents()[:PER_SEGMENT * 2]
+    for number, doc in enumerate(docs):
+        if number % 3 == 1:
+            doc["_boost"] = 1.5
+        if number % 4 == 2:
+            doc["_author_boost"] = 0.7
+            doc["_body_boost"] = 3.25
+    found = {}
+    for writer_class in (SegmentWriter, BulkSegmentWriter):
+        folder = tmp_path / writer_class.__name__
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = writer_class(ix, compound=False)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+        found[writer_class] = contents(index.open_dir(str(folder)))
+    stock, bulk = found[SegmentWriter], found[BulkSegmentWriter]
+    assert max(len(value[-1]) for value in stock.values()) > 128
+    assert stock.keys() == bulk.keys()
+    for key in stock:
+        assert bulk[key] == stock[key], key
+
+
+def test_term_rows_written_in_several_writes_read_as_whoosh_wrote_them(built, tmp_path,
+                                                                         monkeypatch):
+    stock, _, _ = built
+    monkeypatch.setattr(termrows, "ROWS_PER_WRITE", 3)
+    assert contents(_build(tmp_path / "bulk", BulkSegmentWriter)) == contents(stock)
 
 
 def _scored(ix, query, limit=None):

@@ -20,32 +20,24 @@ import queue
 import signal
 import traceback
 from array import array
-from pickle import dumps
-from typing import Iterator
 
 from isal import isal_zlib
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
 from whoosh.columns import CompressedBytesColumn
 from whoosh.formats import Positions
-from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .arraycodec import ArrayCodec, write_array_only_term
+from .arraycodec import ArrayCodec
 from .postingarrays import SegmentArraysWriter
+from .termrows import FieldTerms, write_dict_terms, write_text_terms
 from .textpostings import TextPostings
+from .valuepostings import ValuePostings
 
-# Blocks whose pickle is smaller than this are not worth a zlib call (see _write_block).
-MIN_COMPRESSED_BYTES = 256
 # Postings a build worker holds in memory before it writes its segment out and begins
 # another; the text fields count their tokens (kept after stop words), at least their
 # postings. Measured on 200,000 generated articles: the largest worker peaked at 977 MiB,
 # writing 3 segments (the count of postings alone gave 2, peak 1,123 MiB). The 63k dataset
 # stays one segment a worker (measured).
 SEGMENT_POSTINGS = 25_000_000
-# Lists of fewer postings (with values: positions) are inlined in their term info, as W3
-# can hold them, instead of a block of their own (a header, two pickles, a file write).
-INLINE_POSTINGS = 16
 PR_SET_PDEATHSIG = 1   # prctl option (Linux): a signal this process gets when its parent dies
 # Deflate level of posting blocks (zlib's 3, Whoosh's default, took ~1.5x as long as 1 for
 # ~3% smaller blocks); now ISA-L's level 1. Also each block's compression flag: never 0.
@@ -67,19 +59,17 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", ArrayCodec(compression=COMPRESSION_LEVEL))
         super().__init__(ix, **kwargs)
-        # fieldname -> TextPostings (EnglishText) or {term bytes: (docnums, weights,
-        # encoded values, None)}
-        self._terms: dict[str, TextPostings | dict[bytes, tuple[array, array, list, None]]] = {}
+        # fieldname -> TextPostings (EnglishText) or ValuePostings (other indexed fields)
+        self._terms: dict[str, TextPostings | ValuePostings] = {}
         # fieldname -> field length of each docnum (0 where absent), for scorable fields
         self._lengths: dict[str, array] = {}
+        # fieldname -> what adding its values needs (_plan)
+        self._plans: dict[str, tuple] = {}
         # Postings held in memory, which is what a worker's memory grows with.
         self.postings = 0
         # Whether every document came without boosts (weights are then frequencies times
         # the field's boost, which the posting arrays rely on).
         self._unboosted = True
-        # id(field) -> {(type, value): what field.index(value) yields} (_indexed); the
-        # schema, and so each field object, lives as long as the writer.
-        self._indexed_values: dict[int, dict] = {}
         # The stored fields' column (W3's STORED_COLUMN, pickles deflated) deflates with
         # ISA-L: zlib streams like zlib's (other bytes, the same size) in a quarter of the
         # CPU, which was about a tenth of a worker's; every reader inflates them as before.
@@ -90,11 +80,10 @@ class BulkSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         """Add a document like SegmentWriter.add_document, keeping its postings by term."""
         self._check_state()
-        schema = self.schema
         docnum = self.docnum
         perdocwriter = self.perdocwriter
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
         docboost = self._doc_boost(fields)
 
         perdocwriter.start_doc(docnum)
@@ -103,40 +92,30 @@ class BulkSegmentWriter(SegmentWriter):
                 value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
+                plan = self._plans.get(fieldname) or self._plan(fieldname)
+                field, terms, lengths, column = plan
                 length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
+                if terms is not None:
+                    boost = fields.get(f"_{fieldname}_boost")
+                    boost = docboost if boost is None else float(boost)
                     if boost != 1.0:
                         self._unboosted = False
-                    terms = self._terms.get(fieldname)
-                    # EnglishText numbers its tokens' terms directly; they are grouped by
-                    # term when the segment is written (index() yields the same postings).
-                    term_numbers = getattr(field, "term_numbers", None)
-                    if term_numbers is not None:
-                        if terms is None:
-                            terms = self._terms[fieldname] = TextPostings()
-                        length = terms.add(docnum, term_numbers(value), boost)
+                    if type(terms) is TextPostings:
+                        # EnglishText numbers its tokens' terms directly; they are grouped
+                        # by term when the segment is written (index() yields the same).
+                        length = terms.add(docnum, field.term_numbers(value), boost)
                         self.postings += length     # tokens: at least its postings
                     else:
-                        if terms is None:
-                            terms = self._terms[fieldname] = {}
-                        length = _add_postings(self, terms, docnum, field, value, boost)
-                    if field.scorable:
-                        lengths = self._lengths.get(fieldname)
-                        if lengths is None:
-                            lengths = self._lengths[fieldname] = array("I")
+                        length, count = terms.add(docnum, value, boost)
+                        self.postings += count
+                    if lengths is not None:
                         lengths.extend([0] * (docnum + 1 - len(lengths)))
                         lengths[docnum] = length
                     else:
                         length = 0
-                if field.separate_spelling() or field.vector:
-                    raise NotImplementedError(f"{fieldname}: BulkSegmentWriter does not write "
-                                              "spelling words or term vectors")
-                stored = fields.get("_stored_%s" % fieldname, value)
+                stored = fields.get("_stored_" + fieldname, value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None,
                                        length)
-                column = field.column_type
                 if column and stored is not None:
                     perdocwriter.add_column_value(fieldname, column,
                                                   field.to_column_value(stored))
@@ -146,6 +125,24 @@ class BulkSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _plan(self, fieldname: str) -> tuple:
+        """Return (field, its postings or None, its lengths or None, its column type) of a
+        field, made once per writer: what add_document looked up for every field of every
+        document."""
+        field = self.schema[fieldname]
+        if field.separate_spelling() or field.vector:
+            raise NotImplementedError(f"{fieldname}: BulkSegmentWriter does not write "
+                                      "spelling words or term vectors")
+        terms = lengths = None
+        if field.indexed:
+            terms = self._terms[fieldname] = (
+                TextPostings() if getattr(field, "term_numbers", None) is not None
+                else ValuePostings(field))
+            if field.scorable:
+                lengths = self._lengths[fieldname] = array("I")
+        plan = self._plans[fieldname] = (field, terms, lengths, field.column_type)
+        return plan
 
     def _flush_segment(self):
         """Write the in-memory postings (and anything in the pool) through the codec."""
@@ -167,27 +164,12 @@ class BulkSegmentWriter(SegmentWriter):
             arrays_only = (arrays is not None and fieldobj.scorable
                            and isinstance(self.codec, ArrayCodec)
                            and type(fieldobj.format) is Positions)
-            encode = getattr(fieldobj, "encode_positions", None)
+            out = FieldTerms(fieldwriter, fieldobj, arrays, arrays_only, lengths,
+                             self.codec._compression, self.codec._blocklimit)
             if isinstance(terms, TextPostings):
-                items = terms.terms(fieldobj.format.field_boost)
+                write_text_terms(out, terms.grouped(fieldobj.format.field_boost))
             else:
-                items = ((tbytes, *terms[tbytes]) for tbytes in sorted(terms))
-            for tbytes, docnums, weights, values, positions in items:
-                held = (arrays is not None and fieldobj.scorable
-                        and arrays.add(fieldname, tbytes, docnums, weights,
-                                       fieldobj.format.field_boost, positions))
-                if held and arrays_only:
-                    write_array_only_term(fieldwriter, tbytes, docnums, weights, lengths,
-                                          self.codec._blocklimit)
-                    continue
-                if positions is not None:   # counts and positions: values encoded only now
-                    values = _encoded_values(values, positions, encode)
-                if len(docnums) < INLINE_POSTINGS and values:
-                    _write_inlined_term(fieldwriter, tbytes, docnums, weights, values, lengths)
-                    continue
-                fieldwriter.start_term(tbytes)
-                _fill_postings(fieldwriter._postwriter, docnums, weights, values, lengths)
-                fieldwriter.finish_term()
+                write_dict_terms(out, terms.terms())
             fieldwriter.finish_field()
         fieldwriter.close()
         if arrays is not None:
@@ -201,159 +183,6 @@ class BulkSegmentWriter(SegmentWriter):
         # Lists of one block cost one decode already; the arrays are for the long ones.
         return SegmentArraysWriter(folder, self.newsegment.segment_id(),
                                    min_postings=getattr(self.codec, "_blocklimit", 128) + 1)
-
-
-def _encoded_values(counts, positions, encode) -> list[bytes]:
-    """Return each posting's value, its positions encoded as the field's format does.
-
-    counts: each posting's number of positions; positions: all of them, posting after posting.
-    """
-    counts, positions = counts.tolist(), positions.tolist()
-    values = []
-    single = _SINGLE_POSITION_VALUES.setdefault(encode, {})
-    at = 0
-    for count in counts:
-        if count == 1:
-            # Most postings have one position, whose encodings repeat: made once, shared.
-            position = positions[at]
-            value = single.get(position)
-            if value is None:
-                value = single[position] = encode([position])
-        else:
-            value = encode(positions[at:at + count])
-        values.append(value)
-        at += count
-    return values
-
-
-# encode function -> {position: encode([position])}
-_SINGLE_POSITION_VALUES: dict = {}
-
-
-def _indexed(writer: BulkSegmentWriter, field, value) -> list | Iterator:
-    """Return field.index(value), from the writer's cache unless the field is unique.
-
-    What index() yields depends on the field and the value alone, and the values of most
-    fields repeat (years, months and dates, each 8 shift-step terms through Python
-    conversions; outlets, languages, source files, authors), while each goes through a
-    tokenizer, filters and a format's generators. A unique field's values never repeat.
-    """
-    if field.unique:
-        return field.index(value)
-    cache = writer._indexed_values.get(id(field))
-    if cache is None or len(cache) > CACHED_VALUES:
-        cache = writer._indexed_values[id(field)] = {}
-    key = (type(value), value)      # 1 and 1.0 and True are one dict key, not one value
-    try:
-        found = cache.get(key)
-    except TypeError:               # an unhashable value (a list of words)
-        return field.index(value)
-    if found is None:
-        found = cache[key] = list(field.index(value))
-    return found
-
-
-# Values of one field whose terms a writer caches (a few hundred bytes each); a field with
-# more distinct values (a hash of each article) starts its cache again.
-CACHED_VALUES = 20_000
-
-
-def _add_postings(writer: BulkSegmentWriter, terms: dict, docnum: int, field, value,
-                  boost: float) -> int:
-    """Add a document's postings of one field through field.index(); return its length."""
-    length = 0
-    # Formats with no values (ID, NUMERIC) keep no list of them.
-    keep_values = field.format.fixed_value_size() != 0
-    for tbytes, freq, weight, vbytes in _indexed(writer, field, value):
-        length += freq
-        writer.postings += 1
-        lists = terms.get(tbytes)
-        if lists is None:
-            lists = terms[tbytes] = (array("I"), array("f"), [], None)   # positions not kept
-        lists[0].append(docnum)
-        lists[1].append(weight * boost)
-        if keep_values:
-            lists[2].append(vbytes)
-    return length
-
-
-def _fill_postings(writer: W3PostingsWriter, docnums: array, weights: array, values: list,
-                   lengths: array | None) -> None:
-    """Write one term's postings through a W3PostingsWriter a block at a time.
-
-    The block statistics are the ones add_posting() computes: the lengths are the
-    byte-quantised ones the per-document column stores, zero lengths are not counted.
-    """
-    limit = writer._blocklimit
-    count = len(docnums)
-    for start in range(0, count, limit):
-        end = start + limit
-        _fill_block(writer, docnums, weights, values, lengths, start, end)
-        _write_block(writer, last=end >= count)
-
-
-def _fill_block(writer: W3PostingsWriter, docnums: array, weights: array, values: list,
-                lengths: array | None, start: int, end: int) -> None:
-    """Put postings start to end in the writer's block buffer, with their statistics."""
-    block_weights = weights[start:end]
-    writer._ids = docnums[start:end]
-    writer._weights = block_weights
-    writer._values = values[start:end]   # [] for formats without values
-    writer._maxweight = max(block_weights)
-    if lengths is None:
-        writer._minlength, writer._maxlength = None, 0
-    else:
-        block_lengths = [lengths[docnum] for docnum in writer._ids]
-        nonzero = [length for length in block_lengths if length]
-        writer._minlength = (byte_to_length(length_to_byte(min(nonzero)))
-                             if nonzero else None)
-        writer._maxlength = byte_to_length(length_to_byte(max(block_lengths)))
-
-
-def _write_inlined_term(fieldwriter, tbytes: bytes, docnums: array, weights: array,
-                        values: list, lengths: array | None) -> None:
-    """Add a short term's row to the term table with its postings inlined in the term info.
-
-    W3's reader serves inlined postings (a ListMatcher); its writer would inline lists
-    shorter than its inlinelimit but for a misspelt method (set_inline), so this writes
-    the row itself, with the statistics add_block() records.
-    """
-    postwriter = fieldwriter._postwriter
-    terminfo = W3TermInfo()
-    postwriter.start_postings(fieldwriter._format, terminfo)
-    _fill_block(postwriter, docnums, weights, values, lengths, 0, len(docnums))
-    terminfo.add_block(postwriter)
-    terminfo.set_inlined(postwriter._ids, postwriter._weights, postwriter._values)
-    postwriter._terminfo = None
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
-
-
-def _write_block(writer: W3PostingsWriter, last: bool) -> None:
-    """Write the writer's buffered block as W3PostingsWriter._write_block does, except that
-    a block smaller than MIN_COMPRESSED_BYTES is stored uncompressed.
-
-    Most terms have a handful of postings, and zlib.compress costs ~25 us a call however
-    small its input (it sets up a 256 KiB state), which was the largest single cost of
-    writing postings. Readers honour the per-block compression flag, so nothing changes
-    for them.
-    """
-    postfile = writer._postfile
-    if not writer._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-    writer._terminfo.add_block(writer)
-    databytes = dumps((writer._mini_ids(), writer._mini_weights(), writer._mini_values()), 2)
-    compression = writer._compression if len(databytes) >= MIN_COMPRESSED_BYTES else 0
-    if compression:   # ISA-L: the zlib stream readers inflate, in a quarter of the CPU
-        databytes = isal_zlib.compress(databytes, compression)
-    ids = writer._ids
-    infobytes = dumps((len(ids), ids[-1], writer._maxweight, compression,
-                       length_to_byte(writer._minlength), length_to_byte(writer._maxlength)), 2)
-    blocklength = len(infobytes) + len(databytes)
-    postfile.write_int(-blocklength if last else blocklength)
-    postfile.write(infobytes)
-    postfile.write(databytes)
-    writer._blockcount += 1
-    writer._new_block()
 
 
 # --------------------------------------------------------------------------- parallel build

@@ -1,7 +1,6 @@
 """The Whoosh schema of an article index, defined once, by name."""
 from __future__ import annotations
 
-from array import array
 from operator import sub
 from pickle import dumps
 from typing import Callable
@@ -39,7 +38,7 @@ class EnglishText(TEXT):
             count = len(positions)
             yield term, count, count * boost, encode(positions)
 
-    def term_numbers(self, value: str) -> array:
+    def term_numbers(self, value: str) -> list[int]:
         """Return the term number of each token of a string value (analysis.TERM_BYTES)."""
         return english_term_numbers(value)
 

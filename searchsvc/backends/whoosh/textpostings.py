@@ -11,7 +11,7 @@ posting (a run of one term in one document) and each term's list.
 from __future__ import annotations
 
 from array import array
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class TextPostings:
         self._boosts: dict[int, float] = {}    # docnum -> boost, where not 1
         self.tokens = 0
 
-    def add(self, docnum: int, numbers: array, boost: float = 1.0) -> int:
+    def add(self, docnum: int, numbers: list[int], boost: float = 1.0) -> int:
         """Add a document's tokens (term numbers, 0 for a stop word); return the field's length.
 
         Positions follow StopFilter(renumber=True), as english_term_positions() gives them:
@@ -57,12 +57,28 @@ class TextPostings:
                                                           np.ndarray]]:
         """Yield (term bytes, docnums, weights, counts, positions) of each term, in term order.
 
+        The held tokens are released (see grouped()).
+        """
+        grouped = self.grouped(field_boost)
+        if grouped is None:
+            return
+        starts, token_starts = grouped.term_postings, grouped.term_tokens
+        for i, tbytes in grouped.order:
+            first, last = starts[i], starts[i + 1]
+            yield (tbytes,
+                   array("I", grouped.posting_docs[first:last].tobytes()),
+                   array("f", grouped.weights[first:last].tobytes()),
+                   grouped.counts[first:last],
+                   grouped.positions[token_starts[i]:token_starts[i + 1]])
+
+    def grouped(self, field_boost: float) -> Grouped | None:
+        """Return the held tokens grouped by term (None if there are none), and release them.
+
         A posting's weight is its count x the field's boost x the document's boost, computed
-        in that order in double precision and kept as float32, as the dict path did. The
-        held tokens are released.
+        in that order in double precision and kept as float32, as the dict path did.
         """
         if not self._numbers:
-            return
+            return None
         numbers = np.frombuffer(self._numbers, dtype=np.uint32)
         order = np.argsort(numbers, kind="stable")     # keeps document and position order
         numbers = numbers[order]
@@ -96,10 +112,20 @@ class TextPostings:
         term_numbers = numbers[term_tokens].tolist()
         term_tokens = np.append(term_tokens, size).tolist()
         term_postings = np.append(term_postings, starts.size).tolist()
-        for i in sorted(range(len(term_numbers)), key=lambda i: TERM_BYTES[term_numbers[i]]):
-            first, last = term_postings[i], term_postings[i + 1]
-            yield (TERM_BYTES[term_numbers[i]],
-                   array("I", posting_docs[first:last].tobytes()),
-                   array("f", weights[first:last].tobytes()),
-                   counts[first:last],
-                   positions[term_tokens[i]:term_tokens[i + 1]])
+        order = sorted((TERM_BYTES[number], i) for i, number in enumerate(term_numbers))
+        return Grouped([(i, tbytes) for tbytes, i in order], posting_docs, weights, counts,
+                       positions, term_postings, term_tokens)
+
+
+class Grouped(NamedTuple):
+    """A field's postings grouped by term: term i's postings are term_postings[i] up to
+    term_postings[i + 1] of posting_docs, weights and counts, its tokens' positions
+    term_tokens[i] up to term_tokens[i + 1] of positions."""
+
+    order: list[tuple[int, bytes]]      # (term index, term bytes), in term bytes order
+    posting_docs: np.ndarray
+    weights: np.ndarray                 # float32
+    counts: np.ndarray
+    positions: np.ndarray
+    term_postings: list[int]
+    term_tokens: list[int]
