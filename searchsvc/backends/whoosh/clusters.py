@@ -34,7 +34,8 @@ class StoryClusters:
         if (leaders is None or leaders.shape != (count,) or leaders.dtype.kind not in "iu"
                 or (count and (int(leaders.min()) < 0 or int(leaders.max()) >= count))):
             leaders = np.arange(count)
-        leaders = leaders.astype(np.int32)     # half of int64's bytes per article, kept by each worker
+        # int32: half of int64's bytes per article, kept by every serving worker.
+        leaders = leaders.astype(np.int32)
         sizes = np.bincount(leaders, minlength=count)
         return cls(leaders, sizes[leaders] > 1)
 

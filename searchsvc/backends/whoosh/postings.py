@@ -329,8 +329,7 @@ class QueryEvaluator:
                 self.cache.before_read()
                 positions.append(read_positions(self.searcher, fieldname, word, common,
                                                 self.cache.arrays_of))
-            starts = positions[0]
-            starts = sloppy_starts(starts, positions[1:], slop)
+            starts = sloppy_starts(positions[0], positions[1:], slop)
             if not starts.size:
                 return nothing
             starts.sort()
