@@ -40,6 +40,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -266,9 +267,27 @@ def worker_memory(server: Server) -> str:
     return "workers' resident memory: " + "; ".join(described)
 
 
+def process_tree_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) of a process and its descendants (Linux /proc)."""
+    total = 0.0
+    pending = [str(pid)]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            pending += Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_wrk(script: Path, server: Server, args) -> dict:
-    """One timed wrk run against a server; returns parse_wrk's figures and, as "spread",
-    the connections each server worker held a few seconds in (e.g. "8/8")."""
+    """One timed wrk run against a server; returns parse_wrk's figures, as "spread" the
+    connections each server worker held a few seconds in (e.g. "8/8"), and the CPU
+    milliseconds per request of the server's processes and of wrk."""
+    server_cpu = process_tree_cpu(server.process.pid)
+    children_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = subprocess.Popen(
         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
          "--timeout", "10s", "--latency", "-s", str(script), server.base],
@@ -278,8 +297,13 @@ def run_wrk(script: Path, server: Server, args) -> dict:
     stdout, stderr = load.communicate(timeout=args.duration + 60)
     if load.returncode:
         raise SystemExit(f"wrk failed: {stderr}")
-    return {**parse_wrk(stdout), "spread": "/".join(map(str, sorted(held.values(),
-                                                                    reverse=True)))}
+    server_cpu = process_tree_cpu(server.process.pid) - server_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (after.ru_utime + after.ru_stime) - (children_cpu.ru_utime + children_cpu.ru_stime)
+    figures = parse_wrk(stdout)
+    requests = max(1, figures["requests"])
+    return {**figures, "spread": "/".join(map(str, sorted(held.values(), reverse=True))),
+            "server_cpu_ms": server_cpu * 1000 / requests, "wrk_cpu_ms": wrk_cpu * 1000 / requests}
 
 
 def rebuild_under_load(server: Server, script: Path, args) -> None:
@@ -310,7 +334,9 @@ def median_line(runs: list[dict]) -> str:
     p99 = statistics.median(r["p99_ms"] for r in runs)
     return (f"{statistics.median(r['rps'] for r in runs):.1f} req/s, p50 {p50:.1f} ms, "
             f"p99 {p99:.1f} ms (p99/p50 {p99 / p50:.2f}), "
-            f"errors {sum(r['errors'] for r in runs)}")
+            f"errors {sum(r['errors'] for r in runs)}, CPU per request: server "
+            f"{statistics.median(r['server_cpu_ms'] for r in runs):.2f} ms, wrk "
+            f"{statistics.median(r['wrk_cpu_ms'] for r in runs):.2f} ms")
 
 
 def main() -> None:
@@ -395,7 +421,8 @@ def main() -> None:
                 print(f"run {number} {server.name}: {figures['rps']:.1f} req/s, "
                       f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
                       f"{figures['requests']:,} requests, {figures['errors']} errors; "
-                      f"connections per worker {figures['spread']}; "
+                      f"connections per worker {figures['spread']}; CPU per request: "
+                      f"server {figures['server_cpu_ms']:.2f} ms, wrk {figures['wrk_cpu_ms']:.2f}; "
                       f"load average {load_average()}")
         for server in servers:
             print(f"median of {args.runs} ({server.name}): {median_line(runs[server.name])}")
