@@ -105,3 +105,39 @@ def test_token_starts_finds_what_a_lookbehind_pattern_finds():
         behind = re.compile(r"(?<!\w)(?<!\w\.)" + re.escape(begin) + r"\w*(?:\.?\w+)*")
         scan = re.compile(re.escape(begin) + r"\w*(?:\.?\w+)*")
         assert _token_starts(scan, text) == behind.findall(text), (text, begin)
+
+
+def test_suggestion_is_the_nearest_form_of_every_candidate(tmp_path, registry):
+    """suggest_surface stops reading candidates once a form one edit away is found; what it
+    returns is the best of every candidate's forms, as an exhaustive search finds it."""
+    from builders import jsonl_service
+    from searchsvc.backends.whoosh.spelling import (SURFACE_CANDIDATES, candidate_stems,
+                                                    edit_distance, suggest_surface,
+                                                    surface_forms)
+    from searchsvc.backends.whoosh.storedfields import stored_fields
+    rng = random.Random(6)
+    words = [f"{word} " * rng.randint(1, 4) for word in WORDS] + ["goverment diplomas", "diplomta"]
+    service = jsonl_service(tmp_path, registry, [
+        {"id": f"w{n}", "title": f"Report {n}", "body": " ".join(rng.sample(words, 6))}
+        for n in range(40)])
+    searcher, _, generation = service.backend.handle.searcher()
+    lexicon = service.backend._lexicon(searcher, generation)
+
+    def read_text(docnum):
+        return stored_fields(searcher, docnum)["body"]
+    typed_words = set().union(*(_misspellings(rng, word) for word in WORDS))
+    suggested = 0
+    for typed in sorted(typed_words):
+        for maxdist in (1, 2):
+            frequency = {term: lexicon.doc_frequency(term)
+                         for term in candidate_stems(lexicon, typed, maxdist)}
+            stems = sorted(frequency, key=lambda term: (-frequency[term], term))
+            near = [(edit_distance(typed, form), -frequency[term], -count, form)
+                    for term in stems[:SURFACE_CANDIDATES]
+                    for form, count in surface_forms(searcher, "body", term, read_text).items()
+                    if 0 < edit_distance(typed, form) <= maxdist]
+            expected = min(near)[3] if near else None
+            assert suggest_surface(searcher, lexicon, typed, maxdist, read_text) == expected, \
+                (typed, maxdist)
+            suggested += expected is not None
+    assert suggested > 50

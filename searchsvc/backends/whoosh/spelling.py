@@ -1,10 +1,10 @@
-"""Spelling suggestions: Whoosh's reader corrector, computed over a term list in numpy.
+"""Spelling suggestions: Whoosh's reader corrector, computed over a term list in bulk.
 
 Whoosh's ``ReaderCorrector.suggest(word, limit=1, maxdist, prefix=1)`` walks a Levenshtein
 automaton over the term dictionary in Python, which takes a few hundred milliseconds on a
 news archive's vocabulary. :class:`Lexicon` holds a field's terms once per index
-generation, bucketed by first character and length as arrays of code points, and computes
-the edit distance to every term of the right buckets at once, then ranks as Whoosh does.
+generation, bucketed by first character and length, and measures the edit distance to every
+term of the right buckets in one call (rapidfuzz), then ranks as Whoosh does.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import re
 from collections import Counter, defaultdict
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
 
 from .analysis import TOKEN_PATTERN, analyze_word
 
@@ -20,7 +22,8 @@ FREQUENCIES_KEPT = 50_000     # terms' article counts a lexicon remembers (~6 MB
 
 
 class Lexicon:
-    """A field's terms, bucketed by (first character, length), as code-point matrices."""
+    """A field's terms, bucketed by (first character, length), each kept without its first
+    character (what the distance is measured on)."""
 
     def __init__(self, reader, fieldname: str) -> None:
         self.reader = reader
@@ -31,14 +34,11 @@ class Lexicon:
         for btext in reader.lexicon(self.spelling_field):
             term = field.from_bytes(btext)
             if term:
-                buckets[(term[0], len(term))].append(term)
-        self.buckets: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
+                buckets[(term[0], len(term))].append(term[1:])
+        self.buckets: dict[tuple[str, int], list[str]] = dict(buckets)
         # Articles holding each term, as looked up (a suggestion ranks a few hundred
         # candidate stems by it, at about 40 µs a lookup), bounded.
         self._frequencies: dict[str, int] = {}
-        for (first, length), terms in buckets.items():
-            codes = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32)
-            self.buckets[(first, length)] = (terms, codes.reshape(len(terms), length))
 
     def within(self, word: str, maxdist: int, length: int | None = None) -> list[str]:
         """Return the terms starting with word's first character within maxdist edits of it
@@ -46,22 +46,23 @@ class Lexicon:
 
         The distance is Levenshtein's (insert, delete, substitute), as Whoosh's automaton
         on a one-segment index; on several segments Whoosh compares term by term with
-        Damerau-Levenshtein (transpositions count one), and so does this.
+        Damerau-Levenshtein (transpositions count one), and so does this (the optimal
+        string alignment distance). Either is measured after the shared first character.
         """
-        transpositions = not self.reader.is_atomic()
         if not word:
             return []
-        rest = np.frombuffer(word[1:].encode("utf-32-le"), dtype=np.uint32)
+        distance = Levenshtein.distance if self.reader.is_atomic() else OSA.distance
+        first, rest = word[0], word[1:]
         found: list[str] = []
         lengths = (range(max(1, len(word) - maxdist), len(word) + maxdist + 1)
                    if length is None else (length,))
         for size in lengths:
-            bucket = self.buckets.get((word[0], size))
-            if bucket is None:
+            tails = self.buckets.get((first, size))
+            if tails is None:
                 continue
-            terms, codes = bucket
-            distances = _distances(rest, codes[:, 1:], transpositions)
-            found.extend(terms[i] for i in np.flatnonzero(distances <= maxdist))
+            distances = process.cdist([rest], tails, scorer=distance, score_cutoff=maxdist,
+                                      dtype=np.int32, workers=1)[0]
+            found.extend(first + tails[i] for i in np.flatnonzero(distances <= maxdist))
         return found
 
     def doc_frequency(self, term: str) -> int:
@@ -87,27 +88,6 @@ class Lexicon:
         return None if best is None else best[1]
 
 
-def _distances(word: np.ndarray, terms: np.ndarray, transpositions: bool = False) -> np.ndarray:
-    """Return the edit distance from word to each row of terms (all of one length)."""
-    count, width = terms.shape
-    steps = np.arange(width + 1)
-    row = np.broadcast_to(steps, (count, width + 1))
-    before = None
-    for index, code in enumerate(word, start=1):
-        substitute = row[:, :-1] + (terms != code)
-        best = np.minimum(row[:, 1:] + 1, substitute)
-        if transpositions and before is not None and width >= 2:
-            previous = word[index - 2]
-            swapped = ((terms[:, :-1] == code) & (terms[:, 1:] == previous)
-                       & (terms[:, 1:] != code))
-            best[:, 1:] = np.where(swapped, np.minimum(best[:, 1:], before[:, :-2] + 1),
-                                   best[:, 1:])
-        current = np.concatenate([np.full((count, 1), index), best], axis=1)
-        # Insertions along the row: current[j] = min over k <= j of current[k] + (j - k).
-        before, row = row, np.minimum.accumulate(current - steps, axis=1) + steps
-    return row[:, width]
-
-
 # --------------------------------------------------------------------------- surface forms
 #
 # The lexicon holds stems ("govern", "embassi"): a user types, and should be offered, words
@@ -126,16 +106,7 @@ _WORD_RE = re.compile(TOKEN_PATTERN)
 def edit_distance(first: str, second: str) -> int:
     """Return the edit distance between two short words, two letters swapped counting one
     ("diplomta" is one edit from "diplomat", as from "diploma")."""
-    rows = [list(range(len(second) + 1))]
-    for i, a in enumerate(first, start=1):
-        current = [i]
-        for j, b in enumerate(second, start=1):
-            best = min(rows[-1][j] + 1, current[j - 1] + 1, rows[-1][j - 1] + (a != b))
-            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
-                best = min(best, rows[-2][j - 2] + 1)
-            current.append(best)
-        rows.append(current)
-    return rows[-1][-1]
+    return OSA.distance(first, second)
 
 
 def candidate_stems(lexicon: Lexicon, word: str, maxdist: int) -> set[str]:
@@ -208,10 +179,15 @@ def suggest_surface(searcher, lexicon: Lexicon, word: str, maxdist: int,
     frequency = {term: lexicon.doc_frequency(term)
                  for term in candidate_stems(lexicon, typed, maxdist)}
     stems = sorted(frequency, key=lambda term: (-frequency[term], term))
-    near = []
+    best = None
     for term in stems[:SURFACE_CANDIDATES]:
+        # One edit is the nearest a form can be, and a rarer stem loses every tie: once a
+        # form one edit away is found, a rarer candidate's forms cannot win (nor be read).
+        if best is not None and best[0] == 1 and -frequency[term] > best[1]:
+            break
         for form, count in surface_forms(searcher, fieldname, term, read_text).items():
             distance = edit_distance(typed, form)
             if 0 < distance <= maxdist:
-                near.append((distance, -frequency[term], -count, form))
-    return min(near)[3] if near else None
+                near = (distance, -frequency[term], -count, form)
+                best = near if best is None else min(best, near)
+    return None if best is None else best[3]
