@@ -108,8 +108,9 @@ def _linked_headline_holders(body: HtmlElement) -> set[HtmlElement]:
     own headline may link to the article itself.
     """
     holders: set[HtmlElement] = set()
-    for heading in body.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                              "[.//a]"):
+    for heading in body.iter(*_HEADINGS[1:]):
+        if heading.find(".//a") is None:
+            continue
         words = len(heading.text_content().strip())
         linked = sum(len(a.text_content().strip()) for a in heading.iter("a"))
         if words and linked > 0.5 * words:
