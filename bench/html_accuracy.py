@@ -28,7 +28,8 @@ a git revision (``--before REV``, default main) loaded from that revision's html
 BeautifulSoup one (og:title or <title>, og:site_name, article:published_time or the first
 <time datetime>, meta name=author; body from trafilatura, else the <p> paragraphs).
 Times are the median and mean ms per page of each system in this run; ``--paired`` runs only
-ours and before, one after the other on each page, so both meet the same load.
+ours and before (or the systems named with ``--systems``), one after the other on each page, so
+all meet the same load.
 
 The title convention is the headline as the article states it, without the site name; the sets
 label titles by other conventions (some keep the site name): strict and lenient are reported.
@@ -427,8 +428,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("data", nargs="?", default=str(REPO.parent / "shared" / "data" / "html"),
                         help="directory holding the sets (default: ../shared/data/html)")
-    parser.add_argument("--systems", default="before,ours,trafilatura,htmldate",
-                        help="comma-separated: " + ",".join(SYSTEMS))
+    parser.add_argument("--systems", default=None,
+                        help="comma-separated: " + ",".join(SYSTEMS) + " (default "
+                        "before,ours,trafilatura,htmldate; with --paired before,ours)")
     parser.add_argument("--before", default="main",
                         help="git revision whose extractor is the 'before' system (default main)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
@@ -437,13 +439,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     data = Path(args.data)
     global _BEFORE
-    if "before" in args.systems.split(",") or args.paired:
+    systems = (args.systems or ("before,ours" if args.paired else
+                                "before,ours,trafilatura,htmldate")).split(",")
+    if "before" in systems:
         _BEFORE = load_before(args.before)
     if args.paired:
-        return paired(data, args.sets.split(","))
+        return paired(data, args.sets.split(","), systems)
     # warm up: the first call of each system loads its modules and dateparser's locales
     warm = "<html><head><title>A</title></head><body><p>On 4 March 2021.</p></body></html>"
-    for system_name in args.systems.split(","):
+    for system_name in systems:
         SYSTEMS[system_name](warm, None)
     all_times: dict[str, list[float]] = {}
     for set_name in args.sets.split(","):
@@ -458,34 +462,47 @@ def main(argv: list[str] | None = None) -> None:
         print("| system | title strict / lenient | date day / ±1d / year | site strict / "
               "contains | author strict / lenient | body | ms/page median (mean) |\n"
               + "|---" * 7 + "|")
-        for system_name in args.systems.split(","):
+        set_times: dict[str, list[float]] = {}
+        for system_name in systems:
             tally = evaluate(cases, SYSTEMS[system_name], args.verbose)
+            set_times[system_name] = tally.seconds
             all_times.setdefault(system_name, []).extend(tally.seconds)
             print(f"| {system_name} | " + " | ".join(tally.percent(key) for key in FIELDS)
                   + f" | {body_cell(set_name, tally)} | {ms(tally.seconds)} |")
             for line in tally.misses:
                 print(line)
+        print(ratios(set_times))
     if all_times:
         print("\nall pages: median (mean) ms/page: " + "; ".join(
             f"{name} {ms(times)}" for name, times in all_times.items()))
-        if "ours" in all_times and "trafilatura" in all_times:
-            ratio = (statistics.median(all_times["ours"])
-                     / statistics.median(all_times["trafilatura"]))
-            print(f"ours / trafilatura, median: {ratio:.2f}x")
+        print(ratios(all_times).replace("ours /", "all pages: ours /", 1))
 
 
-def paired(data: Path, sets: list[str], runs: int = 2) -> None:
-    """Print ours' and before's median ms/page, each page run by both in turn (fastest kept)."""
+def ratios(times: dict[str, list[float]]) -> str:
+    """Return ours' median ms/page over before's and trafilatura's, those it was run beside."""
+    others = [name for name in ("before", "trafilatura") if times.get(name)]
+    if not times.get("ours") or not others:
+        return ""
+    return "ours / " + ", ours / ".join(
+        f"{name}, median: {statistics.median(times['ours']) / statistics.median(times[name]):.2f}x"
+        for name in others)
+
+
+def paired(data: Path, sets: list[str], systems: list[str], runs: int = 2) -> None:
+    """Print each system's median ms/page, each page run by all in turn (fastest of ``runs``
+    kept), and ours against each other system page by page."""
     cases = [case for name in sets if (data / name).is_dir() for case in SETS[name](data / name)]
-    times: dict[str, list[float]] = {"before": [], "ours": []}
+    times: dict[str, list[float]] = {name: [] for name in systems}
     for case in cases:
         for name, seconds in times.items():
             SYSTEMS[name](case.html, case.url)  # warms this page's caches
             seconds.append(min(timeit.repeat(lambda: SYSTEMS[name](case.html, case.url),
                                              number=1, repeat=runs)))
-    ratios = [o / b for o, b in zip(times["ours"], times["before"]) if b]
-    print(f"{len(cases)} pages, median ms/page: before {ms(times['before'])}; ours "
-          f"{ms(times['ours'])}; median page ours / before {statistics.median(ratios):.3f}x")
+    print(f"{len(cases)} pages, median ms/page: "
+          + "; ".join(f"{name} {ms(seconds)}" for name, seconds in times.items()))
+    for name in (name for name in systems if name != "ours" and "ours" in times):
+        pages = [o / b for o, b in zip(times["ours"], times[name]) if b]
+        print(f"median page ours / {name} {statistics.median(pages):.3f}x")
 
 
 def ms(seconds: list[float]) -> str:

@@ -18,14 +18,16 @@ def page(head: str = "", body: str = "") -> str:
 
 # --------------------------------------------------------------------------- class names
 
-@pytest.mark.parametrize("name", ["related-stories", "related_stories", "relatedStories",
-                                  "RelatedStories widget", "socialShare", "share_bar",
-                                  "newsletter-promo", "newsletterSignup", "audio-player",
-                                  "c-video_player", "comments", "comment-list", "discussion",
-                                  "disqus_thread"])
-def test_boilerplate_named_in_any_case_convention_goes(name):
+@pytest.mark.parametrize("marks", [f"class='{name}'" for name in (
+    "related-stories", "related_stories", "relatedStories", "RelatedStories widget",
+    "socialShare", "share_bar", "newsletter-promo", "newsletterSignup", "audio-player",
+    "c-video_player", "comments", "comment-list", "discussion", "disqus_thread")] + [
+    # named by its id, or in capitals
+    "id='SOCIAL-SHARE'", "class='story' id='relatedLinks'", "class='x' id='Comments'",
+    "class='MEDIA PLAYER'"])
+def test_boilerplate_named_in_any_case_convention_goes(marks):
     tree = pagetree.parse_tree(page("", f"<article><h1>Ferries stop</h1>{PARAGRAPHS}"
-                                        f"<div class='{name}'><p>Listen to this article or sign "
+                                        f"<div {marks}><p>Listen to this article or sign "
                                         f"up for the harbour newsletter</p></div></article>"))
     pagebody.strip_boilerplate_blocks(tree)
     assert "Paragraph 5 of the article" in tree.text_content()

@@ -307,6 +307,23 @@ def test_strip_site_keeps_title_when_site_is_unknown():
                                "https://harbourtimes.example/a") == "Ferries stop"
 
 
+def test_parsed_elements_have_lxml_html_classes():
+    # the C-level class lookup gives each element the class lxml.html's own lookup gives it
+    from lxml import html as lxml_html
+
+    markup = ("<!DOCTYPE html><HTML><body><FORM action='/s'><Input name=q><select><option>a"
+              "</option></select><textarea>t</textarea><label for=q>Q</label></FORM><p>x<svg:g/>"
+              "<b>y</b>&nbsp;&bogus;</p><!-- note --></body></HTML>")
+    ours = pagetree.parse_tree(markup)
+    theirs = lxml_html.document_fromstring(markup)
+    assert [type(e) for e in ours.iter()] == [type(e) for e in theirs.iter()
+                                              if not isinstance(e, lxml_html.HtmlComment)]
+    assert {"FormElement", "InputElement", "SelectElement", "TextareaElement",
+            "LabelElement", "HtmlElement"} <= {type(e).__name__ for e in ours.iter()}
+    made = ours.find(".//p").makeelement("input", {})
+    assert type(made) is lxml_html.InputElement
+
+
 def test_declared_charset():
     assert pagetree.declared_charset(b'<meta charset="iso-8859-1">') == "iso-8859-1"
     assert pagetree.declared_charset(b"<html></html>") is None

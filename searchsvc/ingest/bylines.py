@@ -7,6 +7,7 @@ from typing import Iterable, Sequence
 
 from lxml.html import HtmlElement
 
+from .bylinesearch import byline_search
 from .pagetree import clean, fold, has_property
 
 logger = logging.getLogger(__name__)
@@ -413,10 +414,8 @@ def join_names(names: Iterable[str], variants: Sequence[str] = ()) -> list[str]:
 
 def visible_byline(tree: HtmlElement) -> str | None:
     """Return the byline shown in the page text, as trafilatura's byline search finds it."""
-    from trafilatura.metadata import extract_author
-
     try:
-        return extract_author(tree)
+        return byline_search(tree)
     except (ValueError, TypeError) as error:
         logger.debug("byline search failed: %s", error)
         return None
