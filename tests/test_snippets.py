@@ -256,3 +256,26 @@ def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry, 
     hit = whoosh_service(tmp_path / "ix", registry).search(SearchRequest(q="harbour"))["hits"][0]
     assert [s["text"] for s in hit["snippets"]] == [
         "dockers went back. Dockers ended the harbour strike on Monday."]
+
+
+@pytest.mark.parametrize("first", ["a", "\u017f"])   # a long s: the scan takes the regex
+def test_a_word_across_the_scan_limit_is_never_cut(first):
+    from searchsvc.service.snippets import SCAN_CHARS
+    # Three passages with "trump" end reading at SCAN_CHARS; "trumpeters" runs across it.
+    head = f"{first} trump said. " + "filler " * 100 + "trump spoke. " + "filler " * 100
+    text = head + "filler " * ((SCAN_CHARS - len(head) - 200) // 7)
+    text += "x" * (SCAN_CHARS - 18 - len(text)) + " trump trump trumpeters. " + "filler " * 50
+    assert text.index("trumpeters") < SCAN_CHARS < text.index("trumpeters") + len("trump") + 1
+    snippets = make_snippets(text, QueryTerms(frozenset({"trump"}), analyze=analyze_word))
+    assert len(snippets) == 3
+    assert "<mark>trump</mark> <mark>trump</mark> trumpeters." in snippets[-1].html
+
+
+@pytest.mark.parametrize("stems", STEM_SETS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_candidate_scan_with_a_limit_equals_the_regex(text, stems):
+    from searchsvc.service.snippets import _pattern_words
+    found = _candidate_regex(frozenset(stems))
+    for limit in range(len(text) + 2):
+        expected = _pattern_words(text, found.pattern, min(limit, len(text)))
+        assert _candidate_words(text, found, limit) == expected, limit

@@ -84,15 +84,14 @@ def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
     str.find in the lowercased text (fast), where lowercasing keeps every offset and
     matches exactly what the case-insensitive pattern matches; otherwise uses the pattern.
     With a limit, only words starting in text[:limit] are looked for (one straddling the
-    limit may be missed or cut). lowered: text.lower() of the same length, if known.
+    limit may be missed, never cut). lowered: text.lower() of the same length, if known.
     """
     head = text if limit is None else text[:limit]
     lowered = (head.lower() if lowered is None
                else lowered if limit is None else lowered[:limit])
     if (not found.ascii or len(lowered) != len(head)
             or any(special in head for special in CASE_SPECIALS)):
-        return [(m.start(), m.end(), m.group())
-                for m in found.pattern.finditer(text, 0, len(head))]
+        return _pattern_words(text, found.pattern, len(head))
     # First prefix (in the pattern's order) matching at each word start.
     first: dict[int, int] = {}
     for prefix in found.prefixes:
@@ -109,6 +108,21 @@ def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
         end = _WORD_TAIL_RE.match(text, start + first[start]).end()
         words.append((start, end, text[start:end]))
         last_end = end
+    return words
+
+
+def _pattern_words(text: str, pattern: re.Pattern, stop: int) -> list[tuple[int, int, str]]:
+    """Return (start, end, word) of the pattern's matches starting in text[:stop].
+
+    A word reaching the stop goes on as far as it does in the text (as the scan with
+    str.find has it): cut there, its start alone would be marked as a word.
+    """
+    words = []
+    for match in pattern.finditer(text, 0, stop):
+        start, end = match.span()
+        if end >= stop - 1:        # at the stop, or before a dot there
+            end = _WORD_TAIL_RE.match(text, end).end()
+        words.append((start, end, text[start:end]))
     return words
 
 
