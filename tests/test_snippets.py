@@ -419,3 +419,14 @@ def test_phrases_are_marked_where_the_words_stand_together():
     assert "<mark>PRESIDENT</mark> \u2014 <mark>TRUMP</mark>" in html[1]
     assert str(highlight_all("President Trump\u2019s day", terms)) == (
         "<mark>President</mark> <mark>Trump</mark>\u2019s day")
+
+
+def test_escaping_is_markupsafes():
+    import random
+    from markupsafe import escape
+    from searchsvc.service.snippets import _escape
+    rng = random.Random(5)
+    alphabet = "&<>'\"a \u00e9\u2019;#\ue000"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _escape(text) == str(escape(text)) and type(_escape(text)) is str

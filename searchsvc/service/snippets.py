@@ -177,11 +177,6 @@ def find_matches(text: str, query_terms: QueryTerms) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in _term_spans(text, query_terms)]
 
 
-def _wanted(query_terms: QueryTerms) -> frozenset[str]:
-    """Return every analysed term the query marks: its terms and its phrases' words."""
-    return _plan(query_terms.terms, query_terms.phrases)[0]
-
-
 @lru_cache(maxsize=256)
 def _plan(terms: frozenset[str], phrases: tuple[tuple[str, ...], ...]
           ) -> tuple[frozenset[str], _Candidates | None]:
@@ -235,6 +230,12 @@ def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
     return spans
 
 
+def _escape(text: str) -> str:
+    """Return text escaped as markupsafe.escape does, as a str (no Markup made, copied)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
 def _span_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     """Return (first, last): spans[first:last] are the spans reaching into text[start:end].
 
@@ -256,11 +257,11 @@ def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     """
     first, last = _span_range(spans, start, end)
     if first == last:
-        return str(escape(text[start:end]))
+        return _escape(text[start:end])
     piece = _bracketed(text, start, end, spans, first, last)
     if piece is None:
         return _mark_each(text, start, end, spans, first, last)
-    return str(escape(piece)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return _escape(piece).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
 def _bracketed(text: str, start: int, end: int, spans: list[tuple[int, int]],
@@ -288,10 +289,10 @@ def _mark_each(text: str, start: int, end: int, spans: list[tuple[int, int]],
     position = start
     for span in spans[first:last]:
         span_start, span_end = max(span[0], start), min(span[1], end)
-        out += (str(escape(text[position:span_start])), "<mark>",
-                str(escape(text[span_start:span_end])), "</mark>")
+        out += (_escape(text[position:span_start]), "<mark>",
+                _escape(text[span_start:span_end]), "</mark>")
         position = span_end
-    out.append(str(escape(text[position:end])))
+    out.append(_escape(text[position:end]))
     return "".join(out)
 
 
@@ -335,7 +336,7 @@ def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Sn
     # Runs of whitespace become one space (str.split splits where str.isspace says).
     if first == last:
         body = " ".join(text[start:end].split())
-        return Snippet(html=lead + str(escape(body)) + tail, text=lead + body + tail)
+        return Snippet(html=lead + _escape(body) + tail, text=lead + body + tail)
     # Escaping and the brackets neither make nor take whitespace, and every bracketed span
     # holds a word character: the text with them is split once, for both forms.
     piece = _bracketed(text, start, end, spans, first, last)
@@ -344,7 +345,7 @@ def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Sn
             html=lead + " ".join(_mark_each(text, start, end, spans, first, last).split()) + tail,
             text=lead + " ".join(text[start:end].split()) + tail)
     flat = " ".join(piece.split())
-    html = str(escape(flat)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    html = _escape(flat).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
     return Snippet(html=lead + html + tail,
                    text=lead + flat.replace(_OPEN, "").replace(_CLOSE, "") + tail)
 
@@ -388,10 +389,7 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
 
     def take(start: int, end: int, distinct: int) -> tuple[int, int] | None:
         """Choose the window cut at words, unless it overlaps a chosen one."""
-        if start > 0:            # as _cut_at_words
-            start = _word_boundary(text, start, forward=True)
-        if end < length:
-            end = _word_boundary(text, end, forward=False)
+        start, end = _cut_at_words(text, start, end)
         for s, e, _ in chosen:
             if start < e and end > s:
                 return None
@@ -485,7 +483,8 @@ def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PA
         spans = _term_spans(text, query_terms, None if complete else limit, lowered)
         windows = _best_windows(text, spans, max_passages) if spans else []
         if complete or (len(windows) == max_passages and all(
-                distinct == len(_wanted(query_terms)) for _, _, distinct in windows)):
+                distinct == len(_plan(query_terms.terms, query_terms.phrases)[0])
+                for _, _, distinct in windows)):
             break
         limit *= 4
     if not windows:
