@@ -136,8 +136,8 @@ def _scan(text: str, folded: bytes, scans: tuple[re.Pattern, ...],
     if len(scans) == 1:
         matches = scans[0].finditer(folded, 0, stop)
     else:
-        found = [matches for matches in (list(scan.finditer(folded, 0, stop)) for scan in scans)
-                 if matches]
+        found = [list(scan.finditer(folded, 0, stop)) for scan in scans]
+        found = [matches for matches in found if matches]
         # A stable sort: at one start, the first prefix's match comes first.
         matches = (found[0] if len(found) == 1
                    else sorted(chain.from_iterable(found), key=re.Match.start))
