@@ -82,6 +82,10 @@ def passage_text(body: str, title: str | None = None) -> str:
     return passage_text_lowered(body, title)[0]
 
 
+# How much of a passage text passage_text_lowered folds: what make_snippets reads first.
+FOLDED_CHARS = 8_000
+
+
 def fold(text: str) -> bytes:
     """Return text's ASCII letters lowercased and every non-ASCII character as "?", one
     byte a character (offsets stay), for finding lowercase ASCII words with bytes.find.
@@ -93,13 +97,13 @@ def fold(text: str) -> bytes:
 
 def passage_text_lowered(body: str, title: str | None = None,
                          runs: tuple[int, ...] | None = None) -> tuple[str, bytes]:
-    """Return passage_text and its fold() (for make_snippets: lowering a long text costs
-    tens of µs, folding it a few). runs: passage_runs(body, title), when the index stored
-    them."""
+    """Return passage_text and the fold() of its first FOLDED_CHARS characters (for
+    make_snippets: lowering a long text costs tens of µs, folding it a few). runs:
+    passage_runs(body, title), when the index stored them."""
     if runs is None:
         runs = passage_runs(body, title)
     stripped = "\n".join(map(body.__getitem__, map(slice, runs[::2], runs[1::2]))).strip()
-    return stripped, fold(stripped)
+    return stripped, fold(stripped[:FOLDED_CHARS])
 
 
 def passage_runs(body: str, title: str | None = None) -> tuple[int, ...]:

@@ -204,6 +204,14 @@ def test_passage_text_lowered_gives_the_text_folded():
         assert lowered == fold(text)
         assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
         assert "<mark>DOCKERS</mark>" in make_snippets(text, terms)[0].html
+    # A long text: its start alone, what is read first; reading further folds the rest.
+    from searchsvc.passages import FOLDED_CHARS
+    body = "Storm \u00e9t\u00e9 " * (FOLDED_CHARS // 10) + "\u201cFlood\u201d " * 3
+    text, lowered = passage_text_lowered(body, None)
+    assert len(text) > FOLDED_CHARS and lowered == fold(text[:FOLDED_CHARS])
+    terms = QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word)
+    assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
+    assert "<mark>Flood</mark>" in make_snippets(text, terms, lowered=lowered)[-1].html
     # One byte a character (a dotted capital I lowercases to two): ASCII lowercased, the
     # rest "?".
     assert fold("\u0130zmir DOCKERS’ caf\u00e9 \U0001f600 A_1") == b"?zmir dockers? caf? ? a_1"

@@ -18,14 +18,14 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from ..backends.contract import QueryTerms
-from ..passages import WORD_RE, fold, kept_ranges
+from ..passages import FOLDED_CHARS, WORD_RE, fold, kept_ranges
 
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters bracketing matches while escaping
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
-SCAN_CHARS = 8_000             # a long text is read this far first, then further if needed
+SCAN_CHARS = FOLDED_CHARS      # a long text is read this far first, then further if needed
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
     The same as ``found.pattern.finditer(text)``, found by _scan in the folded text when
     the prefixes are ASCII (several times faster). With a limit, only words starting in
     text[:limit] are looked for (one straddling the limit may be missed, never cut).
-    folded: fold(text), if known.
+    folded: fold(text), or of its start, if known.
     """
     stop = len(text) if limit is None else min(limit, len(text))
     if not found.scans or (found.specials and not text.isascii() and any(
@@ -470,8 +470,8 @@ def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PA
 
     A long text is read in growing parts (SCAN_CHARS, then four times more, ...) and
     reading stops once the part read holds max_passages passages that each contain every
-    term of the query, which nothing further on could beat. lowered: fold(text), when
-    the caller has it (see passage_text_lowered).
+    term of the query, which nothing further on could beat. lowered: fold(text), or of
+    its start, when the caller has it (see passage_text_lowered).
     """
     if not text:
         return []
