@@ -88,7 +88,7 @@ FOLDED_CHARS = 8_000
 
 def fold(text: str) -> bytes:
     """Return text's ASCII letters lowercased and every non-ASCII character as "?", one
-    byte a character (offsets stay), for finding lowercase ASCII words with bytes.find.
+    byte a character (offsets stay), for finding lowercase ASCII words in bytes.
 
     Several times cheaper than str.lower() on a text holding any non-ASCII character.
     """
