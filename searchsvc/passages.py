@@ -82,20 +82,28 @@ def passage_text(body: str, title: str | None = None) -> str:
     return passage_text_lowered(body, title)[0]
 
 
+# How much of a passage text passage_text_lowered folds: what make_snippets reads first.
+FOLDED_CHARS = 8_000
+
+
+def fold(text: str) -> bytes:
+    """Return text's ASCII letters lowercased and every non-ASCII character as "?", one
+    byte a character (offsets stay), for finding lowercase ASCII words in bytes.
+
+    Several times cheaper than str.lower() on a text holding any non-ASCII character.
+    """
+    return text.encode("ascii", "replace").lower()
+
+
 def passage_text_lowered(body: str, title: str | None = None,
-                         runs: tuple[int, ...] | None = None) -> tuple[str, str | None]:
-    """Return passage_text and the same text lowercased (for make_snippets; lowering a long
-    text costs tens of µs), or None for it when lowercasing changes the text's length.
-    runs: passage_runs(body, title), when the index stored them."""
+                         runs: tuple[int, ...] | None = None) -> tuple[str, bytes]:
+    """Return passage_text and the fold() of its first FOLDED_CHARS characters (for
+    make_snippets: lowering a long text costs tens of µs, folding it a few). runs:
+    passage_runs(body, title), when the index stored them."""
     if runs is None:
         runs = passage_runs(body, title)
-    ranges = list(zip(runs[::2], runs[1::2]))
-    text = "\n".join(body[start:end] for start, end in ranges)
-    stripped = text.strip()
-    lowered = stripped.lower()
-    # Lowercasing the kept text alone gives the same characters as slicing the lowered
-    # body, unless it changes a length (then offsets would not match: None).
-    return stripped, lowered if len(lowered) == len(stripped) else None
+    stripped = "\n".join(map(body.__getitem__, map(slice, runs[::2], runs[1::2]))).strip()
+    return stripped, fold(stripped[:FOLDED_CHARS])
 
 
 def passage_runs(body: str, title: str | None = None) -> tuple[int, ...]:

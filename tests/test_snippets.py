@@ -5,7 +5,8 @@ import pytest
 from searchsvc.backends.whoosh.analysis import analyze_word
 from searchsvc.backends.contract import QueryTerms
 from searchsvc.service.snippets import (_candidate_regex, _candidate_words, _prefix,
-                                _word_boundary, find_matches, make_snippets)
+                                _word_boundary, find_matches, highlight_all,
+                                make_snippets)
 
 TEXTS = [
     "The President said the U.S. presidency was pressing; presidents preside.",
@@ -191,8 +192,8 @@ def test_passages_chosen_elsewhere_follow_the_snippet_rules():
     assert passage_text(body, title) == "The storm flooded the town.\nA second storm followed."
 
 
-def test_passage_text_lowered_is_the_passage_text_in_lowercase():
-    from searchsvc.passages import passage_text, passage_text_lowered
+def test_passage_text_lowered_gives_the_text_folded():
+    from searchsvc.passages import fold, passage_text, passage_text_lowered
     from searchsvc.service.snippets import make_snippets
     terms = QueryTerms(frozenset({"docker"}), analyze=analyze_word)
     for body in ("\n  Port Strike Ends: DOCKERS went back.\nAdvertisement\n  Dockers paid.  \n",
@@ -200,10 +201,20 @@ def test_passage_text_lowered_is_the_passage_text_in_lowercase():
                  "\u0130zmir DOCKERS went back.\nAdvertisement\nDockers paid."):
         text, lowered = passage_text_lowered(body, "Port strike ends")
         assert text == passage_text(body, "Port strike ends")
-        # None when lowercasing changes the length (a dotted capital I is two characters)
-        assert lowered == (None if "\u0130" in body else text.lower())
+        assert lowered == fold(text)
         assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
         assert "<mark>DOCKERS</mark>" in make_snippets(text, terms)[0].html
+    # A long text: its start alone, what is read first; reading further folds the rest.
+    from searchsvc.passages import FOLDED_CHARS
+    body = "Storm \u00e9t\u00e9 " * (FOLDED_CHARS // 10) + "\u201cFlood\u201d " * 3
+    text, lowered = passage_text_lowered(body, None)
+    assert len(text) > FOLDED_CHARS and lowered == fold(text[:FOLDED_CHARS])
+    terms = QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word)
+    assert make_snippets(text, terms, lowered=lowered) == make_snippets(text, terms)
+    assert "<mark>Flood</mark>" in make_snippets(text, terms, lowered=lowered)[-1].html
+    # One byte a character (a dotted capital I lowercases to two): ASCII lowercased, the
+    # rest "?".
+    assert fold("\u0130zmir DOCKERS’ caf\u00e9 \U0001f600 A_1") == b"?zmir dockers? caf? ? a_1"
 
 
 def test_passage_runs_give_the_passage_text():
@@ -256,3 +267,174 @@ def test_the_index_stores_passage_runs_and_search_uses_them(tmp_path, registry, 
     hit = whoosh_service(tmp_path / "ix", registry).search(SearchRequest(q="harbour"))["hits"][0]
     assert [s["text"] for s in hit["snippets"]] == [
         "dockers went back. Dockers ended the harbour strike on Monday."]
+
+
+@pytest.mark.parametrize("first", ["a", "\u017f"])   # a long s: the scan takes the regex
+def test_a_word_across_the_scan_limit_is_never_cut(first):
+    from searchsvc.service.snippets import SCAN_CHARS
+    # Three passages with "trump" end reading at SCAN_CHARS; "trumpeters" runs across it.
+    head = f"{first} trump said. " + "filler " * 100 + "trump spoke. " + "filler " * 100
+    text = head + "filler " * ((SCAN_CHARS - len(head) - 200) // 7)
+    text += "x" * (SCAN_CHARS - 18 - len(text)) + " trump trump trumpeters. " + "filler " * 50
+    assert text.index("trumpeters") < SCAN_CHARS < text.index("trumpeters") + len("trump") + 1
+    snippets = make_snippets(text, QueryTerms(frozenset({"trump"}), analyze=analyze_word))
+    assert len(snippets) == 3
+    assert "<mark>trump</mark> <mark>trump</mark> trumpeters." in snippets[-1].html
+
+
+@pytest.mark.parametrize("stems", STEM_SETS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_candidate_scan_with_a_limit_equals_the_regex(text, stems):
+    from searchsvc.service.snippets import _pattern_words
+    found = _candidate_regex(frozenset(stems))
+    for limit in range(len(text) + 2):
+        expected = _pattern_words(text, found.pattern, min(limit, len(text)))
+        assert _candidate_words(text, found, limit) == expected, limit
+
+
+def test_only_four_characters_outside_ascii_match_ascii_ignoring_case():
+    # The scans in folded text rely on it: any other character cannot match a prefix.
+    import re
+    import sys
+    from searchsvc.service.snippets import _SPECIAL_LETTERS
+    from searchsvc.passages import CASE_SPECIALS
+    ascii_word = re.compile(r"[a-z0-9_.]", re.IGNORECASE)
+    found = {chr(code): [c for c in "abcdefghijklmnopqrstuvwxyz0123456789_."
+                         if re.fullmatch(re.escape(c), chr(code), re.IGNORECASE)]
+             for code in range(0x80, sys.maxunicode + 1) if ascii_word.fullmatch(chr(code))}
+    assert found == {special: [letter] for special, letter in _SPECIAL_LETTERS.items()}
+    assert set(_SPECIAL_LETTERS) == set(CASE_SPECIALS)
+
+
+# Pieces of text where the scans in folded text have their own branches: case, a
+# non-ASCII word character before or after a match (the folded text has "?" there), dots
+# inside and after words, the four special characters, underscores and digits.
+PIECES = ["trump", "Trump", "TRUMP", "tRuMp", "trumpeters", "\u00e9trump", "trum\u00e9",
+          "trum\u00e9.trump", "trum\u00e9trump", "x.trump", "trump.", "trump.x", "trump.\u00e9",
+          "u.s.", "U.S.", "u.s", "us", "US-led", "\u017ftate", "state", "\u0130stanbul",
+          "istanbul", "\u0131nn", "inn", "\u212aey", "key", "\u2019", "\u201c", "?", ".", "_trump",
+          "trump_", "9trump", "\u00e9", "na\u00efve", "caf\u00e9", "president", "presidential",
+          "said", "Says", "\u03a3", "\U0001f600"]
+SEPARATORS = [" ", " ", "  ", "\n", ", ", "\u00a0", "", "-", "\u2014"]
+SCAN_STEMS = [{"trump"}, {"u.", "us"}, {"state", "kei", "istanbul", "inn"}, {"presid", "sai"},
+              {"trump", "presid", "state"}, {"e"}]
+
+
+def _random_texts(count, seed, specials=True):
+    import random
+    rng = random.Random(seed)
+    pieces = PIECES if specials else [p for p in PIECES if not any(
+        c in p for c in "\u017f\u0130\u0131\u212a")]
+    for _ in range(count):
+        words = [rng.choice(pieces) for _ in range(rng.randint(0, 40))]
+        yield "".join(w + rng.choice(SEPARATORS) for w in words)
+
+
+@pytest.mark.parametrize("stems", SCAN_STEMS)
+def test_candidate_scans_find_what_the_regex_finds(stems):
+    from searchsvc.passages import fold
+    from searchsvc.service.snippets import _pattern_words, _scan
+    import random
+    found = _candidate_regex(frozenset(stems))
+    rng = random.Random(7)
+    scanned = 0
+    for text in _random_texts(400, hash(frozenset(stems)) % 1000):
+        for limit in (None, rng.randint(0, len(text) + 1), rng.randint(0, len(text) + 1)):
+            stop = len(text) if limit is None else min(limit, len(text))
+            expected = _pattern_words(text, found.pattern, stop)
+            assert _candidate_words(text, found, limit) == expected, (text, limit)
+            assert _candidate_words(text, found, limit, fold(text)) == expected, (text, limit)
+            # The scans alone, where they can tell (then they must be right), in texts
+            # without the special characters their prefixes have letters of.
+            words = _scan(text, fold(text), found.scans, stop)
+            if words is not None and not any(c in text[:stop] for c in found.specials):
+                scanned += 1
+                assert words == expected, (text, limit)
+    assert scanned > 400        # most texts are scanned, not given to the regex
+
+
+def test_scans_give_way_only_where_they_cannot_tell():
+    from searchsvc.passages import fold
+    from searchsvc.service.snippets import _scan
+    found = _candidate_regex(frozenset({"trump"}))
+    # A letter outside ASCII before a match: not a word start, the scan cannot tell.
+    assert _scan("\u00e9trump", fold("\u00e9trump"), found.scans, 6) is None
+    # Quotes and dashes (not word characters) before a match are read from the text.
+    text = "\u201cTrump\u201d \u2014trump"
+    assert _scan(text, fold(text), found.scans, len(text)) == [(1, 6, "Trump"), (9, 14, "trump")]
+    # A long s only matters to a prefix with an s in it.
+    assert _candidate_regex(frozenset({"trump"})).specials == ()
+    assert _candidate_regex(frozenset({"state", "kei"})).specials == ("\u017f", "\u212a")
+
+
+@pytest.mark.parametrize("stems", SCAN_STEMS[:-1])
+def test_passages_render_as_each_piece_escaped_on_its_own(stems):
+    # The reference: the passage's text and its marked HTML, each made one space at a
+    # time, the HTML escaped a piece at a time (no brackets, no joint escaping).
+    from markupsafe import escape
+    from searchsvc.service.snippets import _best_windows, _render, _term_spans
+    terms = QueryTerms(frozenset(stems), analyze=analyze_word)
+    extra = ["<b>", "&amp;", "'q'", '"q"', "\ue000", "\ue001", "\t", "\u2003", "\r\n"]
+    import random
+    rng = random.Random(3)
+    rendered = 0
+    for text in _random_texts(300, 11):
+        text = "".join(piece + (rng.choice(extra) if rng.random() < 0.1 else "")
+                       for piece in text.split(" "))
+        spans = _term_spans(text, terms)
+        if not spans:
+            continue
+        for start, end, _ in _best_windows(text, spans, 3):
+            html, position = [], start
+            for span_start, span_end, _ in spans:
+                if span_end <= start or span_start >= end:
+                    continue
+                span_start, span_end = max(span_start, start), min(span_end, end)
+                html += [str(escape(text[position:span_start])), "<mark>",
+                         str(escape(text[span_start:span_end])), "</mark>"]
+                position = span_end
+            html.append(str(escape(text[position:end])))
+            lead = "\u2026 " if start > 0 else ""
+            tail = " \u2026" if end < len(text) else ""
+            snippet = _render(text, start, end, spans)
+            assert snippet.html == lead + " ".join("".join(html).split()) + tail
+            assert snippet.text == lead + " ".join(text[start:end].split()) + tail
+            rendered += 1
+    assert rendered > 50
+
+
+def test_long_texts_read_in_parts_give_what_reading_them_whole_gives_when_needed():
+    # A term only found past the first part: reading goes on, and the words found then
+    # are the same as the regex's over the whole text.
+    from searchsvc.service.snippets import SCAN_CHARS, _pattern_words
+    text = ("\u201cStorm\u201d caf\u00e9 " * (SCAN_CHARS // 12) + "\u00e9flood FLOOD flood."
+            + " storm" * 3)
+    terms = QueryTerms(frozenset({"storm", "flood"}), analyze=analyze_word)
+    snippets = make_snippets(text, terms)
+    assert any("<mark>FLOOD</mark> <mark>flood</mark>." in s.html for s in snippets)
+    assert "\u00e9flood" in text and "<mark>\u00e9flood" not in "".join(s.html for s in snippets)
+    found = _candidate_regex(frozenset({"storm", "flood"}))
+    assert _candidate_words(text, found) == _pattern_words(text, found.pattern, len(text))
+
+
+def test_phrases_are_marked_where_the_words_stand_together():
+    terms = QueryTerms(frozenset(), (("presid", "trump"),), analyze=analyze_word)
+    text = ("\u201cPresident Trump\u201d said. " + "filler " * 40 + "PRESIDENT \u2014 TRUMP. "
+            + "filler " * 40 + "Trump met the president.")
+    html = [s.html for s in make_snippets(text, terms)]
+    assert len(html) == 2
+    assert "<mark>President</mark> <mark>Trump</mark>" in html[0]
+    assert "<mark>PRESIDENT</mark> \u2014 <mark>TRUMP</mark>" in html[1]
+    assert str(highlight_all("President Trump\u2019s day", terms)) == (
+        "<mark>President</mark> <mark>Trump</mark>\u2019s day")
+
+
+def test_escaping_is_markupsafes():
+    import random
+    from markupsafe import escape
+    from searchsvc.service.snippets import _escape
+    rng = random.Random(5)
+    alphabet = "&<>'\"a \u00e9\u2019;#\ue000"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _escape(text) == str(escape(text)) and type(_escape(text)) is str

@@ -1,8 +1,10 @@
 """Snippets: the best passages of an article for a query, matched words marked, all else escaped.
 
 Matching works on the analysed form (a stemmed match marks the word as
-written), and scans the whole text, however long, with a compiled regex that
-proposes candidate words which are then checked through the analyzer's stem.
+written): a regex proposes candidate words (the words starting like a query term's
+stem), which are then checked through the analyzer's stem. A long text is read in
+parts, and the regex runs, one prefix at a time, on the text folded to ASCII bytes
+(see _scan): the same words, several times faster than the case-insensitive regex.
 """
 from __future__ import annotations
 
@@ -10,19 +12,20 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 from markupsafe import Markup, escape
 
 from ..backends.contract import QueryTerms
-from ..passages import CASE_SPECIALS, WORD_RE, kept_ranges
+from ..passages import FOLDED_CHARS, WORD_RE, fold, kept_ranges
 
 SPACE_RE = re.compile(r"\s")             # the characters str.isspace() accepts
 LAST_SPACE_RE = re.compile(r"\s(?=\S*\Z)")
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters bracketing matches while escaping
 PASSAGE_CHARS = 200
 MAX_PASSAGES = 3
-SCAN_CHARS = 8_000             # a long text is read this far first, then further if needed
+SCAN_CHARS = FOLDED_CHARS      # a long text is read this far first, then further if needed
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,13 @@ class _Candidates:
     """How to find words that may analyse to one of a set of stems."""
 
     pattern: re.Pattern           # the definition: a word starting with one of the prefixes
-    prefixes: tuple[str, ...]     # lowercase, in the pattern's order (longest first)
-    ascii: bool                   # every prefix is ASCII
+    scans: tuple[re.Pattern, ...]  # the same for each prefix, in fold()ed text (see _scan)
+    specials: tuple[str, ...]     # characters that make the scans miss a match (see _scan)
+
+
+# The characters outside ASCII that a case-insensitive pattern matches to an ASCII word
+# character or dot (only these four: tests/test_snippets.py checks every code point).
+_SPECIAL_LETTERS = {"\u017f": "s", "\u212a": "k", "\u0131": "i", "\u0130": "i"}
 
 
 # Stems Snowball English gives words that do not start with them (dying, lying, tying, skies).
@@ -69,46 +77,98 @@ def _candidate_regex(stems: frozenset[str]) -> _Candidates | None:
         return None
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes)
                          + r")\w*(?:\.?\w+)*", re.IGNORECASE)
-    return _Candidates(pattern, tuple(prefixes), all(p.isascii() for p in prefixes))
+    if not all(p.isascii() and p == p.lower() and "?" not in p for p in prefixes):
+        return _Candidates(pattern, (), ())       # the pattern alone finds them
+    specials = tuple(special for special, letter in _SPECIAL_LETTERS.items()
+                     if any(letter in prefix for prefix in prefixes))
+    return _Candidates(pattern, tuple(_prefix_scan(p.encode()) for p in prefixes), specials)
+
+
+def _prefix_scan(prefix: bytes) -> re.Pattern:
+    """Return the pattern of a word starting with prefix in fold()ed text, ASCII alone.
+
+    The prefix comes first, so that the regex engine looks for it as a literal (several
+    times faster than trying the whole pattern at every position), then that no word
+    character stands before it, then the rest of the word.
+    """
+    literal = re.escape(prefix)
+    return re.compile(literal + rb"(?<![a-z0-9_]" + literal + rb")[a-z0-9_]*(?:\.?[a-z0-9_]+)*")
 
 
 _WORD_CHAR_RE = re.compile(r"\w")
 _WORD_TAIL_RE = re.compile(r"\w*(?:\.?\w+)*")
+_UNKNOWN = ord("?")                   # in fold()ed text: any non-ASCII character
+_GOES_ON = frozenset(b"?.")            # after a match there: the text tells where it ends
 
 
 def _candidate_words(text: str, found: _Candidates, limit: int | None = None,
-                     lowered: str | None = None) -> list[tuple[int, int, str]]:
+                     folded: bytes | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, word) of every match of found.pattern in text, in order.
 
-    Equivalent to ``found.pattern.finditer(text)``, but finds the ASCII prefixes with
-    str.find in the lowercased text (fast), where lowercasing keeps every offset and
-    matches exactly what the case-insensitive pattern matches; otherwise uses the pattern.
-    With a limit, only words starting in text[:limit] are looked for (one straddling the
-    limit may be missed or cut). lowered: text.lower() of the same length, if known.
+    The same as ``found.pattern.finditer(text)``, found by _scan in the folded text when
+    the prefixes are ASCII (several times faster). With a limit, only words starting in
+    text[:limit] are looked for (one straddling the limit may be missed, never cut).
+    folded: fold(text), or of its start, if known.
     """
-    head = text if limit is None else text[:limit]
-    lowered = (head.lower() if lowered is None
-               else lowered if limit is None else lowered[:limit])
-    if (not found.ascii or len(lowered) != len(head)
-            or any(special in head for special in CASE_SPECIALS)):
-        return [(m.start(), m.end(), m.group())
-                for m in found.pattern.finditer(text, 0, len(head))]
-    # First prefix (in the pattern's order) matching at each word start.
-    first: dict[int, int] = {}
-    for prefix in found.prefixes:
-        index = lowered.find(prefix)
-        while index >= 0:
-            if index not in first and (index == 0 or not _WORD_CHAR_RE.match(text, index - 1)):
-                first[index] = len(prefix)
-            index = lowered.find(prefix, index + 1)
+    stop = len(text) if limit is None else min(limit, len(text))
+    if not found.scans or (found.specials and not text.isascii() and any(
+            text.find(special, 0, stop) >= 0 for special in found.specials)):
+        return _pattern_words(text, found.pattern, stop)
+    if folded is None or len(folded) < stop:
+        folded = fold(text if stop == len(text) else text[:stop])
+    words = _scan(text, folded, found.scans, stop)
+    return _pattern_words(text, found.pattern, stop) if words is None else words
+
+
+def _scan(text: str, folded: bytes, scans: tuple[re.Pattern, ...],
+          stop: int) -> list[tuple[int, int, str]] | None:
+    """Return _candidate_words found with the prefixes' scans in the folded text, or None
+    if that cannot tell (a non-ASCII word character stands before a match).
+
+    Folding keeps every offset, and the case-insensitive pattern matches a non-ASCII
+    character to an ASCII one only for the found.specials, absent here. Where a "?"
+    stands before a match the text tells whether it is a word start; where one, or a
+    dot, or the stop follows it, the text tells how far the word goes. Each prefix is
+    scanned on its own: the matches are merged in text order, the first prefix first
+    at one start, and, as finditer would, one starting inside the word before is passed
+    over (such a word is inside that one's too, so the scans miss nothing).
+    """
+    if len(scans) == 1:
+        matches = scans[0].finditer(folded, 0, stop)
+    else:
+        found = [list(scan.finditer(folded, 0, stop)) for scan in scans]
+        found = [matches for matches in found if matches]
+        # A stable sort: at one start, the first prefix's match comes first.
+        matches = (found[0] if len(found) == 1
+                   else sorted(chain.from_iterable(found), key=re.Match.start))
     words = []
     last_end = 0
-    for start in sorted(first):
-        if start < last_end:       # inside the previous match, as finditer would skip it
+    edge = stop - 1
+    for match in matches:
+        start, end = match.span()
+        if start < last_end:
             continue
-        end = _WORD_TAIL_RE.match(text, start + first[start]).end()
+        if start and folded[start - 1] == _UNKNOWN and _WORD_CHAR_RE.match(text, start - 1):
+            return None
+        if end >= edge or folded[end] in _GOES_ON:
+            end = _WORD_TAIL_RE.match(text, end).end()
         words.append((start, end, text[start:end]))
         last_end = end
+    return words
+
+
+def _pattern_words(text: str, pattern: re.Pattern, stop: int) -> list[tuple[int, int, str]]:
+    """Return (start, end, word) of the pattern's matches starting in text[:stop].
+
+    A word reaching the stop goes on as far as it does in the text (as _scan has it):
+    cut there, its start alone would be marked as a word.
+    """
+    words = []
+    for match in pattern.finditer(text, 0, stop):
+        start, end = match.span()
+        if end >= stop - 1:        # at the stop, or before a dot there
+            end = _WORD_TAIL_RE.match(text, end).end()
+        words.append((start, end, text[start:end]))
     return words
 
 
@@ -117,35 +177,39 @@ def find_matches(text: str, query_terms: QueryTerms) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _ in _term_spans(text, query_terms)]
 
 
-def _wanted(query_terms: QueryTerms) -> frozenset[str]:
-    """Return every analysed term the query marks: its terms and its phrases' words."""
-    wanted = set(query_terms.terms)
-    for phrase in query_terms.phrases:
-        wanted.update(phrase)
-    return frozenset(wanted)
+@lru_cache(maxsize=256)
+def _plan(terms: frozenset[str], phrases: tuple[tuple[str, ...], ...]
+          ) -> tuple[frozenset[str], _Candidates | None]:
+    """Return the terms to mark (terms and phrases' words) and how to find them (made once
+    for a query's terms: each of its hits, and its title, needs them)."""
+    wanted = frozenset(terms.union(*phrases))
+    return wanted, _candidate_regex(wanted)
 
 
 def _term_spans(text: str, query_terms: QueryTerms, limit: int | None = None,
-                lowered: str | None = None) -> list[tuple[int, int, str]]:
+                folded: bytes | None = None) -> list[tuple[int, int, str]]:
     """Return (start, end, term) of the words the query matches, in text order.
 
-    With a limit, only text[:limit] is read (see _candidate_words, and for lowered).
+    With a limit, only text[:limit] is read (see _candidate_words, and for folded).
     """
-    wanted = _wanted(query_terms)
-    found = _candidate_regex(wanted)
+    wanted, found = _plan(query_terms.terms, query_terms.phrases)
     if found is None:
         return []
+    analyze = query_terms.analyze
     stems: dict[str, str] = {}
     hits = []
-    for start, end, word in _candidate_words(text, found, limit, lowered):
+    for start, end, word in _candidate_words(text, found, limit, folded):
         stem = stems.get(word)
         if stem is None:
-            stem = stems[word] = query_terms.analyze(word)
+            stem = stems[word] = analyze(word)
         if stem in wanted:
             hits.append((start, end, stem))
-    spans = [hit for hit in hits if hit[2] in query_terms.terms]
-    if query_terms.phrases:
-        spans.extend(_phrase_spans(text, hits, query_terms.phrases))
+    if not query_terms.phrases:
+        # Words of one scan, in order and apart: sorted and distinct already.
+        return hits
+    terms = query_terms.terms
+    spans = [hit for hit in hits if hit[2] in terms]
+    spans.extend(_phrase_spans(text, hits, query_terms.phrases))
     return sorted(set(spans))
 
 
@@ -166,35 +230,70 @@ def _phrase_spans(text: str, hits: list[tuple[int, int, str]],
     return spans
 
 
+def _escape(text: str) -> str:
+    """Return text escaped as markupsafe.escape does, as a str (no Markup made, copied)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+def _span_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Return (first, last): spans[first:last] are the spans reaching into text[start:end].
+
+    spans are sorted and do not overlap, so they lie between two bisections: the first
+    ends after start (the one before the first starting at or after start, if it reaches
+    past start), the last starts before end. (start, end, term) spans work as well.
+    """
+    first = bisect_left(spans, (start,))
+    if first and spans[first - 1][1] > start:
+        first -= 1
+    return first, bisect_left(spans, (end,), first)
+
+
 def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     """Return text[start:end] escaped, with the spans inside it wrapped in <mark>.
 
-    spans are sorted and do not overlap, so only those between two bisections are looked at.
     The spans are bracketed with two private-use characters, the whole is escaped at once
     (one call instead of two per match), then the brackets become the tags.
     """
-    # The first span ending after start: the one before the first starting at or after
-    # start, if it reaches past start (spans do not overlap); the last one starts before end.
-    first = bisect_left(spans, (start,))
-    if first > 0 and spans[first - 1][1] > start:
-        first -= 1
-    last = bisect_left(spans, (end,))
-    piece = text[start:end]
-    bracket = _OPEN not in piece and _CLOSE not in piece
+    first, last = _span_range(spans, start, end)
+    if first == last:
+        return _escape(text[start:end])
+    piece = _bracketed(text, start, end, spans, first, last)
+    if piece is None:
+        return _mark_each(text, start, end, spans, first, last)
+    return _escape(piece).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _bracketed(text: str, start: int, end: int, spans: list[tuple[int, int]],
+               first: int, last: int) -> str | None:
+    """Return text[start:end] with spans[first:last] between _OPEN and _CLOSE, or None when
+    the text holds either character itself."""
+    if not text.isascii() and (text.find(_OPEN, start, end) >= 0
+                               or text.find(_CLOSE, start, end) >= 0):
+        return None
     out: list[str] = []
     position = start
-    for span_start, span_end in spans[first:last]:
-        span_start, span_end = max(span_start, start), min(span_end, end)
-        if bracket:
-            out += (text[position:span_start], _OPEN, text[span_start:span_end], _CLOSE)
-        else:
-            out += (str(escape(text[position:span_start])), "<mark>",
-                    str(escape(text[span_start:span_end])), "</mark>")
+    for span in spans[first:last]:
+        span_start = span[0] if span[0] > start else start
+        span_end = span[1] if span[1] < end else end
+        out += (text[position:span_start], _OPEN, text[span_start:span_end], _CLOSE)
         position = span_end
-    out.append(text[position:end] if bracket else str(escape(text[position:end])))
-    if not bracket:
-        return "".join(out)
-    return str(escape("".join(out))).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    out.append(text[position:end])
+    return "".join(out)
+
+
+def _mark_each(text: str, start: int, end: int, spans: list[tuple[int, int]],
+               first: int, last: int) -> str:
+    """Return _mark's result escaping each piece on its own (the text holds a bracket)."""
+    out: list[str] = []
+    position = start
+    for span in spans[first:last]:
+        span_start, span_end = max(span[0], start), min(span[1], end)
+        out += (_escape(text[position:span_start]), "<mark>",
+                _escape(text[span_start:span_end]), "</mark>")
+        position = span_end
+    out.append(_escape(text[position:end]))
+    return "".join(out)
 
 
 def _word_boundary(text: str, index: int, forward: bool) -> int:
@@ -204,10 +303,10 @@ def _word_boundary(text: str, index: int, forward: bool) -> int:
         return space.start() if space else len(text)
     # The last whitespace before index. Almost always a space or a newline, found by rfind;
     # the regex (any whitespace) confirms none other lies after it, or looks itself.
-    candidate = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index))
+    low = max(0, index - 256)   # look a little way back first (texts are long)
+    candidate = max(text.rfind(" ", low, index), text.rfind("\n", low, index))
     if candidate >= 0 and not SPACE_RE.search(text, candidate + 1, index):
         return candidate + 1
-    low = max(0, index - 256)   # look a little way back first (texts are long)
     space = LAST_SPACE_RE.search(text, low, index)
     if space is None and low > 0:
         space = LAST_SPACE_RE.search(text, 0, low)
@@ -231,12 +330,24 @@ def _opening(text: str) -> list[Snippet]:
 
 def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
     """Render one passage with ellipses where it was cut."""
-    lead = "… " if start > 0 else ""
+    first, last = _span_range(spans, start, end)
+    lead = "… " if start else ""                        # "…" needs no escaping
     tail = " …" if end < len(text) else ""
     # Runs of whitespace become one space (str.split splits where str.isspace says).
-    body = " ".join(text[start:end].split())
-    html = " ".join(_mark(text, start, end, spans).split())
-    return Snippet(html=lead + html + tail, text=lead + body + tail)   # "…" needs no escaping
+    if first == last:
+        body = " ".join(text[start:end].split())
+        return Snippet(html=lead + _escape(body) + tail, text=lead + body + tail)
+    # Escaping and the brackets neither make nor take whitespace, and every bracketed span
+    # holds a word character: the text with them is split once, for both forms.
+    piece = _bracketed(text, start, end, spans, first, last)
+    if piece is None:
+        return Snippet(
+            html=lead + " ".join(_mark_each(text, start, end, spans, first, last).split()) + tail,
+            text=lead + " ".join(text[start:end].split()) + tail)
+    flat = " ".join(piece.split())
+    html = _escape(flat).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return Snippet(html=lead + html + tail,
+                   text=lead + flat.replace(_OPEN, "").replace(_CLOSE, "") + tail)
 
 
 def _best_windows(text: str, spans: list[tuple[int, int, str]],
@@ -253,29 +364,35 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     length = len(text)
     # Spans are words of one scan, so they do not overlap: sorted by start, they are sorted
     # by end too, and the matches inside a window are one slice.
-    starts = [start for start, _, _ in spans]
-    ends = [end for _, end, _ in spans]
-    terms = [term for _, _, term in spans]
+    starts, ends, terms = zip(*spans)
     one_term = len(set(terms)) == 1
+    last_start = length - PASSAGE_CHARS if length > PASSAGE_CHARS else 0
     ranked = []
     for index, (span_start, span_end) in enumerate(zip(starts, ends)):
         # The window: a third of its spare room before the match, kept inside the text.
-        start = max(0, span_start - (PASSAGE_CHARS - (span_end - span_start)) // 3)
+        start = span_start - (PASSAGE_CHARS - (span_end - span_start)) // 3
+        if start < 0:
+            start = 0
+        elif start > last_start:
+            start = last_start
         end = start + PASSAGE_CHARS
         if end > length:
             end = length
-            start = max(0, end - PASSAGE_CHARS)
         low, high = bisect_left(starts, start), bisect_right(ends, end)
-        distinct = 1 if one_term else len(set(terms[low:high]))
-        ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end))
+        if one_term:
+            ranked.append((-(1 + 0.1 * (high - low)), start, index, 1, end))
+        else:
+            distinct = len(set(terms[low:high]))
+            ranked.append((-(distinct + 0.1 * (high - low)), start, index, distinct, end))
     ranked.sort()
     chosen: list[tuple[int, int, int]] = []
 
     def take(start: int, end: int, distinct: int) -> tuple[int, int] | None:
         """Choose the window cut at words, unless it overlaps a chosen one."""
         start, end = _cut_at_words(text, start, end)
-        if not all(end <= s or start >= e for s, e, _ in chosen):
-            return None
+        for s, e, _ in chosen:
+            if start < e and end > s:
+                return None
         chosen.append((start, end, distinct))
         return start, end
 
@@ -283,10 +400,10 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
     # passage showing one; then the best of the rest. A query of two words that never meet
     # shows both, not three passages of the more frequent one.
     if not one_term:
-        wanted = set(terms)
+        wanted = len(set(terms))
         covered: set[str] = set()
         for _, start, index, distinct, end in ranked:
-            if len(covered) == len(wanted) or len(chosen) == max_passages:
+            if len(covered) == wanted or len(chosen) == max_passages:
                 break
             if terms[index] in covered or any(s <= starts[index] and ends[index] <= e
                                               for s, e, _ in chosen):
@@ -301,9 +418,11 @@ def _best_windows(text: str, spans: list[tuple[int, int, str]],
             break
         # A match inside a chosen passage: the common case in a long text, checked inline.
         span_start, span_end = starts[index], ends[index]
-        if any(s <= span_start and span_end <= e for s, e, _ in chosen):
-            continue
-        take(start, end, distinct)
+        for s, e, _ in chosen:
+            if s <= span_start and span_end <= e:
+                break
+        else:
+            take(start, end, distinct)
     return sorted(chosen)
 
 
@@ -346,35 +465,34 @@ def _trailing_space(text: str, span: tuple[int, int]) -> int:
 
 
 def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PASSAGES,
-                  lowered: str | None = None) -> list[Snippet]:
+                  lowered: bytes | None = None) -> list[Snippet]:
     """Return up to max_passages best passages of text for the query; the opening if none match.
 
     A long text is read in growing parts (SCAN_CHARS, then four times more, ...) and
     reading stops once the part read holds max_passages passages that each contain every
-    term of the query, which nothing further on could beat. lowered: text.lower(), when
-    the caller has it (see passage_text_lowered).
+    term of the query, which nothing further on could beat. lowered: fold(text), or of
+    its start, when the caller has it (see passage_text_lowered).
     """
     if not text:
         return []
     if not query_terms:
         return _opening(text)
-    every_term = len(_wanted(query_terms))
     limit = SCAN_CHARS
     while True:
         complete = limit >= len(text)
         spans = _term_spans(text, query_terms, None if complete else limit, lowered)
         windows = _best_windows(text, spans, max_passages) if spans else []
-        if complete or (len(windows) == max_passages
-                        and all(distinct == every_term for _, _, distinct in windows)):
+        if complete or (len(windows) == max_passages and all(
+                distinct == len(_plan(query_terms.terms, query_terms.phrases)[0])
+                for _, _, distinct in windows)):
             break
         limit *= 4
     if not windows:
         return _opening(text)
-    marked = [(start, end) for start, end, _ in spans]
-    return [_render(text, start, end, marked) for start, end, _ in windows]
+    return [_render(text, start, end, spans) for start, end, _ in windows]
 
 
 def highlight_all(text: str, query_terms: QueryTerms) -> Markup:
     """Return the whole text escaped, every matched word in <mark>."""
-    spans = find_matches(text, query_terms) if query_terms else []
-    return Markup(_mark(text, 0, len(text), spans))
+    spans = _term_spans(text, query_terms) if query_terms else []
+    return Markup(_mark(text, 0, len(text), spans)) if spans else escape(text)
