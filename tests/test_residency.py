@@ -126,6 +126,27 @@ def test_a_worker_past_its_limit_halves_its_posting_cache_down_to_a_quarter(tmp_
     assert cache._held <= cache.budget and cache.full       # the least recent ones dropped
 
 
+def test_the_limit_keeps_room_for_a_search_over_every_article(tmp_path, registry,
+                                                              monkeypatch):
+    from searchsvc.residency import resident_bytes
+    backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
+    backend.warm(frequent_terms=8)
+    cache = next(iter(backend._postings.values()))
+    resident, mapped = resident_bytes()
+    margin = 8 * 2 ** 20
+    # A limit whose heap share lies 8 MiB above the heap, with no room kept: nothing given back.
+    backend.resident_limit = int((resident - mapped + margin) / memorylimit.HEAP_SHARE)
+    monkeypatch.setattr(memorylimit, "SEARCH_BYTES_PER_ARTICLE", 0)
+    backend._bound_mapped_pages()
+    assert cache.budget == backend.posting_cache_bytes
+    # The same limit less room for a search over the index's 1,500 articles, made 24 MiB
+    # here: the heap is past the share of what is left, and the cache gives way.
+    assert backend.handle.article_count() == 1500
+    monkeypatch.setattr(memorylimit, "SEARCH_BYTES_PER_ARTICLE", 3 * margin // 1500)
+    backend._bound_mapped_pages()
+    assert cache.budget == backend.posting_cache_bytes // 2
+
+
 def test_warm_up_stops_once_the_posting_cache_is_full(tmp_path, registry):
     backend = jsonl_service(tmp_path, registry, _zipf_records(1500)).backend
     searcher, columns, generation = backend.handle.searcher()

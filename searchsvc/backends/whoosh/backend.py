@@ -273,7 +273,8 @@ class WhooshBackend:
 
     def _bound_mapped_pages(self) -> None:
         """Give memory back once the process holds more than its limit (memorylimit.py)."""
-        bound_memory(self.resident_limit, self._postings.values(), self.posting_cache_bytes)
+        bound_memory(self.resident_limit, self._postings.values(), self.posting_cache_bytes,
+                     self.handle.article_count())
 
     # ---- queries
 

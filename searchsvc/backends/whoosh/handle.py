@@ -211,6 +211,12 @@ class IndexHandle:
             self._local.entry = cached
         return cached[1], columns, generation
 
+    def article_count(self) -> int:
+        """Return the number of documents (deleted ones included) of the open generation, 0
+        before one is open."""
+        columns = self._columns
+        return 0 if columns is None else int(columns.live.size)
+
     def info(self) -> dict:
         """Return the served generation, its document count and when it was built."""
         searcher, _, generation = self.searcher()

@@ -22,14 +22,22 @@ HEAP_SHARE = 7 / 8
 # setting: at a million articles a 32 MiB cache searched faster than 64 within the limit
 # (fewer trims), where on the 63k dataset 64 was faster and nothing comes near the limit.
 SHRUNK_CACHE = 1 / 4
+# Room kept below the limit for the next search's temporaries, per article of the index: a
+# search matching most articles holds about three arrays of a docnum and a score (16 bytes)
+# per match while it combines its words. At a million articles that is 46 MiB, and a worker
+# that settled at the limit itself went 20-30 MiB past it during searches (BENCHMARKS.md);
+# on the 63k dataset it is 3 MiB, and nothing there comes near the limit.
+SEARCH_BYTES_PER_ARTICLE = 48
 
 
-def bound_memory(limit: int | None, caches: Iterable[PostingCache], cache_bytes: int) -> None:
-    """Past `limit` resident bytes, release the caches' mapped pages; if the heap alone
-    holds most of the limit, halve the caches' budgets (not below a share of cache_bytes)
-    and trim the heap. A limit of None: never."""
+def bound_memory(limit: int | None, caches: Iterable[PostingCache], cache_bytes: int,
+                 articles: int = 0) -> None:
+    """Past `limit` resident bytes, less room for a search over `articles` articles, release
+    the caches' mapped pages; if the heap alone holds most of that, halve the caches'
+    budgets (not below a share of cache_bytes) and trim the heap. A limit of None: never."""
     if limit is None:
         return
+    limit = max(limit - articles * SEARCH_BYTES_PER_ARTICLE, limit // 2)
     resident = resident_bytes()
     if resident is None or resident[0] <= limit:
         return
