@@ -477,14 +477,14 @@ def make_snippets(text: str, query_terms: QueryTerms, max_passages: int = MAX_PA
         return []
     if not query_terms:
         return _opening(text)
+    every_term = len(_plan(query_terms.terms, query_terms.phrases)[0])
     limit = SCAN_CHARS
     while True:
         complete = limit >= len(text)
         spans = _term_spans(text, query_terms, None if complete else limit, lowered)
         windows = _best_windows(text, spans, max_passages) if spans else []
-        if complete or (len(windows) == max_passages and all(
-                distinct == len(_plan(query_terms.terms, query_terms.phrases)[0])
-                for _, _, distinct in windows)):
+        if complete or (len(windows) == max_passages
+                        and all(distinct == every_term for _, _, distinct in windows)):
             break
         limit *= 4
     if not windows:
