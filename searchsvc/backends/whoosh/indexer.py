@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from .analysis import ANALYSIS_VERSION
@@ -78,17 +79,50 @@ class BuildReport:
 
 # --------------------------------------------------------------------------- documents
 
-_WORDS_RE = re.compile(r"\w+")
+# Byte -> its lower case for ASCII word characters (letters, digits, "_"), a space for
+# the other ASCII characters, itself for every byte of a non-ASCII character: see content_hash.
+_FOLD_ASCII = bytes(
+    byte if byte >= 0x80 else ord(chr(byte).lower()) if chr(byte).isalnum() or byte == 95
+    else 32 for byte in range(256))
+_ASCII_BYTES = bytes(range(0x80))
+# non-ASCII character -> the UTF-8 bytes it becomes (None: itself), see content_hash
+_FOLDED_CHARACTERS: dict[str, bytes | None] = {}
 
 
 def content_hash(article: Article) -> str:
     """Return a hash of the article's normalised text, to find the same article read twice."""
-    # Its words joined by single spaces: what re.sub(r"\W+", " ", ...).strip() gave, in
-    # about a sixth less time (no whitespace character is a word character).
-    text = " ".join(_WORDS_RE.findall((article.title + " " + article.body).casefold()))
+    # The hash is of the case-folded text's words (\w+ runs) joined by single spaces, what
+    # re.sub(r"\W+", " ", text.casefold()).strip() gave, computed on the UTF-8 bytes in a
+    # third of the time: each distinct non-ASCII character of the text (a few dozen) is
+    # replaced by its case folding, with spaces for what is not a word character (quotes,
+    # dashes, odd spaces), then the ASCII bytes are folded by a table, and runs of spaces
+    # are collapsed. str.casefold folds character by character, without context, so
+    # folding each character alone gives what folding the text gives.
+    data = (article.title + " " + article.body).encode("utf-8", "surrogatepass")
+    for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        if char not in _FOLDED_CHARACTERS:
+            _FOLDED_CHARACTERS[char] = _folded_character(char)
+        replacement = _FOLDED_CHARACTERS[char]
+        if replacement is not None:
+            # UTF-8 is self-synchronising: a character's bytes are found only where
+            # that character is.
+            data = data.replace(char.encode("utf-8", "surrogatepass"), replacement)
+    # Runs of spaces collapsed by numpy: a third of the time of split() and join().
+    folded = np.frombuffer(data.translate(_FOLD_ASCII), dtype=np.uint8)
+    keep = folded != 32
+    keep[1:] |= keep[:-1].copy()     # a space right after a word character stays
+    text = folded[keep].tobytes().strip(b" ")
     if not article.has_text:    # a headline alone is one article per address, not per wording
-        text += " " + (article.url or article.id)
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        text += b" " + (article.url or article.id).encode("utf-8", "surrogatepass")
+    return hashlib.sha1(text).hexdigest()[:20]
+
+
+def _folded_character(char: str) -> bytes | None:
+    """Return the UTF-8 bytes of a non-ASCII character's case folding, each character of it
+    that is not a word character a space; None if that is the character itself."""
+    folded = "".join(part if part.isalnum() or part == "_" else " "
+                     for part in char.casefold())
+    return None if folded == char else folded.encode("utf-8", "surrogatepass")
 
 
 def article_document(article: Article, digest: str) -> dict:
