@@ -229,6 +229,23 @@ def test_the_fast_token_pattern_finds_the_analyzers_tokens():
         assert _TOKEN_RE.findall(text) == written.findall(text)
 
 
+def test_index_tokens_are_the_token_patterns_matches_as_utf8():
+    import random
+    from searchsvc.backends.whoosh.analysis import _TOKEN_RE, index_tokens
+    registry = OutletRegistry.load("searchsvc/data/outlets.toml")
+    texts = TEXTS + [text for article in CorpusReader(_corpus(), registry).read()
+                     for text in (article.title, article.body)]
+    texts += [".", "..", "...", ". .", "a.", ".a", "a..b", "a...b", "a. .b", "x.y.z.", "..a..b..",
+              "a.\u2019b", "é.é", "é..é", "_._", "a.\u00a0b", "lone \ud800.x", "ǅ.İ.ß"]
+    pick = random.Random(11)
+    alphabet = "aZ9_. .,\n\u2019é\u0301\u00a0İ東"
+    texts += ["".join(pick.choice(alphabet) for _ in range(pick.randint(0, 30)))
+              for _ in range(3000)]
+    for text in texts:
+        assert index_tokens(text) == [token.encode("utf-8", "surrogatepass")
+                                      for token in _TOKEN_RE.findall(text)], text
+
+
 def test_content_hash_is_the_hash_of_the_text_with_each_run_of_non_words_a_space():
     # Indexes built before keep matching: the hash is of what re.sub(r"\W+", " ") gave.
     import hashlib
