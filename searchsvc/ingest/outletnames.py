@@ -17,7 +17,6 @@ A label counts as a person's or guest writer's when:
 """
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import unicodedata
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..outlets import OutletRegistry, domain_of
+from .decoding import INFLATE_ERRORS, open_lines
 
 GUEST_RE = re.compile(r"\b(guest|contributors?|columnists?|writers?|bloggers?|op-?ed)\b",
                       re.IGNORECASE)
@@ -198,9 +198,8 @@ def survey_jsonl(paths: Iterable[Path], registry: OutletRegistry,
         return None
 
     for path in paths:
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
         try:
-            with opener(path, "rb") as handle:
+            with open_lines(path) as handle:
                 for raw in handle:
                     try:
                         record = json.loads(raw)
@@ -209,6 +208,6 @@ def survey_jsonl(paths: Iterable[Path], registry: OutletRegistry,
                     if isinstance(record, dict):
                         namer.observe(pick(record, "outlet"), pick(record, "outlet_domain"),
                                       pick(record, "url"), pick(record, "author"))
-        except (OSError, EOFError, ValueError):
+        except (OSError, ValueError, *INFLATE_ERRORS):
             continue    # the reading pass reports the file; its labels just go uncounted
     return namer
