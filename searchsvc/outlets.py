@@ -5,6 +5,7 @@ reader resolves ``outlet:RFA`` with it.
 """
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -25,6 +26,7 @@ def _fold(name: str) -> str:
 _HOST_PREFIX_RE = re.compile(r"(?:www\d*|m|mobile|amp)\.")
 
 
+@functools.lru_cache(maxsize=8192)     # a dataset gives each record its outlet's domain
 def domain_of(url_or_domain: str) -> str:
     """Return the bare host of a URL or domain, without 'www.' (and the like) and a port."""
     text = (url_or_domain or "").strip().lower()

@@ -151,3 +151,22 @@ def test_the_article_page_shows_the_label_beside_the_outlet(tmp_path, registry):
     assert '<dd class="outlet-label">Guest Writer - Right</dd>' in html
     assert client.get("/api/articles/r4").get_json()["outlet_label"] == "Guest Writer - Right"
     assert "outlet-label" not in client.get("/articles/r0").get_data(as_text=True)
+
+
+def test_the_survey_counts_lines_only_the_json_module_reads(tmp_path, registry):
+    # The survey parses with orjson and falls back to json: a lone surrogate, NaN and a
+    # byte-order mark are refused by the first and read by the second.
+    from searchsvc.ingest.corpus import DEFAULT_FIELD_MAP
+    from searchsvc.ingest.outletnames import survey_jsonl
+    lines = [json.dumps(record(n, "Harbour Times", "harbour.example")) for n in range(2)]
+    lines.append(json.dumps(record(2, "Harbour Times", "harbour.example", body="\ud800")))
+    lines.append(json.dumps(record(3, "Harbour Times", "harbour.example"))[:-1]
+                 + ', "score": NaN}')
+    lines.append(json.dumps(record(4, "Harbour \ud83d Times", "harbour.example")))
+    lines.append("{not json")
+    path = tmp_path / "set.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") + b"\n")
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps(
+        record(5, "Harbour Times", "harbour.example")).encode())
+    namer = survey_jsonl([path, tmp_path / "bom.jsonl"], registry, DEFAULT_FIELD_MAP)
+    assert namer.labels["harbour.example"] == {"Harbour Times": 5, "Harbour \ud83d Times": 1}
