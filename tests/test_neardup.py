@@ -95,15 +95,18 @@ def test_a_passage_shared_by_very_many_articles_gives_a_bounded_number_of_pairs(
 
 def test_words_are_split_as_the_word_pattern_finds_them():
     # shingles() splits bytes translated by _WORD_BYTES instead of running WORD_RE.
-    from searchsvc.ingest.neardup import _WORD_BYTES, WORD_RE, shingles
+    from searchsvc.ingest.neardup import _WORD_BYTES, WORD_RE, shingle_words, shingles
     every_byte = bytes(range(256))
     assert every_byte.translate(_WORD_BYTES).split() == WORD_RE.findall(every_byte)
     texts = ["snake_case __init__ x86_64\ttab\vvertical\fform\r\nCRLF", "Café naïve Straße ﬁne",
              "O’Neill’s “quoted” 3.14 e-mail — dash", "\x00\x1f\x7f" * 3 + "end_"]
+    # case foldings that hold ASCII letters (ß, ﬁ, the Kelvin sign, İ, ŉ), lone surrogates
+    texts.append("STRASSE Straße ẞ ﬁne K İstanbul ŉ ǅemal ΣΊΣΥΦΟΣ \ud800x\udfff")
     texts.append(" ".join(texts * 20))
     for text in texts:
         data = text.casefold().encode("utf-8", "surrogatepass")
         assert data.translate(_WORD_BYTES).split() == WORD_RE.findall(data)
+        assert shingle_words(text) == WORD_RE.findall(data)
     # and a long text's shingles are those of WORD_RE's words written out with spaces
     data = texts[-1].casefold().encode("utf-8", "surrogatepass")
     words = " ".join(word.decode("ascii") for word in WORD_RE.findall(data))
