@@ -44,6 +44,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .utf8 import utf8_replacing
+
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
 BANDS = 32
@@ -93,10 +95,15 @@ def _mix(values: np.ndarray) -> np.ndarray:
 # what casefold() and then _WORD_BYTES give an ASCII character (see shingle_words).
 _FOLDED_WORD_BYTES = bytes(ord(chr(byte).lower()) if _WORD_BYTES[byte] != 32 else 32
                            for byte in range(256))
-_ASCII_BYTES = bytes(range(0x80))
 # non-ASCII character -> the UTF-8 bytes of its case folding if that holds an ASCII
 # character (ß -> ss, the Kelvin sign -> k), else None
 _ASCII_FOLDINGS: dict[str, bytes | None] = {}
+
+
+def _folding_if_ascii(char: str) -> bytes | None:
+    """Return the UTF-8 bytes of a character's case folding if it holds ASCII, else None."""
+    folded = char.casefold()
+    return folded.encode("utf-8", "surrogatepass") if any(map(str.isascii, folded)) else None
 
 
 def shingle_words(text: str) -> list[bytes]:
@@ -108,16 +115,7 @@ def shingle_words(text: str) -> list[bytes]:
     only those few characters are replaced by their foldings (casefold() folds character
     by character), and a table lowers the ASCII letters.
     """
-    data = text.encode("utf-8", "surrogatepass")
-    if not text.isascii():
-        for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
-            if char not in _ASCII_FOLDINGS:
-                folded = char.casefold()
-                _ASCII_FOLDINGS[char] = (folded.encode("utf-8", "surrogatepass")
-                                         if any(part.isascii() for part in folded) else None)
-            replacement = _ASCII_FOLDINGS[char]
-            if replacement is not None:   # UTF-8 is self-synchronising: only that character
-                data = data.replace(char.encode("utf-8", "surrogatepass"), replacement)
+    data = utf8_replacing(text, _folding_if_ascii, _ASCII_FOLDINGS)
     return data.translate(_FOLDED_WORD_BYTES).split()
 
 

@@ -170,6 +170,8 @@ def index_tokens(text: str) -> list[bytes]:
     term cache is keyed by. UTF-8 is self-synchronising, so replacing a character's bytes
     replaces only that character.
     """
+    # ingest.utf8.utf8_replacing does this loop for the build's other word passes; this
+    # module also serves queries, and the web app loads no ingest code (tests/test_layers.py).
     data = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
         for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):

@@ -35,6 +35,7 @@ from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from .clusterbuild import with_signature, write_clusters
 from .clusters import CLUSTERS_FILE
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
+from ...ingest.utf8 import utf8_replacing
 from ...outlets import UNKNOWN, OutletRegistry
 from ...passages import passage_runs
 from ...ingest.metadata import split_names
@@ -84,7 +85,6 @@ class BuildReport:
 _FOLD_ASCII = bytes(
     byte if byte >= 0x80 else ord(chr(byte).lower()) if chr(byte).isalnum() or byte == 95
     else 32 for byte in range(256))
-_ASCII_BYTES = bytes(range(0x80))
 # non-ASCII character -> the UTF-8 bytes it becomes (None: itself), see content_hash
 _FOLDED_CHARACTERS: dict[str, bytes | None] = {}
 
@@ -93,21 +93,13 @@ def content_hash(article: Article) -> str:
     """Return a hash of the article's normalised text, to find the same article read twice."""
     # The hash is of the case-folded text's words (\w+ runs) joined by single spaces, what
     # re.sub(r"\W+", " ", text.casefold()).strip() gave, computed on the UTF-8 bytes in
-    # about a quarter of the time: each distinct non-ASCII character of the text (two an
-    # article on average in the news dataset) is replaced by its case folding, with spaces
-    # for what is not a word character (quotes, dashes, odd spaces), then the ASCII bytes
-    # are folded by a table, and runs of spaces are collapsed. str.casefold folds character
-    # by character, without context, so folding each character alone gives what folding
-    # the text gives.
-    data = (article.title + " " + article.body).encode("utf-8", "surrogatepass")
-    for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
-        if char not in _FOLDED_CHARACTERS:
-            _FOLDED_CHARACTERS[char] = _folded_character(char)
-        replacement = _FOLDED_CHARACTERS[char]
-        if replacement is not None:
-            # UTF-8 is self-synchronising: a character's bytes are found only where
-            # that character is.
-            data = data.replace(char.encode("utf-8", "surrogatepass"), replacement)
+    # about a quarter of the time: each distinct non-ASCII character of the text is
+    # replaced by its case folding, with spaces for what is not a word character (quotes,
+    # dashes, odd spaces), then the ASCII bytes are folded by a table, and runs of spaces
+    # are collapsed. str.casefold folds character by character, without context, so
+    # folding each character alone gives what folding the text gives.
+    data = utf8_replacing(article.title + " " + article.body, _folded_character,
+                          _FOLDED_CHARACTERS)
     # Runs of spaces collapsed by numpy: a third of the time of split() and join().
     folded = np.frombuffer(data.translate(_FOLD_ASCII), dtype=np.uint8)
     keep = folded != 32
