@@ -1,20 +1,15 @@
 """The corpus generator of bench/synth.py: deterministic, unique, drawn from its source."""
 import gzip
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-SYNTH = Path(__file__).resolve().parent.parent / "bench" / "synth.py"
+from benchscripts import load_bench_script
 
 
 @pytest.fixture(scope="module")
 def synth():
-    spec = importlib.util.spec_from_file_location("synth", SYNTH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("synth")
 
 
 @pytest.fixture
