@@ -35,8 +35,8 @@ def tree_rss_bytes(root: int) -> int:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1]) * 1024
-            pending += [int(child) for child in
-                        Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            for task in Path(f"/proc/{pid}/task").iterdir():   # any thread may start children
+                pending += [int(child) for child in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue        # the process exited between two reads
     return total
@@ -50,8 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.error("give a command to run")
+    if not args.every > 0:
+        parser.error("--every must be a positive number of seconds")
     start = time.monotonic()
-    process = subprocess.Popen(args.command)
+    try:
+        process = subprocess.Popen(args.command)
+    except OSError as error:
+        print(f"rss_tree: cannot run {args.command[0]!r}: {error.strerror}", file=sys.stderr)
+        return 127
     peak, reported = 0, start
     while True:
         now_bytes = tree_rss_bytes(process.pid)

@@ -56,3 +56,30 @@ def test_no_command_is_a_usage_error(rss_tree):
     with pytest.raises(SystemExit) as stopped:
         rss_tree.main([])
     assert stopped.value.code == 2
+
+
+def test_a_command_that_cannot_run_says_why(rss_tree, capsys):
+    assert rss_tree.main(["/nonexistent/command"]) == 127
+    assert "cannot run '/nonexistent/command'" in capsys.readouterr().err
+
+
+def test_a_child_started_by_another_thread_counts_too(rss_tree):
+    """Children are listed per thread in /proc; one started off the main thread must count."""
+    child = "import time; b = bytearray(96 * 2**20); print(flush=True); time.sleep(30)"
+    # the thread stays alive (a finished thread's children pass to the main thread)
+    parent = ("import subprocess, sys, threading; ready = threading.Event()\n"
+              "def start():\n"
+              f"    p = subprocess.Popen([sys.executable, '-c', {child!r}], stdout=subprocess.PIPE)\n"
+              "    p.stdout.readline(); ready.set(); p.wait()\n"
+              "t = threading.Thread(target=start); t.start(); ready.wait()\n"
+              "print(flush=True); t.join()")
+    process = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE)
+    try:
+        process.stdout.readline()
+        assert rss_tree.tree_rss_bytes(process.pid) >= 96 * MIB
+    finally:
+        for task in Path(f"/proc/{process.pid}/task").iterdir():
+            for pid in (task / "children").read_text().split():
+                subprocess.run(["kill", pid], check=False)
+        process.kill()
+        process.wait()
