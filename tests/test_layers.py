@@ -9,8 +9,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "searchsvc"
 MAX_LINES = 500
 # Each layer and the layers it may import (shared vocabulary modules: config, dates, outlets,
-# passages: what of an article's text snippets show, decided at index time, read at search).
-SHARED = {"config", "dates", "outlets", "passages", "residency"}
+# passages: what of an article's text snippets show, decided at index time, read at search;
+# utf8: the byte-level word passes' character replacement, for indexing and queries alike).
+SHARED = {"config", "dates", "outlets", "passages", "residency", "utf8"}
 ALLOWED = {
     "ingest": {"ingest"} | SHARED,
     "query": {"query"} | SHARED,

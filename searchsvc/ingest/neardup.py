@@ -44,7 +44,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .utf8 import utf8_replacing
+from ..utf8 import utf8_replacing
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128

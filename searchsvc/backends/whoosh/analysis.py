@@ -9,6 +9,8 @@ from whoosh.analysis.analyzers import Analyzer
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
+from ...utf8 import utf8_replacing
+
 # Which index terms this module makes; build.json records it. Change it whenever a word's
 # term changes: an index built with another version needs a full rebuild.
 # 1: Porter stemmer; 2: Snowball English ("Porter2"), Porter's own revision of his stemmer.
@@ -156,8 +158,13 @@ def english_term_numbers(text: str) -> list[int]:
 # (>= 0x80), else a space: see index_tokens.
 _TOKEN_BYTES = bytes(byte if byte >= 0x80 or byte == 46 or chr(byte).isalnum() or byte == 95
                      else 32 for byte in range(256))
-_ASCII_BYTES = bytes(range(0x80))
-_NOT_WORD: dict[str, bool] = {}    # non-ASCII character -> whether \w does not match it
+# non-ASCII character -> b" " if \w does not match it (as re defines \w), else None: kept
+_NOT_WORD_SPACES: dict[str, bytes | None] = {}
+
+
+def _space_if_not_word(char: str) -> bytes | None:
+    """Return b" " for a character \\w does not match, None for one it does."""
+    return None if char.isalnum() else b" "
 
 
 def index_tokens(text: str) -> list[bytes]:
@@ -170,17 +177,7 @@ def index_tokens(text: str) -> list[bytes]:
     term cache is keyed by. UTF-8 is self-synchronising, so replacing a character's bytes
     replaces only that character.
     """
-    # ingest.utf8.utf8_replacing does this loop for the build's other word passes; this
-    # module also serves queries, and the web app loads no ingest code (tests/test_layers.py).
-    data = text.encode("utf-8", "surrogatepass")
-    if not text.isascii():
-        for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
-            not_word = _NOT_WORD.get(char)
-            if not_word is None:
-                not_word = _NOT_WORD[char] = not char.isalnum()   # \w, as re defines it
-            if not_word:
-                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
-    data = data.translate(_TOKEN_BYTES)
+    data = utf8_replacing(text, _space_if_not_word, _NOT_WORD_SPACES).translate(_TOKEN_BYTES)
     if b"." in data:
         # Only a dot between two word characters joins them: two dots in a row leave no
         # two dots together (the third of three is then after a space), and every dot

@@ -35,7 +35,7 @@ from .bulkwrite import BulkSegmentWriter, ParallelWriter
 from .clusterbuild import with_signature, write_clusters
 from .clusters import CLUSTERS_FILE
 from ...ingest.corpus import DEFAULT_FIELD_MAP, Article, CorpusReader, Skipped
-from ...ingest.utf8 import utf8_replacing
+from ...utf8 import utf8_replacing
 from ...outlets import UNKNOWN, OutletRegistry
 from ...passages import passage_runs
 from ...ingest.metadata import split_names

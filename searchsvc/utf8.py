@@ -1,6 +1,6 @@
 """Text to UTF-8 bytes with its few distinct non-ASCII characters replaced, for the byte-level
-word passes of indexing (tokens, the duplicate hash, shingle words). Imports nothing heavy:
-the query analyzer's module uses it.
+word passes of indexing: index tokens, the duplicate hash, shingle words. Shared by ingest and
+the Whoosh backend; the query analyzer's module uses it too, so it imports nothing heavy.
 """
 from __future__ import annotations
 
