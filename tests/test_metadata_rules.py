@@ -118,3 +118,24 @@ def test_credit_line_beside_the_headline():
         (["HARBOURWIRE"], "credit beside the headline")
     photo = "<h1>Council passes budget</h1><div class='credit'><img src='a.jpg'>Cy Dunn</div>"
     assert extract_article(page("", photo)).authors == []
+
+
+def test_headline_over_a_heading_only_the_sharing_card_agrees_with():
+    # og:title states the headline; the <h1> repeats twitter:title's and <title>'s wording
+    head = ("<meta property='og:title' content='Harbour council passes a leaner budget'>"
+            "<meta name='twitter:title' content='Why the harbour budget shrank this year'>"
+            "<title>Why the harbour budget shrank this year - Harbour News</title>")
+    body = "<h1>Why the harbour budget shrank this year</h1>"
+    article = extract_article(page(head, body), url="https://harbour.example/budget")
+    assert (article.title, article.provenance["title"]) == (
+        "Harbour council passes a leaner budget", "meta og:title")
+
+
+def test_heading_agreeing_with_one_of_the_article_statements_wins():
+    # JSON-LD and og:title differ; the <h1> agrees with og:title, so it is the headline
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            '"Budget cuts: what the council decided and why"}</script>'
+            "<meta property='og:title' content='Harbour council passes a leaner budget'>")
+    body = "<h1>Harbour council passes a leaner budget</h1>"
+    article = extract_article(page(head, body), url="https://harbour.example/budget")
+    assert article.title == "Harbour council passes a leaner budget"

@@ -224,6 +224,11 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
+# where a page states its article's headline for machines (schema.org JSON-LD, Open Graph),
+# as against a sharing card's wording (twitter:title), the browser window's (<title>) or the
+# visible heading's own markup (microdata, microformats), which cannot confirm the heading
+PRIMARY_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title"})
+
 _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
 
@@ -260,8 +265,9 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     often carry a kicker, a section or the site name ("Politics: Headline", "Headline - Site")
     or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
     pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
-    stated title: when one contains the other, or they share nearly all their words. ``names``
-    are other names the site goes by (its home links', the outlet registry's).
+    stated title: when one contains the other, or they share nearly all their words. Where the
+    page states the headline in JSON-LD or og:title, the <h1> must agree with one of those.
+    ``names`` are other names the site goes by (its home links', the outlet registry's).
     """
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
                              for title, source in stated if title])
@@ -271,6 +277,10 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     # it, as navigation headings ("Sections") are <h1>s too
     cleaned = [(title, source) for title, source in cleaned
                if not is_site(title, variants, names)] or cleaned
+    # the article's own statements of its headline outrank a social card's or the window's:
+    # an <h1> that agrees only with twitter:title or <title> is their variant, not the headline
+    cleaned = [(title, source) for title, source in cleaned
+               if source in PRIMARY_TITLE_SOURCES] or cleaned
     for heading in headings:
         if is_site(heading, variants, names):
             continue
