@@ -35,7 +35,7 @@ def test_fields_and_provenance():
     assert isinstance(article, ExtractedArticle)
     assert article.title == "Ferries stop for the winter"
     assert article.outlet == "Harbour Times"
-    assert article.date == "2021-03-04"
+    assert article.date == "2021-03-04T09:00:00+01:00"
     assert article.authors == ["Jo Reed"]
     assert article.url == "https://harbourtimes.example/2021/03/04/ferries"
     assert article.language == "en"
@@ -49,9 +49,15 @@ def test_fields_and_provenance():
 
 
 @pytest.mark.parametrize("stated, expected", [
-    ("2021-03-04T23:30:00-05:00", "2021-03-04"),   # not moved to March 5 by converting to UTC
-    ("2021-03-04T00:30:00+09:00", "2021-03-04"),
+    # the time and zone as stated, never moved to March 5 by converting to UTC
+    ("2021-03-04T23:30:00-05:00", "2021-03-04T23:30:00-05:00"),
+    ("2021-03-04 00:30:00 +0900", "2021-03-04T00:30:00+09:00"),
+    ("2021-03-04T11:05Z", "2021-03-04T11:05Z"),
+    ("2021-03-04T11:05:09.250", "2021-03-04T11:05:09.250"),   # no zone stated, none added
+    ("2021-03-04", "2021-03-04"),
     ("2021-03", "2021-03"),                         # month precision kept
+    ("March 4, 2021 11:05 PM EST", "2021-03-04"),   # a written time: the day only
+    ("2021-03-04T25:61:00+01:00", "2021-03-04"),    # no such time: the day only
 ])
 def test_date_as_the_page_writes_it(stated, expected):
     article = extract_article(page(f'<meta property="article:published_time" content="{stated}">'))

@@ -29,7 +29,7 @@ def test_web_page_main_entity_is_the_article():
                 + "<title>Latest news | Harbour Times</title>")
     article = extract_article(html)
     assert (article.title, article.date, article.authors) == \
-        ("Council passes budget", "2021-03-04", ["Ada Byron"])
+        ("Council passes budget", "2021-03-04T10:00:00-05:00", ["Ada Byron"])
     assert article.provenance["title"] == "JSON-LD headline"
 
 
@@ -68,7 +68,7 @@ def test_values_given_as_lists_and_an_article_name_as_headline():
                     "datePublished": ["2021-03-04T10:00:00+01:00", "2021-03-05"]})
                 + "<title>Council passes budget - Harbour Times Online</title>")
     article = extract_article(html)
-    assert (article.title, article.date) == ("Council passes budget", "2021-03-04")
+    assert (article.title, article.date) == ("Council passes budget", "2021-03-04T10:00:00+01:00")
     assert article.provenance["title"] == "JSON-LD name"
     # a WebPage's name is often the site's: it is no headline
     html = page(ld({"@type": "WebPage", "name": "Harbour Times"})
@@ -113,7 +113,7 @@ def test_other_published_date_names():
         html = page(f'<meta name="{name}" content="2021-03-04T23:30:00-05:00">'
                     "<title>Council passes budget</title>")
         article = extract_article(html)
-        assert (article.date, article.provenance["date"]) == ("2021-03-04", f"meta {name}")
+        assert (article.date, article.provenance["date"]) == ("2021-03-04T23:30:00-05:00", f"meta {name}")
 
 
 def test_dcterms_date_gives_way_to_the_day_under_the_headline():
@@ -136,7 +136,7 @@ def test_titles_and_authors_of_dublin_core_parsely_and_sailthru():
         article = extract_article(page(head))
         assert (article.title, article.provenance["title"]) == ("Council passes budget", source)
     article = extract_article(page(list(cases)[-1]))
-    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
+    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04T10:00:00Z")
 
 
 def authors_of(byline: str, url: str = "https://harbournews.example/2021/03/04/x") -> list[str]:
@@ -182,7 +182,7 @@ def test_time_under_the_headline_as_the_page_shows_it():
     assert article.provenance["date"].startswith("<time> under the headline")
     # a time with its offset keeps the day it states
     html = page(head, body + "<time datetime='2021-03-04T23:30:00-05:00'>Thursday</time>")
-    assert extract_article(html).date == "2021-03-04"
+    assert extract_article(html).date == "2021-03-04T23:30:00-05:00"
     # the URL's day comes before it
     assert extract_article(html, "https://harbour.example/2021/03/03/budget").date == \
         "2021-03-03"
@@ -317,7 +317,7 @@ def test_rdfa_dates_and_authors():
                 "</span><time property='datePublished' datetime='2021-03-04T23:30:00-05:00'>"
                 "4 March</time></div>")
     article = extract_article(html)
-    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04")
+    assert (article.authors, article.date) == (["Ada Byron"], "2021-03-04T23:30:00-05:00")
     assert article.provenance["date"] == "microdata datePublished"
     html = page("<title>Council passes budget</title>",
                 "<p>By <span property='dc:creator'>Ada Byron</span> on "
@@ -362,7 +362,7 @@ def test_near_midnight_utc_date_takes_the_day_shown_under_the_headline():
     # a day the page does not show, or one further off, leaves the stated day
     for shown in ("", "<time>March 1, 2021</time>"):
         html = page(stated, "<h1>Council passes budget</h1>" + shown)
-        assert extract_article(html).date == "2021-03-05", shown
+        assert extract_article(html).date == "2021-03-05T04:30:00Z", shown
 
 
 def test_an_organisation_as_json_ld_author_gives_way_to_a_person():
@@ -380,14 +380,16 @@ def test_an_organisation_as_json_ld_author_gives_way_to_a_person():
 
 
 def test_microformat_published_dates():
-    for element in ("<abbr class='published' title='2021-03-04T23:30:00-05:00'>4 March</abbr>",
-                    "<time class='dt-published' datetime='2021-03-04'>4 March</time>"):
+    for element, stated in (
+            ("<abbr class='published' title='2021-03-04T23:30:00-05:00'>4 March</abbr>",
+             "2021-03-04T23:30:00-05:00"),
+            ("<time class='dt-published' datetime='2021-03-04'>4 March</time>", "2021-03-04")):
         html = page("<title>Council passes budget</title>",
                     f"<div class='hentry h-entry'><h1 class='entry-title'>Council passes budget"
                     f"</h1>{element}</div>")
         article = extract_article(html)
         assert (article.date, article.provenance["date"]) == \
-            ("2021-03-04", "microformat published"), element
+            (stated, "microformat published"), element
 
 
 def test_hatom_entry_title_before_the_title_element():

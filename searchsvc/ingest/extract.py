@@ -83,7 +83,7 @@ def article_from_text(html: str, url: str | None = None,
     if outlet:
         provenance["outlet"] = f"{site_source}, {source}" if source.startswith("site name") \
             and site_source else source
-    return ExtractedArticle(title=page.title, outlet=outlet, date=page.date,
+    return ExtractedArticle(title=page.title, outlet=outlet, date=page.moment or page.date,
                             authors=list(page.authors), url=page.url or url,
                             language=page.language, body=page.body, provenance=provenance)
 

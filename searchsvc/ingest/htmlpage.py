@@ -26,7 +26,7 @@ from .bylines import (AUTHOR_META, PLACEHOLDER_AUTHOR, closing_byline, dateline_
 from .pagedates import (GENERIC_DATE_META, day_first, displayed_day, headline_date,
                         headline_day_before, headline_time, htmldate_guess,
                         local_day_unknown, normalise_date, one_day_apart, stated_dates,
-                        url_date)
+                        stated_moment, url_date)
 from .pagetree import (article_ld, clean, first_meta, fold, is_article, itemprop,
                        json_ld_objects, ld_first, ld_names, ld_site_name, ld_types, meta_tags,
                        parse_tree, parsely_page)
@@ -40,7 +40,8 @@ class Page:
 
     title: str | None = None
     site_name: str | None = None
-    date: str | None = None
+    date: str | None = None   # the day (or month) of publication
+    moment: str | None = None  # the stated ISO 8601 time on that day, in the page's own zone
     authors: list[str] = field(default_factory=list)
     url: str | None = None
     language: str | None = None
@@ -140,14 +141,18 @@ def _pick_date(page: Page, tree: HtmlElement, meta: dict[str, list[str]], ld: di
         found = day_of(value, source)
         if found:
             page.date, page.provenance["date"] = found
+            # the time of day as stated, when the day is the stated one
+            page.moment = stated_moment(value, page.date)
             return
     if from_url:
         page.date, page.provenance["date"] = from_url, "url"
         return
     # the article's own <time>, read with its datetime's zone as the page shows it
-    found = day_of(headline_time(tree, page.title), "<time> under the headline")
+    shown = headline_time(tree, page.title)
+    found = day_of(shown, "<time> under the headline")
     if found:
         page.date, page.provenance["date"] = found
+        page.moment = stated_moment(shown, page.date)
         return
     guessed = htmldate_guess(tree, urls[0] if urls else None)
     if guessed:

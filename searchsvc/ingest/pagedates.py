@@ -86,6 +86,30 @@ def normalise_date(value: object, today: dt.date | None = None,
     return found.isoformat()
 
 
+# an ISO 8601 moment as pages state it: 2021-03-04T23:30:00-05:00, 2021-03-04 23:30:00 +0500,
+# 2021-03-04T23:30Z; the zone, when given, is kept as the page gives it
+_ISO_MOMENT_RE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)"
+                            r"\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))?")
+
+
+def stated_moment(value: object, day: str) -> str | None:
+    """Return the ISO 8601 moment a stated timestamp gives on ``day``, in the page's own zone.
+
+    "2021-03-04 23:30:00 -0500" gives "2021-03-04T23:30:00-05:00": the time and offset as
+    stated, never converted, so the day stays the publisher's. None when the value is no ISO
+    timestamp or names another day.
+    """
+    match = _ISO_MOMENT_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match or match.group(1) != day:
+        return None
+    date, time, utc, sign, hours, minutes = match.groups()
+    if not (int(time[:2]) < 24 and int(time[3:5]) < 60 and
+            (sign is None or (int(hours) < 15 and int(minutes) < 60))):
+        return None
+    zone = "Z" if utc else f"{sign}{hours}:{minutes}" if sign else ""
+    return f"{date}T{time}{zone}"
+
+
 def _written_date(text: str, dayfirst: bool = False) -> dt.date | None:
     """Parse a date written in words or with slashes (e.g. 'Sun Nov 23 16:00:00 EDT 2014')."""
     if not re.search(r"\d", text) or not re.search(r"(?:19|20)\d{2}", text):
