@@ -227,7 +227,7 @@ def _overlap(a: str, b: str) -> float:
 # where a page states its article's headline for machines (schema.org JSON-LD, Open Graph),
 # as against a sharing card's wording (twitter:title), the browser window's (<title>) or the
 # visible heading's own markup (microdata, microformats), which cannot confirm the heading
-PRIMARY_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title"})
+_ARTICLE_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title"})
 
 _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
@@ -280,7 +280,7 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     # the article's own statements of its headline outrank a social card's or the window's:
     # an <h1> that agrees only with twitter:title or <title> is their variant, not the headline
     cleaned = [(title, source) for title, source in cleaned
-               if source in PRIMARY_TITLE_SOURCES] or cleaned
+               if source in _ARTICLE_TITLE_SOURCES] or cleaned
     for heading in headings:
         if is_site(heading, variants, names):
             continue
