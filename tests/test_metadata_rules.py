@@ -121,14 +121,23 @@ def test_credit_line_beside_the_headline():
 
 
 def test_headline_over_a_heading_only_the_sharing_card_agrees_with():
-    # og:title states the headline; the <h1> repeats twitter:title's and <title>'s wording
+    # og:title and <title> state the headline; the <h1> repeats twitter:title's wording
     head = ("<meta property='og:title' content='Harbour council passes a leaner budget'>"
             "<meta name='twitter:title' content='Why the harbour budget shrank this year'>"
-            "<title>Why the harbour budget shrank this year - Harbour News</title>")
+            "<title>Harbour council passes a leaner budget - Harbour News</title>")
     body = "<h1>Why the harbour budget shrank this year</h1>"
     article = extract_article(page(head, body), url="https://harbour.example/budget")
     assert (article.title, article.provenance["title"]) == (
         "Harbour council passes a leaner budget", "meta og:title")
+
+
+def test_heading_the_title_element_agrees_with_over_a_stale_og_title():
+    # og:title left as the site's tagline on every page; <title> and the <h1> state the story
+    head = ("<meta property='og:title' content='All the news from the harbour, every day'>"
+            "<title>Harbour council passes a leaner budget - Harbour News</title>")
+    body = "<h1>Harbour council passes a leaner budget</h1>"
+    article = extract_article(page(head, body), url="https://harbour.example/budget")
+    assert article.title == "Harbour council passes a leaner budget"
 
 
 def test_heading_agreeing_with_one_of_the_article_statements_wins():

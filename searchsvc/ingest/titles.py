@@ -224,10 +224,12 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
-# where a page states its article's headline for machines (schema.org JSON-LD, Open Graph),
-# as against a sharing card's wording (twitter:title), the browser window's (<title>) or the
-# visible heading's own markup (microdata, microformats), which cannot confirm the heading
-_ARTICLE_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title"})
+# where a page states its own title: schema.org JSON-LD, Open Graph, the <title> element; as
+# against a sharing card's wording (twitter:title), fields for analytics, recommendation and
+# search snippets (parsely, sailthru, name=title) and the heading's own markup (microdata,
+# microformats), none of which can confirm a heading alone
+_ARTICLE_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title",
+                                    "<title>"})
 
 _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
@@ -266,7 +268,8 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     or are cut short for sharing, while the <h1> is the headline as the reader sees it; but
     pages also use <h1> for logos and section names. So an <h1> wins when it agrees with a
     stated title: when one contains the other, or they share nearly all their words. Where the
-    page states the headline in JSON-LD or og:title, the <h1> must agree with one of those.
+    page states its title in JSON-LD, og:title or <title>, the <h1> must agree with one of
+    those: a twitter:title alone, or markup on the heading itself, does not confirm it.
     ``names`` are other names the site goes by (its home links', the outlet registry's).
     """
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
@@ -277,16 +280,16 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     # it, as navigation headings ("Sections") are <h1>s too
     cleaned = [(title, source) for title, source in cleaned
                if not is_site(title, variants, names)] or cleaned
-    # the article's own statements of its headline outrank a social card's or the window's:
-    # an <h1> that agrees only with twitter:title or <title> is their variant, not the headline
-    cleaned = [(title, source) for title, source in cleaned
-               if source in _ARTICLE_TITLE_SOURCES] or cleaned
+    # the page's own statements of its title confirm a heading; a sharing card's or the
+    # tools' fields do not: an <h1> that agrees only with twitter:title is the card's wording
+    confirming = [(title, source) for title, source in cleaned
+                  if source in _ARTICLE_TITLE_SOURCES] or cleaned
     for heading in headings:
         if is_site(heading, variants, names):
             continue
         folded_heading = fold(heading)
         words = len(folded_heading.split())
-        for title, source in cleaned:
+        for title, source in confirming:
             folded_title = fold(title)
             if folded_heading == folded_title:
                 return title, source
