@@ -225,9 +225,9 @@ def _overlap(a: str, b: str) -> float:
 
 
 # where a page states its own title: schema.org JSON-LD, Open Graph, the <title> element; as
-# against a sharing card's wording (twitter:title), fields for analytics, recommendation and
-# search snippets (parsely, sailthru, name=title) and the heading's own markup (microdata,
-# microformats), none of which can confirm a heading alone
+# against a sharing card's wording (twitter:title), the other meta fields (name=title, Dublin
+# Core, parsely, sailthru: on the dev pages they repeat the card's wording) and the heading's
+# own markup (microdata, microformats), none of which can confirm a heading alone
 _ARTICLE_TITLE_SOURCES = frozenset({"JSON-LD headline", "JSON-LD name", "meta og:title",
                                     "<title>"})
 
