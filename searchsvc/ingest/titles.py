@@ -270,8 +270,8 @@ def choose_title(stated: list[tuple[str, str]], headings: list[str], site: str |
     stated title: when one contains the other, or they share nearly all their words. Where the
     page states its title in JSON-LD, og:title or <title>, the <h1> must agree with one of
     those: twitter:title or another meta field, or markup on the heading itself, does not
-    confirm it alone.
-    ``names`` are other names the site goes by (its home links', the outlet registry's).
+    confirm it alone. ``names`` are other names the site goes by (its home links', the
+    outlet registry's).
     """
     cleaned = _whole_titles([(strip_site(title, site, urls, names), source)
                              for title, source in stated if title])
